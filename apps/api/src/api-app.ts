@@ -1,0 +1,42 @@
+import { randomUUID } from 'node:crypto';
+import { Logger, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { AppConfig } from '@claimtrail/claims/config/app-config';
+import { AppModule } from './app.module';
+import { sendProblem } from './common/problem.filter';
+
+const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
+
+/** Builds the HTTP API (not yet listening): Fastify, problem+json errors, OpenAPI at /docs. */
+export async function createApiApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    // Keys such as __proto__ in a body are refused rather than silently dropped or honoured.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
+    logger: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1),
+    abortOnError: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  const logger = new Logger('http');
+  fastify.setErrorHandler((err, req, reply) => sendProblem(err, req, reply, logger));
+  fastify.addHook('onSend', async (req, reply) => {
+    void reply.header('x-request-id', req.id);
+  });
+
+  const doc = new DocumentBuilder()
+    .setTitle('claimtrail')
+    .setDescription('Health-insurance claims with a tamper-evident ledger trail')
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key of an organization' })
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc));
+  app.enableShutdownHooks();
+  return app;
+}

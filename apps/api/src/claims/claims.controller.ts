@@ -1,0 +1,58 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { ClaimQueriesService } from '@claimtrail/claims/application/claim-queries.service';
+import { ClaimsService } from '@claimtrail/claims/application/claims.service';
+import type { Principal } from '@claimtrail/claims/application/organizations.service';
+import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import { openApiSchema } from '../common/openapi';
+import { ZodPipe } from '../common/zod-body.pipe';
+import { claimIdSchema, listClaimsQuerySchema, submitClaimSchema, type SubmitClaimBody } from './claims.dto';
+
+/** Claim submission and reading. */
+@ApiTags('claims')
+@ApiBearerAuth()
+@Controller('v1/claims')
+export class ClaimsController {
+  constructor(
+    private readonly claims: ClaimsService,
+    private readonly queries: ClaimQueriesService,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  @Roles('provider')
+  @ApiOperation({ summary: 'Submit a claim; the external reference makes it idempotent' })
+  @ApiBody({ schema: openApiSchema(submitClaimSchema) })
+  async submit(
+    @CurrentPrincipal() principal: Principal,
+    @Body(new ZodPipe(submitClaimSchema)) body: SubmitClaimBody,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const result = await this.claims.submit(principal.orgId, body);
+    if (result.replayed) void reply.header('idempotent-replayed', 'true');
+    return { id: result.id, status: result.status };
+  }
+
+  @Get()
+  @Roles('provider', 'payer')
+  @ApiOperation({ summary: 'List claims visible to the caller, newest first' })
+  list(@CurrentPrincipal() principal: Principal, @Query(new ZodPipe(listClaimsQuerySchema)) query: ReturnType<typeof listClaimsQuerySchema.parse>) {
+    return this.queries.list(principal, query);
+  }
+
+  @Get(':id')
+  @Roles('provider', 'payer')
+  @ApiOperation({ summary: 'A claim with its decision and ledger position' })
+  get(@CurrentPrincipal() principal: Principal, @Param('id', new ZodPipe(claimIdSchema, 'id')) id: string) {
+    return this.queries.get(principal, id);
+  }
+
+  @Post(':id/void')
+  @HttpCode(200)
+  @Roles('provider')
+  @ApiOperation({ summary: 'Void a claim that has not been adjudicated yet' })
+  voidClaim(@CurrentPrincipal() principal: Principal, @Param('id', new ZodPipe(claimIdSchema, 'id')) id: string) {
+    return this.claims.void(principal.orgId, id);
+  }
+}

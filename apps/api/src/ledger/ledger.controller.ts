@@ -1,0 +1,35 @@
+import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { LEDGER, type LedgerPort } from '@claimtrail/ledger';
+import { NotFoundError } from '@claimtrail/claims/application/app.errors';
+import { ClaimQueriesService } from '@claimtrail/claims/application/claim-queries.service';
+import type { Principal } from '@claimtrail/claims/application/organizations.service';
+import { CurrentPrincipal } from '../auth/auth.decorators';
+import { ZodPipe } from '../common/zod-body.pipe';
+
+/** The ledger's head and per-claim proofs; proofs hold no PHI, so funders may read them too. */
+@ApiTags('ledger')
+@ApiBearerAuth()
+@Controller('v1/ledger')
+export class LedgerController {
+  constructor(
+    @Inject(LEDGER) private readonly ledger: LedgerPort,
+    private readonly claims: ClaimQueriesService,
+  ) {}
+
+  @Get('head')
+  @ApiOperation({ summary: 'The newest block' })
+  head() {
+    return this.ledger.head();
+  }
+
+  @Get('claims/:id/proof')
+  @ApiOperation({ summary: "A self-contained proof of the claim's latest decision, verifiable offline" })
+  async proof(@CurrentPrincipal() p: Principal, @Param('id', new ZodPipe(z.uuid({ error: 'must be a claim id (UUID)' }), 'id')) id: string) {
+    if (p.kind === 'provider' || p.kind === 'payer') await this.claims.get(p, id);
+    const bundle = await this.ledger.proveClaim(id);
+    if (!bundle) throw new NotFoundError('ledger record for this claim');
+    return bundle;
+  }
+}

@@ -1,0 +1,64 @@
+import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { MembersService } from '@claimtrail/claims/application/members.service';
+import type { Principal } from '@claimtrail/claims/application/organizations.service';
+import { isoDate } from '@claimtrail/claims/domain';
+import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import { openApiSchema } from '../common/openapi';
+import { ZodPipe } from '../common/zod-body.pipe';
+
+const memberSchema = z
+  .strictObject({
+    memberNumber: z.string({ error: 'must be a string' }).regex(/^[A-Za-z0-9-]{1,32}$/, 'must be 1-32 letters, digits or -'),
+    planId: z.uuid({ error: 'must be a plan id (UUID)' }),
+    fullName: z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+    birthDate: isoDate,
+    sex: z.enum(['F', 'M', 'X'], { error: 'must be F, M or X' }),
+    coverageStart: isoDate,
+    coverageEnd: isoDate,
+  })
+  .refine((m) => m.coverageStart <= m.coverageEnd, { path: ['coverageEnd'], message: 'must not be before coverageStart' });
+
+/** Body of POST /v1/members. */
+export const enrolMembersSchema = z
+  .strictObject({ members: z.array(memberSchema).min(1, 'must hold at least one member').max(10_000, 'must hold at most 10000 members') })
+  .superRefine((body, ctx) => {
+    const seen = new Map<string, number>();
+    body.members.forEach((m, i) => {
+      if (seen.has(m.memberNumber)) ctx.addIssue({ code: 'custom', path: ['members', i, 'memberNumber'], message: `repeats members.${seen.get(m.memberNumber)}.memberNumber` });
+      else seen.set(m.memberNumber, i);
+    });
+  });
+
+/** Member enrolment by payers. */
+@ApiTags('members')
+@ApiBearerAuth()
+@Controller('v1/members')
+@Roles('payer')
+export class MembersController {
+  constructor(private readonly members: MembersService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Enrol or renew members in bulk (all or none)' })
+  @ApiBody({ schema: openApiSchema(enrolMembersSchema) })
+  async enrol(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(enrolMembersSchema)) body: z.output<typeof enrolMembersSchema>) {
+    return { members: await this.members.enrol(p.orgId, body.members) };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A member of this payer' })
+  async get(@CurrentPrincipal() p: Principal, @Param('id', new ZodPipe(z.uuid({ error: 'must be a member id (UUID)' }), 'id')) id: string) {
+    const m = await this.members.get(p.orgId, id);
+    return {
+      id: m.id,
+      memberNumber: m.memberNumber,
+      planId: m.planId,
+      fullName: m.fullName,
+      birthDate: m.birthDate,
+      sex: m.sex,
+      coverageStart: m.coverageStart,
+      coverageEnd: m.coverageEnd,
+    };
+  }
+}

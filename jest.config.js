@@ -1,0 +1,33 @@
+/** Three tiers: pure unit specs beside the code, integration against real services, end-to-end over HTTP. */
+const moduleNameMapper = {
+  '^@claimtrail/claims$': '<rootDir>/libs/claims/src',
+  '^@claimtrail/claims/(.*)$': '<rootDir>/libs/claims/src/$1',
+  '^@claimtrail/ledger$': '<rootDir>/libs/ledger/src',
+  '^@claimtrail/ledger/(.*)$': '<rootDir>/libs/ledger/src/$1',
+  '^@claimtrail/chaincode$': '<rootDir>/chaincode/src',
+  '^@claimtrail/chaincode/(.*)$': '<rootDir>/chaincode/src/$1',
+};
+
+const base = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper,
+  // Type checking is `npm run typecheck`'s job; the suites only transpile.
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json' }] },
+  modulePathIgnorePatterns: ['<rootDir>/dist', '<rootDir>/chaincode/dist'],
+};
+
+const withServices = {
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  setupFiles: ['reflect-metadata'],
+};
+
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,chaincode/src}/**/*.spec.ts'], setupFiles: ['reflect-metadata'] },
+    { ...base, ...withServices, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'] },
+    { ...base, ...withServices, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
+  ],
+};

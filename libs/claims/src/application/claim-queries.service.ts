@@ -1,0 +1,149 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type SelectQueryBuilder } from 'typeorm';
+import type { ClaimStatus, LineDecision } from '../domain';
+import { ClaimDecisionEntity, ClaimEntity, ClaimLineEntity, LedgerOutboxEntity } from '../infra/entities';
+import { AppError, AppErrorCode, NotFoundError } from './app.errors';
+import type { Principal } from './organizations.service';
+
+/** A claim as its provider or payer reads it. */
+export interface ClaimView {
+  id: string;
+  externalRef: string;
+  status: ClaimStatus;
+  revision: number;
+  providerId: string;
+  payerId: string;
+  memberId: string;
+  planVersionId: string;
+  serviceDate: string;
+  currency: string;
+  diagnoses: string[];
+  lines: { lineNo: number; serviceCode: string; quantity: number; unitPrice: number }[];
+  decision: {
+    revision: number;
+    status: string;
+    totals: { claimed: number; eligible: number; coPayment: number; approved: number };
+    lines: LineDecision[];
+    ruleSetHash: string;
+    decidedAt: string;
+    decidedBy: string;
+  } | null;
+  ledger: { txId: string; block: number } | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One page of a list, with the cursor of the next page. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** Reads claims, always through the caller's tenancy. */
+@Injectable()
+export class ClaimQueriesService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** A claim the caller may see, or NotFound (also for claims of other tenants). */
+  async get(principal: Principal, id: string): Promise<ClaimView> {
+    const claim = await this.visible(principal).andWhere('c.id = :id', { id }).getOne();
+    if (!claim) throw new NotFoundError('claim');
+    const [view] = await this.views([claim]);
+    return view;
+  }
+
+  /** Claims the caller may see, newest first, keyset-paginated. */
+  async list(principal: Principal, opts: { status?: ClaimStatus; cursor?: string; limit: number }): Promise<Page<ClaimView>> {
+    const qb = this.visible(principal).orderBy('c.created_at', 'DESC').addOrderBy('c.id', 'DESC').take(opts.limit + 1);
+    if (opts.status) qb.andWhere('c.status = :status', { status: opts.status });
+    if (opts.cursor) {
+      // Compared in SQL against the cursor row itself: timestamptz keeps microseconds a JS Date would lose.
+      qb.andWhere('(c.created_at, c.id) < (SELECT k.created_at, k.id FROM claims k WHERE k.id = :after)', {
+        after: decodeCursor(opts.cursor),
+      });
+    }
+    const rows = await qb.getMany();
+    const items = await this.views(rows.slice(0, opts.limit));
+    const last = rows.length > opts.limit ? rows[opts.limit - 1] : null;
+    return { items, nextCursor: last ? encodeCursor(last) : null };
+  }
+
+  private visible(principal: Principal): SelectQueryBuilder<ClaimEntity> {
+    const qb = this.db.getRepository(ClaimEntity).createQueryBuilder('c');
+    switch (principal.kind) {
+      case 'provider':
+        return qb.where('c.provider_id = :org', { org: principal.orgId });
+      case 'payer':
+        return qb.where('c.payer_id = :org', { org: principal.orgId });
+      default:
+        throw new AppError(AppErrorCode.Forbidden, `a ${principal.kind} organization cannot read claims`);
+    }
+  }
+
+  private async views(claims: ClaimEntity[]): Promise<ClaimView[]> {
+    if (claims.length === 0) return [];
+    const ids = claims.map((c) => c.id);
+    const [lines, decisions, ledger] = await Promise.all([
+      this.db.getRepository(ClaimLineEntity).createQueryBuilder('l').where('l.claim_id IN (:...ids)', { ids }).orderBy('l.line_no').getMany(),
+      this.db
+        .getRepository(ClaimDecisionEntity)
+        .createQueryBuilder('d')
+        .innerJoin(ClaimEntity, 'c', 'c.id = d.claim_id AND c.revision = d.revision')
+        .where('d.claim_id IN (:...ids)', { ids })
+        .getMany(),
+      this.db
+        .getRepository(LedgerOutboxEntity)
+        .createQueryBuilder('o')
+        .innerJoin(ClaimEntity, 'c', 'c.id = o.claim_id AND c.revision = o.revision')
+        .where('o.claim_id IN (:...ids) AND o.committed_at IS NOT NULL', { ids })
+        .getMany(),
+    ]);
+    return claims.map((c) => {
+      const d = decisions.find((x) => x.claimId === c.id);
+      const l = ledger.find((x) => x.claimId === c.id && x.outcome !== 'conflict');
+      return {
+        id: c.id,
+        externalRef: c.externalRef,
+        status: c.status,
+        revision: c.revision,
+        providerId: c.providerId,
+        payerId: c.payerId,
+        memberId: c.memberId,
+        planVersionId: c.planVersionId,
+        serviceDate: c.serviceDate,
+        currency: c.currency,
+        diagnoses: c.diagnoses,
+        lines: lines
+          .filter((x) => x.claimId === c.id)
+          .map(({ lineNo, serviceCode, quantity, unitPrice }) => ({ lineNo, serviceCode, quantity, unitPrice })),
+        decision: d
+          ? {
+              revision: d.revision,
+              status: d.status,
+              totals: { claimed: d.totalClaimed, eligible: d.totalEligible, coPayment: d.totalCoPayment, approved: d.totalApproved },
+              lines: d.lines,
+              ruleSetHash: d.ruleSetHash,
+              decidedAt: d.decidedAt.toISOString(),
+              decidedBy: d.decidedBy,
+            }
+          : null,
+        ledger: l && l.txId !== null && l.blockNumber !== null ? { txId: l.txId, block: l.blockNumber } : null,
+        createdAt: c.createdAt.toISOString(),
+        updatedAt: c.updatedAt.toISOString(),
+      };
+    });
+  }
+}
+
+function encodeCursor(c: ClaimEntity): string {
+  return Buffer.from(c.id, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): string {
+  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) return id;
+  throw new AppError(AppErrorCode.InvalidCursor, 'cursor is not one this API issued', [
+    { field: 'cursor', rule: 'must be a cursor returned by a previous page' },
+  ]);
+}

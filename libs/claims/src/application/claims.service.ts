@@ -1,0 +1,182 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import canonicalize from 'canonicalize';
+import { DataSource, In, QueryFailedError } from 'typeorm';
+import { canTransition, claimCommitment, ClaimStatus, lineAmount, sha256Hex, sum } from '../domain';
+import { ClaimEntity, ClaimLineEntity, MemberEntity, PlanVersionEntity, ServiceCodeEntity } from '../infra/entities';
+import { ClaimQueueProducer } from '../queue/claim-queue.producer';
+import { AppError, AppErrorCode, NotFoundError } from './app.errors';
+import { recordClaimEvent } from './claim-events';
+
+/** A claim as a provider submits it (already validated for shape). */
+export interface SubmitClaim {
+  externalRef: string;
+  payerId: string;
+  memberNumber: string;
+  serviceDate: string;
+  currency: string;
+  diagnoses: string[];
+  lines: { serviceCode: string; quantity: number; unitPrice: number }[];
+}
+
+/** What submission returns: the claim, and whether it already existed with this very body. */
+export interface SubmissionResult {
+  id: string;
+  status: ClaimStatus;
+  replayed: boolean;
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+/** Accepts claims from providers: stores them durably, then queues them for adjudication. */
+@Injectable()
+export class ClaimsService {
+  private readonly logger = new Logger(ClaimsService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly queue: ClaimQueueProducer,
+  ) {}
+
+  /**
+   * Stores the claim, its lines and its `received` event in one transaction and enqueues it.
+   * The external reference is the idempotency key: the same body returns the same claim,
+   * a different body under the same reference is a conflict.
+   */
+  async submit(providerId: string, body: SubmitClaim): Promise<SubmissionResult> {
+    const requestHash = sha256Hex(canonicalize(body) as string);
+    const existing = await this.findByExternalRef(providerId, body.externalRef, requestHash);
+    if (existing) return existing;
+
+    const member = await this.db
+      .getRepository(MemberEntity)
+      .findOneBy({ payerId: body.payerId, memberNumber: body.memberNumber });
+    if (!member) {
+      throw new AppError(AppErrorCode.UnknownMember, 'no member with this number is enrolled with this payer', [
+        { field: 'memberNumber', rule: 'must identify a member enrolled with payerId' },
+      ]);
+    }
+    await this.assertCatalogued(body.lines.map((l) => l.serviceCode));
+    const planVersion = await this.planVersionFor(member.planId, body.serviceDate);
+
+    const id = randomUUID();
+    const salt = randomBytes(32).toString('hex');
+    const payload = { id, providerId, ...body };
+    const lines = body.lines.map((l, i) => ({ claimId: id, lineNo: i + 1, ...l }));
+    try {
+      await this.db.transaction(async (em) => {
+        await em.insert(ClaimEntity, {
+          id,
+          providerId,
+          payerId: body.payerId,
+          memberId: member.id,
+          planVersionId: planVersion.id,
+          externalRef: body.externalRef,
+          requestHash,
+          status: ClaimStatus.Received,
+          revision: 0,
+          currency: body.currency,
+          serviceDate: body.serviceDate,
+          diagnoses: body.diagnoses,
+          totalClaimed: sum(lines.map((l) => lineAmount(l.unitPrice, l.quantity))),
+          commitmentSalt: salt,
+          claimCommitment: claimCommitment(salt, payload),
+          lastError: null,
+        });
+        await em.insert(ClaimLineEntity, lines);
+        await recordClaimEvent(em, { claimId: id, revision: 0, from: null, to: ClaimStatus.Received, actor: `provider:${providerId}` });
+      });
+    } catch (err) {
+      // A concurrent submission with the same reference won the race: answer as for a replay.
+      if (err instanceof QueryFailedError && (err.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
+        const winner = await this.findByExternalRef(providerId, body.externalRef, requestHash);
+        if (winner) return winner;
+      }
+      throw err;
+    }
+    await this.enqueue(id);
+    return { id, status: ClaimStatus.Received, replayed: false };
+  }
+
+  private async enqueue(claimId: string): Promise<void> {
+    try {
+      await this.queue.enqueueAdjudication([claimId]);
+    } catch (err) {
+      // The claim is committed; the sweeper re-enqueues anything left in `received`.
+      this.logger.warn(`claim ${claimId} stored but not enqueued (${String(err)}); the sweeper will pick it up`);
+    }
+  }
+
+  private async findByExternalRef(providerId: string, externalRef: string, requestHash: string) {
+    const claim = await this.db.getRepository(ClaimEntity).findOne({
+      where: { providerId, externalRef },
+      select: { id: true, status: true, requestHash: true },
+    });
+    if (!claim) return null;
+    if (claim.requestHash !== requestHash) {
+      throw new AppError(
+        AppErrorCode.ExternalRefConflict,
+        `externalRef ${externalRef} was already used for a different claim`,
+        [{ field: 'externalRef', rule: 'must be unique per provider unless the body is identical' }],
+      );
+    }
+    return { id: claim.id, status: claim.status, replayed: true };
+  }
+
+  private async assertCatalogued(codes: string[]): Promise<void> {
+    const known = await this.db.getRepository(ServiceCodeEntity).find({ where: { code: In([...new Set(codes)]) }, select: { code: true } });
+    const set = new Set(known.map((k) => k.code));
+    const unknown = codes.map((code, i) => ({ code, i })).filter(({ code }) => !set.has(code));
+    if (unknown.length > 0) {
+      throw new AppError(
+        AppErrorCode.UnknownServiceCode,
+        `unknown service codes: ${unknown.map((u) => u.code).join(', ')}`,
+        unknown.map(({ i }) => ({ field: `lines.${i}.serviceCode`, rule: 'must be a code in the service catalogue' })),
+      );
+    }
+  }
+
+  /** The newest version in force on the service date, else the newest at all (adjudication then says why). */
+  private async planVersionFor(planId: string, serviceDate: string): Promise<PlanVersionEntity> {
+    const repo = this.db.getRepository(PlanVersionEntity);
+    const inForce = await repo
+      .createQueryBuilder('v')
+      .where('v.plan_id = :planId AND v.coverage_start <= :d AND v.coverage_end >= :d', { planId, d: serviceDate })
+      .orderBy('v.version', 'DESC')
+      .getOne();
+    const version = inForce ?? (await repo.findOne({ where: { planId }, order: { version: 'DESC' } }));
+    if (!version) {
+      throw new AppError(AppErrorCode.NoPlanVersion, "the member's plan has no published version", [
+        { field: 'memberNumber', rule: 'member plan must have a published version' },
+      ]);
+    }
+    return version;
+  }
+
+  /** Voids a claim its provider submitted, while it is still only `received`. */
+  async void(providerId: string, claimId: string): Promise<SubmissionResult> {
+    return this.db.transaction(async (em) => {
+      const claim = await em
+        .createQueryBuilder(ClaimEntity, 'c')
+        .setLock('pessimistic_write')
+        .where('c.id = :claimId AND c.provider_id = :providerId', { claimId, providerId })
+        .getOne();
+      if (!claim) throw new NotFoundError('claim');
+      if (!canTransition(claim.status, ClaimStatus.Voided)) {
+        throw new AppError(AppErrorCode.InvalidState, `a ${claim.status} claim cannot be voided`, [
+          { field: 'status', rule: 'must be received' },
+        ]);
+      }
+      await em.update(ClaimEntity, { id: claimId }, { status: ClaimStatus.Voided });
+      await recordClaimEvent(em, {
+        claimId,
+        revision: claim.revision,
+        from: claim.status,
+        to: ClaimStatus.Voided,
+        actor: `provider:${providerId}`,
+      });
+      return { id: claimId, status: ClaimStatus.Voided, replayed: false };
+    });
+  }
+}

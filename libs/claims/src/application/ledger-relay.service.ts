@@ -1,0 +1,122 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, IsNull, type EntityManager } from 'typeorm';
+import { LEDGER, type LedgerPort, type LedgerReceipt } from '@claimtrail/ledger';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { LedgerOutboxEntity } from '../infra/entities';
+import { Metrics } from '../observability/metrics';
+import { OrganizationsService } from './organizations.service';
+
+// Any constant works; it only has to be the same in every worker process.
+const RELAY_LOCK_KEY = 7_463_517_001;
+
+/** Result of one drain pass. */
+export interface DrainResult {
+  /** False when another process holds the relay lock. */
+  acquired: boolean;
+  committed: number;
+  failed: number;
+}
+
+/**
+ * Moves decision records from the PostgreSQL outbox to the ledger in batches, oldest first.
+ * One relay drains at a time across all worker processes (an advisory lock), so records reach
+ * the ledger in outbox order; a record already on the ledger comes back `unchanged`, which makes
+ * a retry after a crash between the ledger commit and the outbox update harmless.
+ */
+@Injectable()
+export class LedgerRelayService {
+  private readonly logger = new Logger(LedgerRelayService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(LEDGER) private readonly ledger: LedgerPort,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly orgs: OrganizationsService,
+    private readonly metrics: Metrics,
+  ) {}
+
+  /** Drains at most one batch (LEDGER_BATCH_SIZE records). */
+  async drainOnce(): Promise<DrainResult> {
+    return this.db.transaction(async (em) => {
+      const [{ locked }] = (await em.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK_KEY])) as {
+        locked: boolean;
+      }[];
+      if (!locked) return { acquired: false, committed: 0, failed: 0 };
+      const rows = await em.find(LedgerOutboxEntity, {
+        where: { committedAt: IsNull() },
+        order: { id: 'ASC' },
+        take: this.config.LEDGER_BATCH_SIZE,
+      });
+      let committed = 0;
+      let failed = 0;
+      for (const group of groupBySigner(rows)) {
+        if (await this.submitGroup(em, group)) committed += group.length;
+        else failed += group.length;
+      }
+      return { acquired: true, committed, failed };
+    });
+  }
+
+  private async submitGroup(em: EntityManager, rows: LedgerOutboxEntity[]): Promise<boolean> {
+    const signer = await this.orgs.signingIdentity(rows[0].signerOrgId);
+    const timer = this.metrics.ledgerCommitSeconds.startTimer({ ledger: this.config.LEDGER });
+    let receipts: LedgerReceipt[];
+    try {
+      receipts = await this.ledger.recordDecisions(
+        rows.map((r) => r.record),
+        signer,
+      );
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.logger.warn(`ledger refused a batch of ${rows.length} records: ${message}`);
+      await em
+        .createQueryBuilder()
+        .update(LedgerOutboxEntity)
+        .set({ attempts: () => 'attempts + 1', lastError: message.slice(0, 1000) })
+        .whereInIds(rows.map((r) => r.id))
+        .execute();
+      return false;
+    }
+    timer();
+    const byKey = new Map(receipts.map((r) => [`${r.claimId}/${r.revision}`, r]));
+    for (const row of rows) {
+      const receipt = byKey.get(`${row.claimId}/${row.revision}`);
+      if (!receipt) throw new Error(`ledger returned no receipt for claim ${row.claimId} revision ${row.revision}`);
+      if (receipt.outcome === 'conflict') {
+        this.logger.error(`ledger holds a different record for claim ${row.claimId} revision ${row.revision}`);
+      }
+      this.metrics.ledgerRecords.inc({ outcome: receipt.outcome });
+      await em.update(
+        LedgerOutboxEntity,
+        { id: row.id },
+        {
+          committedAt: new Date(),
+          outcome: receipt.outcome,
+          txId: receipt.txId,
+          blockNumber: receipt.blockNumber,
+          attempts: row.attempts + 1,
+          lastError: receipt.outcome === 'conflict' ? 'ledger holds a different record for this revision' : null,
+        },
+      );
+    }
+    return true;
+  }
+
+  /** Records not yet on the ledger. */
+  async pendingCount(): Promise<number> {
+    return this.db.getRepository(LedgerOutboxEntity).count({ where: { committedAt: IsNull() } });
+  }
+}
+
+/** Groups rows by signing organization, keeping outbox order inside each group (a claim has one payer). */
+function groupBySigner(rows: LedgerOutboxEntity[]): LedgerOutboxEntity[][] {
+  const groups = new Map<string, LedgerOutboxEntity[]>();
+  for (const row of rows) {
+    const group = groups.get(row.signerOrgId);
+    if (group) group.push(row);
+    else groups.set(row.signerOrgId, [row]);
+  }
+  return [...groups.values()];
+}

@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { memberRef } from '../domain';
+import { MemberEntity, PlanEntity } from '../infra/entities';
+import { AppError, AppErrorCode, NotFoundError } from './app.errors';
+
+/** One member in a bulk enrolment. */
+export interface EnrolMember {
+  memberNumber: string;
+  planId: string;
+  fullName: string;
+  birthDate: string;
+  sex: 'F' | 'M' | 'X';
+  coverageStart: string;
+  coverageEnd: string;
+}
+
+/** Enrols members in a payer's plans. */
+@Injectable()
+export class MembersService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Enrols (or re-enrols) members in one statement: all rows or none. A member number already
+   * enrolled with this payer is updated in place, which is how renewals arrive.
+   */
+  async enrol(payerId: string, members: EnrolMember[]): Promise<{ id: string; memberNumber: string }[]> {
+    const planIds = [...new Set(members.map((m) => m.planId))];
+    const plans = await this.db.getRepository(PlanEntity).find({ where: { id: In(planIds), payerId }, select: { id: true } });
+    const own = new Set(plans.map((p) => p.id));
+    const foreign = members.map((m, i) => ({ m, i })).filter(({ m }) => !own.has(m.planId));
+    if (foreign.length > 0) {
+      throw new AppError(
+        AppErrorCode.UnknownPlan,
+        'members name plans this payer does not own',
+        foreign.map(({ i }) => ({ field: `members.${i}.planId`, rule: "must be one of the payer's plans" })),
+      );
+    }
+    const rows = members.map((m) => ({
+      id: randomUUID(),
+      payerId,
+      planId: m.planId,
+      memberNumber: m.memberNumber,
+      memberRef: memberRef(this.config.MEMBER_REF_SECRET, payerId, m.memberNumber),
+      fullName: m.fullName,
+      birthDate: m.birthDate,
+      sex: m.sex,
+      coverageStart: m.coverageStart,
+      coverageEnd: m.coverageEnd,
+    }));
+    const result = await this.db
+      .createQueryBuilder()
+      .insert()
+      .into(MemberEntity)
+      .values(rows)
+      .orUpdate(['plan_id', 'full_name', 'birth_date', 'sex', 'coverage_start', 'coverage_end'], ['payer_id', 'member_number'])
+      .returning(['id', 'member_number'])
+      .execute();
+    return (result.raw as { id: string; member_number: string }[]).map((r) => ({ id: r.id, memberNumber: r.member_number }));
+  }
+
+  /** A member of this payer. */
+  async get(payerId: string, id: string): Promise<MemberEntity> {
+    const member = await this.db.getRepository(MemberEntity).findOneBy({ id, payerId });
+    if (!member) throw new NotFoundError('member');
+    return member;
+  }
+}

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { generateSigningKeyPair, type SigningIdentity } from '@claimtrail/ledger';
+import { ApiKeyEntity, OrganizationEntity, type OrganizationKind } from '../infra/entities';
+import { AppError, AppErrorCode, NotFoundError } from './app.errors';
+import { issueApiKey, parseApiKey, secretMatches } from './api-keys';
+
+/** The caller an API key identifies. */
+export interface Principal {
+  orgId: string;
+  kind: OrganizationKind;
+  keyId: string;
+}
+
+/** Creates organizations with their signing identity and API keys, and authenticates keys. */
+@Injectable()
+export class OrganizationsService {
+  private readonly signers = new Map<string, SigningIdentity>();
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** Creates an organization and its first API key; the key's token is returned once and never stored. */
+  async create(kind: OrganizationKind, name: string): Promise<{ organization: OrganizationEntity; apiKey: string }> {
+    const keys = generateSigningKeyPair();
+    const id = randomUUID();
+    const issued = issueApiKey();
+    const organization = this.db.getRepository(OrganizationEntity).create({
+      id,
+      kind,
+      name,
+      mspId: id,
+      signingPublicKey: keys.publicKeyPem,
+      signingPrivateKey: keys.privateKeyPem,
+    });
+    await this.db.transaction(async (em) => {
+      await em.insert(OrganizationEntity, organization);
+      await em.insert(ApiKeyEntity, {
+        id: randomUUID(),
+        organizationId: id,
+        prefix: issued.prefix,
+        secretHash: issued.secretHash,
+        revokedAt: null,
+      });
+    });
+    const saved = await this.db.getRepository(OrganizationEntity).findOneByOrFail({ id });
+    return { organization: saved, apiKey: issued.token };
+  }
+
+  /** Resolves a bearer token to its organization; throws Unauthenticated for anything else. */
+  async authenticate(token: string | undefined): Promise<Principal> {
+    const parsed = token ? parseApiKey(token) : null;
+    const fail = () => new AppError(AppErrorCode.Unauthenticated, 'a valid API key is required');
+    if (!parsed) throw fail();
+    const row = await this.db
+      .getRepository(ApiKeyEntity)
+      .createQueryBuilder('k')
+      .innerJoin(OrganizationEntity, 'o', 'o.id = k.organization_id')
+      .select(['k.id AS id', 'k.secret_hash AS hash', 'k.revoked_at AS revoked', 'o.id AS org', 'o.kind AS kind'])
+      .where('k.prefix = :prefix', { prefix: parsed.prefix })
+      .getRawOne<{ id: string; hash: string; revoked: Date | null; org: string; kind: OrganizationKind }>();
+    if (!row || row.revoked || !secretMatches(parsed.secret, row.hash)) throw fail();
+    return { orgId: row.org, kind: row.kind, keyId: row.id };
+  }
+
+  /** An organization by id, or NotFound. */
+  async get(id: string): Promise<OrganizationEntity> {
+    const org = await this.db.getRepository(OrganizationEntity).findOneBy({ id });
+    if (!org) throw new NotFoundError('organization');
+    return org;
+  }
+
+  /** The ledger signing identity of an organization (cached; identities never change in place). */
+  async signingIdentity(orgId: string): Promise<SigningIdentity> {
+    const cached = this.signers.get(orgId);
+    if (cached) return cached;
+    const org = await this.db
+      .getRepository(OrganizationEntity)
+      .createQueryBuilder('o')
+      .addSelect('o.signingPrivateKey')
+      .where('o.id = :orgId', { orgId })
+      .getOne();
+    if (!org) throw new NotFoundError('organization');
+    const identity: SigningIdentity = {
+      orgId: org.id,
+      kind: org.kind,
+      mspId: org.mspId,
+      publicKeyPem: org.signingPublicKey,
+      privateKeyPem: org.signingPrivateKey,
+    };
+    this.signers.set(orgId, identity);
+    return identity;
+  }
+}

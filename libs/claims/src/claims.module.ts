@@ -1,0 +1,54 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LedgerModule } from '@claimtrail/ledger/ledger.module';
+import { AdjudicationService } from './application/adjudication.service';
+import { ClaimQueriesService } from './application/claim-queries.service';
+import { ClaimsService } from './application/claims.service';
+import { LedgerRelayService } from './application/ledger-relay.service';
+import { MembersService } from './application/members.service';
+import { OrganizationsService } from './application/organizations.service';
+import { PlansService } from './application/plans.service';
+import { SweeperService } from './application/sweeper.service';
+import type { AppConfig } from './config/app-config';
+import { APP_CONFIG, ConfigModule } from './config/config.module';
+import { dataSourceOptions } from './infra/data-source';
+import { Metrics } from './observability/metrics';
+import { ClaimQueueProducer } from './queue/claim-queue.producer';
+import { QueueName } from './queue/queue-contracts';
+
+const services = [
+  OrganizationsService,
+  PlansService,
+  MembersService,
+  ClaimsService,
+  ClaimQueriesService,
+  AdjudicationService,
+  LedgerRelayService,
+  SweeperService,
+  ClaimQueueProducer,
+  Metrics,
+];
+
+/** Everything both apps share: configuration, PostgreSQL, the queues, the ledger and the use cases. */
+@Module({
+  imports: [
+    ConfigModule,
+    TypeOrmModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({ ...dataSourceOptions(config), retryAttempts: 0 }),
+    }),
+    BullModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        connection: { url: config.REDIS_URL, maxRetriesPerRequest: null },
+        prefix: config.QUEUE_PREFIX,
+      }),
+    }),
+    BullModule.registerQueue({ name: QueueName.Adjudication }),
+    LedgerModule,
+  ],
+  providers: services,
+  exports: [...services, LedgerModule, BullModule, TypeOrmModule],
+})
+export class ClaimsModule {}

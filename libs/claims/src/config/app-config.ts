@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+const DEV_MEMBER_REF_SECRET = 'dev-only-member-ref-secret-change-me';
+
+const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PORT: int(3000, 0).refine((p) => p <= 65535, 'must be at most 65535'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+      .default('postgres://postgres@127.0.0.1:5432/postgres'),
+    DATABASE_POOL_SIZE: int(10, 1),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+      .default('redis://127.0.0.1:6379'),
+    QUEUE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/, 'may hold letters, digits, - and _ only')
+      .default('claimtrail'),
+    LEDGER: z.enum(['embedded']).default('embedded'),
+    LEDGER_BATCH_SIZE: int(500, 1),
+    LEDGER_BATCH_WAIT_MS: int(100, 0),
+    MEMBER_REF_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    WORKER_CONCURRENCY: int(8, 1),
+    WORKER_METRICS_PORT: int(9464, 0),
+    SWEEP_INTERVAL_MS: int(15_000, 100),
+    STUCK_CLAIM_AFTER_MS: int(60_000, 100),
+    BODY_LIMIT_BYTES: int(1_048_576, 1024),
+    SHUTDOWN_TIMEOUT_MS: int(20_000, 0),
+    LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    if (!env.MEMBER_REF_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['MEMBER_REF_SECRET'], message: 'is required when NODE_ENV=production' });
+    }
+  })
+  .transform((env) => ({
+    ...env,
+    MEMBER_REF_SECRET: env.MEMBER_REF_SECRET ?? DEV_MEMBER_REF_SECRET,
+  }));
+
+/** Validated process configuration; the only place that reads `process.env`. */
+export type AppConfig = z.output<typeof schema>;
+
+/** Raised when the environment does not satisfy the schema; lists every problem at once. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses and validates configuration from an environment map (defaults to `process.env`). */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`));
+}

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+/** A real calendar date written YYYY-MM-DD. */
+export const isoDate = z
+  .string({ error: 'must be a date string (YYYY-MM-DD)' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date (YYYY-MM-DD)')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+  }, 'must be a real calendar date');
+
+/** An amount in integer minor units. */
+export const minorUnits = z
+  .number({ error: 'must be a non-negative integer (minor units)' })
+  .int('must be a non-negative integer (minor units)')
+  .min(0, 'must be a non-negative integer (minor units)')
+  .max(1e12, 'must be at most 1000000000000 minor units');
+
+/** An ISO 4217 currency code. */
+export const currencyCode = z.string({ error: 'must be an ISO 4217 code such as KES' }).regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as KES');
+
+/** A service code as the catalogue writes them. */
+export const serviceCode = z
+  .string({ error: 'must be a service code string' })
+  .regex(/^[A-Z0-9][A-Z0-9.-]{0,31}$/, 'must be a service code (A-Z, 0-9, . and -)');

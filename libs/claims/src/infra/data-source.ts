@@ -1,0 +1,32 @@
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { ledgerEntities, ledgerMigrations } from '@claimtrail/ledger';
+import type { AppConfig } from '../config/app-config';
+import { claimsEntities } from './entities';
+import { CoreSchema1764000000000 } from './migrations/1764000000000-core-schema';
+import { ServiceCatalogue1764000000500 } from './migrations/1764000000500-service-catalogue';
+
+/** Every migration, in the order they apply; listed explicitly so compiled and source runs agree. */
+export const migrations = [CoreSchema1764000000000, ServiceCatalogue1764000000500, ...ledgerMigrations];
+
+/** TypeORM options for the platform database. Schema changes only ever come from migrations. */
+export function dataSourceOptions(
+  config: Pick<AppConfig, 'DATABASE_URL' | 'DATABASE_POOL_SIZE'>,
+): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: config.DATABASE_URL,
+    entities: [...claimsEntities, ...ledgerEntities],
+    migrations,
+    migrationsTableName: 'schema_migrations',
+    synchronize: false,
+    migrationsRun: false,
+    extra: { max: config.DATABASE_POOL_SIZE, connectionTimeoutMillis: 5_000 },
+  };
+}
+
+/** Creates and connects a DataSource. */
+export async function connectDataSource(
+  config: Pick<AppConfig, 'DATABASE_URL' | 'DATABASE_POOL_SIZE'>,
+): Promise<DataSource> {
+  return new DataSource(dataSourceOptions(config)).initialize();
+}

@@ -1,0 +1,36 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { ClaimStatus } from '../../domain';
+import { bigintToNumber } from './bigint.transformer';
+
+/** A submitted claim and its current state. */
+@Entity('claims')
+export class ClaimEntity {
+  @PrimaryColumn('uuid') id!: string;
+  @Column('uuid', { name: 'provider_id' }) providerId!: string;
+  @Column('uuid', { name: 'payer_id' }) payerId!: string;
+  @Column('uuid', { name: 'member_id' }) memberId!: string;
+  @Column('uuid', { name: 'plan_version_id' }) planVersionId!: string;
+  @Column('text', { name: 'external_ref' }) externalRef!: string;
+  @Column('char', { name: 'request_hash', length: 64 }) requestHash!: string;
+  @Column('text') status!: ClaimStatus;
+  @Column('integer') revision!: number;
+  @Column('char', { length: 3 }) currency!: string;
+  @Column('date', { name: 'service_date' }) serviceDate!: string;
+  @Column('text', { array: true }) diagnoses!: string[];
+  @Column('bigint', { name: 'total_claimed', transformer: bigintToNumber }) totalClaimed!: number;
+  @Column('char', { name: 'commitment_salt', length: 64, select: false }) commitmentSalt!: string;
+  @Column('char', { name: 'claim_commitment', length: 64 }) claimCommitment!: string;
+  @Column('text', { name: 'last_error', nullable: true }) lastError!: string | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
+}
+
+/** One submitted line of a claim. */
+@Entity('claim_lines')
+export class ClaimLineEntity {
+  @PrimaryColumn('uuid', { name: 'claim_id' }) claimId!: string;
+  @PrimaryColumn('integer', { name: 'line_no' }) lineNo!: number;
+  @Column('text', { name: 'service_code' }) serviceCode!: string;
+  @Column('integer') quantity!: number;
+  @Column('bigint', { name: 'unit_price', transformer: bigintToNumber }) unitPrice!: number;
+}

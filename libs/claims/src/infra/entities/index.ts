@@ -1,0 +1,32 @@
+import { ApiKeyEntity } from './api-key.entity';
+import { ClaimDecisionEntity, ClaimEventEntity } from './claim-decision.entity';
+import { ClaimEntity, ClaimLineEntity } from './claim.entity';
+import { LedgerOutboxEntity } from './ledger-outbox.entity';
+import { MemberEntity } from './member.entity';
+import { OrganizationEntity } from './organization.entity';
+import { PlanEntity, PlanVersionEntity } from './plan.entity';
+import { ServiceCodeEntity } from './service-code.entity';
+
+export * from './api-key.entity';
+export * from './claim-decision.entity';
+export * from './claim.entity';
+export * from './ledger-outbox.entity';
+export * from './member.entity';
+export * from './organization.entity';
+export * from './plan.entity';
+export * from './service-code.entity';
+
+/** Every TypeORM entity of the claims library. */
+export const claimsEntities = [
+  OrganizationEntity,
+  ApiKeyEntity,
+  ServiceCodeEntity,
+  PlanEntity,
+  PlanVersionEntity,
+  MemberEntity,
+  ClaimEntity,
+  ClaimLineEntity,
+  ClaimDecisionEntity,
+  ClaimEventEntity,
+  LedgerOutboxEntity,
+];

@@ -1,0 +1,16 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+
+/** Organization kinds; each maps to a role in the API and on the ledger. */
+export type OrganizationKind = 'payer' | 'provider' | 'funder' | 'operator';
+
+/** A payer, provider, funder or the platform operator, with its ledger signing identity. */
+@Entity('organizations')
+export class OrganizationEntity {
+  @PrimaryColumn('uuid') id!: string;
+  @Column('text') kind!: OrganizationKind;
+  @Column('text') name!: string;
+  @Column('text', { name: 'msp_id' }) mspId!: string;
+  @Column('text', { name: 'signing_public_key' }) signingPublicKey!: string;
+  @Column('text', { name: 'signing_private_key', select: false }) signingPrivateKey!: string;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+}

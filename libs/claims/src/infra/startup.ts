@@ -1,0 +1,21 @@
+import { type AppConfig, ConfigError, loadConfig } from '../config/app-config';
+import { assertPostgresReachable, assertRedisReachable, ServiceUnreachableError } from './preflight';
+
+/**
+ * Loads configuration and checks PostgreSQL and Redis before an app builds its graph, so a
+ * missing service ends start-up with one readable line instead of retries and stack traces.
+ */
+export async function startupChecks(needs: { redis: boolean } = { redis: true }): Promise<AppConfig> {
+  try {
+    const config = loadConfig();
+    await assertPostgresReachable(config.DATABASE_URL);
+    if (needs.redis) await assertRedisReachable(config.REDIS_URL);
+    return config;
+  } catch (err) {
+    if (err instanceof ConfigError || err instanceof ServiceUnreachableError) {
+      process.stderr.write(`claimtrail: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,40 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { adjudicationJobId, JobName, jobOptions, QueueName } from './queue-contracts';
+
+/** Puts claims on the adjudication queue. Thin: ids in, nothing else. */
+@Injectable()
+export class ClaimQueueProducer {
+  private readonly logger = new Logger(ClaimQueueProducer.name);
+
+  constructor(@InjectQueue(QueueName.Adjudication) private readonly queue: Queue) {}
+
+  /** Enqueues claims for adjudication; a claim already waiting or running is left as it is. */
+  async enqueueAdjudication(claimIds: readonly string[]): Promise<void> {
+    if (claimIds.length === 0) return;
+    await this.queue.addBulk(
+      claimIds.map((claimId) => ({
+        name: JobName.AdjudicateClaim,
+        data: { claimId },
+        opts: jobOptions(JobName.AdjudicateClaim, { claimId }),
+      })),
+    );
+  }
+
+  /**
+   * Re-enqueues claims the sweeper found stuck. A job that BullMQ kept as failed would swallow a
+   * plain re-add under the same id, so such a job is removed first.
+   */
+  async reenqueue(claimIds: readonly string[]): Promise<void> {
+    for (const claimId of claimIds) {
+      const job = await this.queue.getJob(adjudicationJobId(claimId));
+      if (job) {
+        const state = await job.getState();
+        if (state === 'active' || state === 'waiting' || state === 'delayed' || state === 'prioritized') continue;
+        await job.remove().catch((err: unknown) => this.logger.warn(`could not remove job ${job.id}: ${String(err)}`));
+      }
+    }
+    await this.enqueueAdjudication(claimIds);
+  }
+}
