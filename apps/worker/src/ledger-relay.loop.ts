@@ -1,0 +1,31 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { LedgerRelayService } from '@claimtrail/claims/application/ledger-relay.service';
+import type { AppConfig } from '@claimtrail/claims/config/app-config';
+import { APP_CONFIG } from '@claimtrail/claims/config/config.module';
+import { PeriodicTask } from './periodic-task';
+
+/** The ledger processor: drains the outbox in batches bounded by size (LEDGER_BATCH_SIZE) and time (LEDGER_BATCH_WAIT_MS). */
+@Injectable()
+export class LedgerRelayLoop implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly task: PeriodicTask;
+
+  constructor(relay: LedgerRelayService, @Inject(APP_CONFIG) config: AppConfig) {
+    this.task = new PeriodicTask(
+      'ledger-relay',
+      async () => {
+        const r = await relay.drainOnce();
+        if (r.failed > 0) throw new Error(`${r.failed} records not accepted by the ledger`);
+        return r.committed >= config.LEDGER_BATCH_SIZE;
+      },
+      config.LEDGER_BATCH_WAIT_MS,
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.task.stop();
+  }
+}

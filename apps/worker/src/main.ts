@@ -1,0 +1,15 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { startupChecks } from '@claimtrail/claims/infra/startup';
+import { createWorkerApp } from './worker-app';
+
+async function main(): Promise<void> {
+  const config = await startupChecks();
+  await createWorkerApp(config);
+  new Logger('worker').log(`consuming with concurrency ${config.WORKER_CONCURRENCY}, ledger ${config.LEDGER}`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`claimtrail worker failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,26 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { SweeperService } from '@claimtrail/claims/application/sweeper.service';
+import type { AppConfig } from '@claimtrail/claims/config/app-config';
+import { APP_CONFIG } from '@claimtrail/claims/config/config.module';
+import { PeriodicTask } from './periodic-task';
+
+/** Re-enqueues claims stuck in `received` or `adjudicating`, every SWEEP_INTERVAL_MS. */
+@Injectable()
+export class SweeperLoop implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly task: PeriodicTask;
+
+  constructor(sweeper: SweeperService, @Inject(APP_CONFIG) config: AppConfig) {
+    this.task = new PeriodicTask('sweeper', async () => {
+        await sweeper.sweep();
+        return false;
+      }, config.SWEEP_INTERVAL_MS);
+  }
+
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.task.stop();
+  }
+}
