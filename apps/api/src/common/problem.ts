@@ -1,7 +1,7 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { ZodError } from 'zod';
 import { AppErrorCode } from '@claimtrail/claims/application/app.errors';
-import { DomainError, DomainErrorCode } from '@claimtrail/claims/domain';
+import { DomainError, DomainErrorCode, zodIssueDetail } from '@claimtrail/claims/domain';
 
 /** One offending field and the rule it breaks. */
 export interface FieldProblem {
@@ -58,11 +58,8 @@ const FASTIFY: Record<string, [string, string, FieldProblem[]]> = {
 };
 
 /** Field paths as `lines.0.quantity`. */
-export function zodProblems(err: ZodError, root?: string): FieldProblem[] {
-  return err.issues.map((i) => ({
-    field: [root, ...i.path.map(String)].filter((p) => p !== undefined && p !== '').join('.') || root || 'body',
-    rule: i.message,
-  }));
+export function zodProblems(err: ZodError): FieldProblem[] {
+  return err.issues.map((i) => zodIssueDetail(i));
 }
 
 /** Turns any thrown value into a problem; a 500 never carries internals. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { z } from 'zod';
 import { DomainError, DomainErrorCode } from './domain.error';
-import { currencyCode, isoDate, minorUnits, serviceCode } from './schema-primitives';
+import { currencyCode, isoDate, minorUnits, serviceCode, zodIssueDetail } from './schema-primitives';
 
 /** Benefit categories a tariff line can fall under. */
 export const BENEFIT_CATEGORIES = [
@@ -58,7 +58,7 @@ export interface PublishedRuleSet {
 export function publishRuleSet(candidate: unknown): PublishedRuleSet {
   const parsed = ruleSetSchema.safeParse(candidate);
   if (!parsed.success) {
-    const details = parsed.error.issues.map((i) => ({ field: ['ruleSet', ...i.path].join('.'), rule: i.message }));
+    const details = parsed.error.issues.map((i) => zodIssueDetail(i, ['ruleSet']));
     throw new DomainError(
       DomainErrorCode.InvalidRuleSet,
       details.map((d) => `${d.field} ${d.rule}`).join('; '),

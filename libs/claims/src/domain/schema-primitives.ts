@@ -23,3 +23,10 @@ export const currencyCode = z.string({ error: 'must be an ISO 4217 code such as 
 export const serviceCode = z
   .string({ error: 'must be a service code string' })
   .regex(/^[A-Z0-9][A-Z0-9.-]{0,31}$/, 'must be a service code (A-Z, 0-9, . and -)');
+
+/** A zod issue's path and message; a refused record key reports the key's own rule. */
+export function zodIssueDetail(issue: z.core.$ZodIssue, root: readonly string[] = []): { field: string; rule: string } {
+  const nested = issue.code === 'invalid_key' ? issue.issues[0] : undefined;
+  const field = [...root, ...issue.path.map(String)].join('.');
+  return { field: field || 'body', rule: nested?.message ?? issue.message };
+}

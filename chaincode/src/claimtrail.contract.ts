@@ -1,0 +1,111 @@
+import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
+import { requireKind, resolveCaller } from './caller-identity';
+import { canonicalBytes, canonicalJson } from './canonical-json';
+import { ChaincodeError } from './chaincode.error';
+import { CLAIM_OBJECT_TYPE, claimKey } from './claim-keys';
+import { DecisionRecordFactory } from './decision-record.factory';
+import type { DecisionRecord, RecordOutcome, StoredDecisionRecord } from './records';
+import { txTimestampIso } from './tx-timestamp';
+
+/** Name of the event emitted by a RecordDecisions transaction that recorded at least one decision. */
+export const CLAIM_DECIDED_EVENT = 'ClaimDecided';
+
+const CLAIM_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** What a key already holds, reduced to what idempotency compares. */
+interface KnownRecord {
+  canonical: string;
+  txId: string;
+}
+
+/**
+ * The claimtrail chaincode: adjudication decisions keyed by (claimId, revision). A key is written
+ * once; resubmitting the identical record is a no-op and a different one is reported as a conflict,
+ * which makes retries from the platform's outbox harmless.
+ */
+@Info({ title: 'claimtrail', description: 'Tamper-evident trail of health-insurance claim decisions' })
+export class ClaimtrailContract extends Contract {
+  constructor() {
+    super('claimtrail');
+  }
+
+  /** Records a batch (JSON array) of decisions signed by a payer; returns `{ results: RecordOutcome[] }`. */
+  @Transaction()
+  @Returns('string')
+  async RecordDecisions(ctx: Context, batchJson: string): Promise<string> {
+    const caller = resolveCaller(ctx);
+    requireKind(caller, 'payer', 'record decisions');
+    const records = DecisionRecordFactory.parseBatch(batchJson);
+    const txId = ctx.stub.getTxID();
+    const recordedAt = txTimestampIso(ctx);
+    // Fabric reads never see this transaction's own writes, so the batch's keys are tracked here.
+    const inBatch = new Map<string, KnownRecord>();
+    const results: RecordOutcome[] = [];
+    const recorded: { claimId: string; revision: number }[] = [];
+
+    for (const [i, record] of records.entries()) {
+      if (record.payerId !== caller.orgId) {
+        throw new ChaincodeError('PAYER_MISMATCH', 'a payer may only record its own decisions', `records[${i}].payerId`);
+      }
+      const key = claimKey(ctx, record.claimId, record.revision);
+      const canonical = canonicalJson(record);
+      const known = inBatch.get(key) ?? (await readKnown(ctx, key));
+      const { claimId, revision } = record;
+      if (known) {
+        const outcome = known.canonical === canonical ? 'unchanged' : 'conflict';
+        results.push({ claimId, revision, outcome, txId: known.txId });
+        continue;
+      }
+      const stored: StoredDecisionRecord = { ...record, docType: 'claimDecision', txId, recordedAt, recordedBy: caller.mspId };
+      await ctx.stub.putState(key, canonicalBytes(stored));
+      inBatch.set(key, { canonical, txId });
+      recorded.push({ claimId, revision });
+      results.push({ claimId, revision, outcome: 'recorded', txId });
+    }
+
+    if (recorded.length > 0) ctx.stub.setEvent(CLAIM_DECIDED_EVENT, canonicalBytes({ records: recorded }));
+    return canonicalJson({ results });
+  }
+
+  /** The latest recorded revision of a claim's decision, as JSON; NOT_FOUND when there is none. */
+  @Transaction(false)
+  @Returns('string')
+  async GetClaim(ctx: Context, claimId: string): Promise<string> {
+    const history = await readHistory(ctx, claimId);
+    const latest = history[history.length - 1];
+    if (!latest) throw new ChaincodeError('NOT_FOUND', `no decision is recorded for claim ${claimId}`);
+    return canonicalJson(latest);
+  }
+
+  /** Every recorded revision of a claim's decision, oldest first, as a JSON array (empty when none). */
+  @Transaction(false)
+  @Returns('string')
+  async GetClaimHistory(ctx: Context, claimId: string): Promise<string> {
+    return canonicalJson(await readHistory(ctx, claimId));
+  }
+}
+
+/** Splits the ledger's own fields off a stored record, leaving what the payer submitted. */
+export function submittedPart(stored: StoredDecisionRecord): DecisionRecord {
+  const { docType: _docType, txId: _txId, recordedAt: _recordedAt, recordedBy: _recordedBy, ...submitted } = stored;
+  return submitted;
+}
+
+async function readKnown(ctx: Context, key: string): Promise<KnownRecord | undefined> {
+  const bytes = await ctx.stub.getState(key);
+  if (!bytes || bytes.length === 0) return undefined;
+  const stored = JSON.parse(Buffer.from(bytes).toString('utf8')) as StoredDecisionRecord;
+  return { canonical: canonicalJson(submittedPart(stored)), txId: stored.txId };
+}
+
+async function readHistory(ctx: Context, claimId: string): Promise<StoredDecisionRecord[]> {
+  if (typeof claimId !== 'string' || !CLAIM_ID.test(claimId)) {
+    throw new ChaincodeError('INVALID_ARGUMENT', 'must be a claim id', 'claimId');
+  }
+  const history: StoredDecisionRecord[] = [];
+  // Zero-padded revisions make this range scan come back in revision order.
+  for await (const kv of ctx.stub.getStateByPartialCompositeKey(CLAIM_OBJECT_TYPE, [claimId])) {
+    history.push(JSON.parse(Buffer.from(kv.value).toString('utf8')) as StoredDecisionRecord);
+  }
+  return history;
+}
