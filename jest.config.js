@@ -18,16 +18,19 @@ const base = {
   modulePathIgnorePatterns: ['<rootDir>/dist', '<rootDir>/chaincode/dist'],
 };
 
-const withServices = {
+// Each project gets its own freshly migrated database: suites that tamper with the ledger on purpose
+// must not disturb one another.
+const withServices = (name) => ({
+  displayName: name,
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-  setupFiles: ['reflect-metadata'],
-};
+  setupFiles: ['reflect-metadata', `<rootDir>/test/support/${name}-env.ts`],
+});
 
 module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,chaincode/src}/**/*.spec.ts'], setupFiles: ['reflect-metadata'] },
-    { ...base, ...withServices, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'] },
-    { ...base, ...withServices, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'] },
+    { ...base, ...withServices('integration'), testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'] },
+    { ...base, ...withServices('e2e'), testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], testTimeout: 120_000 },
   ],
 };

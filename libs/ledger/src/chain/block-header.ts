@@ -1,0 +1,33 @@
+import { hexBytes, sha256 } from './sha256';
+
+/** A block header as stored and as carried in proofs; hashes are lowercase hex. */
+export interface BlockHeader {
+  number: number;
+  /** Hash of block `number - 1`; 32 zero bytes for the genesis block. */
+  previousHash: string;
+  /** RFC 6962 Merkle root over the block's transaction hashes, in transaction order. */
+  merkleRoot: string;
+  txCount: number;
+  /** SHA-256(8-byte big-endian number ‖ previousHash ‖ merkleRoot). */
+  hash: string;
+}
+
+/** The genesis block's previous hash: 32 zero bytes. */
+export const GENESIS_PREVIOUS_HASH = '00'.repeat(32);
+
+/** Computes a block hash per the DESIGN formula: SHA-256(number ‖ previousHash ‖ merkleRoot). */
+export function computeBlockHash(number: number, previousHash: string, merkleRoot: string): string {
+  if (!Number.isSafeInteger(number) || number < 0) throw new Error('block number must be a non-negative integer');
+  const n = Buffer.alloc(8);
+  n.writeBigUInt64BE(BigInt(number));
+  return sha256(n, hexBytes(previousHash, 32, 'previousHash'), hexBytes(merkleRoot, 32, 'merkleRoot')).toString('hex');
+}
+
+/** True when the header's hash is the hash of its own number, previous hash and Merkle root. */
+export function headerHashMatches(header: BlockHeader): boolean {
+  try {
+    return computeBlockHash(header.number, header.previousHash, header.merkleRoot) === header.hash;
+  } catch {
+    return false;
+  }
+}

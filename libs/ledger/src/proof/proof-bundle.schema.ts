@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+const hex32 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 32 bytes of lowercase hex');
+const count = z.int().min(0);
+
+const header = z.strictObject({
+  number: count,
+  previousHash: hex32,
+  merkleRoot: hex32,
+  txCount: count,
+  hash: hex32,
+});
+
+const creator = z.strictObject({
+  orgId: z.string(),
+  kind: z.enum(['payer', 'provider', 'funder', 'operator']),
+  mspId: z.string(),
+  publicKeyPem: z.string(),
+});
+
+const payload = z.strictObject({
+  version: z.literal(1),
+  txId: hex32,
+  channel: z.string(),
+  chaincode: z.string(),
+  fn: z.string(),
+  args: z.array(z.string()),
+  creator,
+  nonce: z.string().regex(/^([0-9a-f]{2})+$/, 'must be lowercase hex'),
+  timestamp: z.string(),
+});
+
+// The record keeps unknown keys: a field added to it must make it differ from the signed one.
+const record = z.looseObject({
+  claimId: z.string(),
+  revision: z.int(),
+  docType: z.string(),
+  txId: z.string(),
+  recordedAt: z.string(),
+  recordedBy: z.string(),
+});
+
+/** Structural schema of a proof bundle; the cryptographic checks come after it passes. */
+export const proofBundleSchema = z.strictObject({
+  version: z.literal(1),
+  ledger: z.literal('embedded'),
+  claimId: z.string(),
+  revision: z.int().min(1),
+  record,
+  transaction: z.strictObject({ payload, signature: z.string(), txHash: hex32 }),
+  txIndex: count,
+  merklePath: z.array(hex32),
+  block: header,
+  headerChain: z.array(header),
+  head: z.strictObject({ number: count, hash: hex32 }),
+});

@@ -1,0 +1,43 @@
+import type { StoredDecisionRecord } from '@claimtrail/chaincode/records';
+import type { BlockHeader } from '../chain/block-header';
+import type { SignedTransaction } from '../chain/transaction';
+
+/** Current proof bundle format version. */
+export const PROOF_BUNDLE_VERSION = 1;
+
+/** A block named by number and hash. */
+export interface BlockRef {
+  number: number;
+  hash: string;
+}
+
+/** A transaction as carried in a proof: payload (with the creator's public key), signature and hash. */
+export interface ProofTransaction extends SignedTransaction {
+  /** SHA-256 over the canonical JSON of {payload, signature}, hex; the Merkle leaf. */
+  txHash: string;
+}
+
+/**
+ * Everything needed to check offline that a claim decision is on the ledger: the record, the
+ * signed transaction that recorded it, its Merkle path to the block header, and the headers linking
+ * that block to the head. Holds no PHI. Compare `head` with a head obtained independently.
+ */
+export interface ProofBundle {
+  version: typeof PROOF_BUNDLE_VERSION;
+  ledger: 'embedded';
+  claimId: string;
+  revision: number;
+  record: StoredDecisionRecord;
+  transaction: ProofTransaction;
+  /** Position of the transaction in its block. */
+  txIndex: number;
+  /** RFC 9162 inclusion path: sibling hashes (hex) from the leaf up. */
+  merklePath: string[];
+  block: BlockHeader;
+  /** Headers of the blocks after `block`, oldest first, ending with the head (empty when `block` is the head). */
+  headerChain: BlockHeader[];
+  head: BlockRef;
+}
+
+/** Outcome of verifying a proof bundle; `problems` are human-readable. */
+export type ProofVerification = { ok: true } | { ok: false; problems: string[] };

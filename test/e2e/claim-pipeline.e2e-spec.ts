@@ -1,0 +1,188 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { EmbeddedLedger, verifyProofBundle, type ProofBundle } from '@claimtrail/ledger';
+import { runCli } from '../support/cli';
+import { buildScenario, type Scenario } from '../support/scenario';
+import { client, eventually, startStack, type Stack } from '../support/stack';
+
+type Expectation = { status: string; reasons: string[]; approved: number };
+type Case = { body: Record<string, unknown>; providerKey: string; expect: Expectation };
+
+const line = (serviceCode: string, unitPrice: number, quantity = 1) => ({ serviceCode, quantity, unitPrice });
+
+/** 200 claims that exercise every rule of the pipeline, each with the decision it must get. */
+function claimMix(s: Scenario, tag: string): Case[] {
+  const cases: Case[] = [];
+  const add = (n: number, make: (i: number) => Omit<Case, 'body'> & { body: Record<string, unknown> }) => {
+    for (let i = 0; i < n; i++) cases.push(make(i));
+  };
+  const base = (ref: string, member = s.members.active, serviceDate = '2026-03-14') => ({
+    externalRef: `${tag}-${ref}`,
+    payerId: s.payer.id,
+    memberNumber: member,
+    serviceDate,
+    currency: 'KES',
+    diagnoses: ['B54'],
+  });
+  const clinic = (i: number) => s.providers[i % 2].key;
+  add(100, (i) => ({
+    body: { ...base(`ok-${i}`), lines: [line('CONS-GP', 150000), line('LAB-MRDT', 30000), line('DRUG-AL', 45000, 1 + (i % 3))] },
+    providerKey: clinic(i),
+    expect: { status: 'approved', reasons: [], approved: 180000 + 45000 * (1 + (i % 3)) },
+  }));
+  add(30, (i) => ({
+    body: { ...base(`price-${i}`), lines: [line('CONS-GP', 180000), line('DRUG-PCM', 5000, 2)] },
+    providerKey: clinic(i),
+    expect: { status: 'partially_approved', reasons: ['PRICE_ABOVE_TARIFF'], approved: 160000 },
+  }));
+  add(20, (i) => ({
+    body: { ...base(`tariff-${i}`), diagnoses: ['J18.9'], lines: [line('CONS-GP', 150000), line('IMG-XRAY-CH', 250000)] },
+    providerKey: clinic(i),
+    expect: { status: 'partially_approved', reasons: ['SERVICE_NOT_IN_TARIFF'], approved: 150000 },
+  }));
+  add(10, (i) => ({
+    body: { ...base(`xray-${i}`), lines: [line('IMG-XRAY-CH', 250000)] },
+    providerKey: clinic(i),
+    expect: { status: 'rejected', reasons: ['SERVICE_NOT_IN_TARIFF'], approved: 0 },
+  }));
+  add(20, (i) => ({
+    body: { ...base(`lapsed-${i}`, s.members.lapsed), lines: [line('CONS-GP', 150000)] },
+    providerKey: clinic(i),
+    expect: { status: 'rejected', reasons: ['MEMBER_NOT_COVERED'], approved: 0 },
+  }));
+  add(20, (i) => ({
+    body: { ...base(`outsider-${i}`), lines: [line('CONS-GP', 150000)] },
+    providerKey: s.outsider.key,
+    expect: { status: 'rejected', reasons: ['PROVIDER_NOT_CONTRACTED'], approved: 0 },
+  }));
+  return cases;
+}
+
+describe('claim pipeline, end to end', () => {
+  let stack: Stack;
+  let scenario: Scenario;
+  let db: DataSource;
+  const tag = `e2e${Date.now().toString(36)}`;
+  const submitted: { id: string; c: Case }[] = [];
+
+  beforeAll(async () => {
+    stack = await startStack();
+    db = stack.api.get<DataSource>(getDataSourceToken());
+    scenario = await buildScenario(stack.baseUrl, tag);
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('accepts 200 claims with 202 and an id', async () => {
+    const cases = claimMix(scenario, tag);
+    expect(cases).toHaveLength(200);
+    for (let i = 0; i < cases.length; i += 20) {
+      const results = await Promise.all(
+        cases.slice(i, i + 20).map(async (c) => ({ c, r: await client(stack.baseUrl, c.providerKey)('POST', '/v1/claims', c.body) })),
+      );
+      for (const { c, r } of results) {
+        expect(r.status).toBe(202);
+        expect(r.body).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), status: 'received' });
+        submitted.push({ id: r.body.id, c });
+      }
+    }
+  });
+
+  it('treats the external reference as the idempotency key', async () => {
+    const { id, c } = submitted[0];
+    const provider = client(stack.baseUrl, c.providerKey);
+    const again = await provider('POST', '/v1/claims', c.body);
+    expect(again.status).toBe(202);
+    expect(again.body.id).toBe(id);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+
+    const changed = await provider('POST', '/v1/claims', { ...c.body, serviceDate: '2026-03-15' });
+    expect(changed.status).toBe(409);
+    expect(changed.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(changed.body.errors).toEqual([expect.objectContaining({ field: 'externalRef' })]);
+  });
+
+  it('decides every claim as its rules say and records it on the ledger', async () => {
+    for (const { id, c } of submitted) {
+      const claim = await eventually(
+        async () => {
+          const r = await client(stack.baseUrl, c.providerKey)('GET', `/v1/claims/${id}`);
+          return r.body.ledger ? r.body : undefined;
+        },
+        90_000,
+        `claim ${id} on the ledger`,
+      );
+      expect(claim.status).toBe(c.expect.status);
+      expect(claim.decision.totals.approved).toBe(c.expect.approved);
+      expect(claim.decision.ruleSetHash).toBe(scenario.ruleSetHash);
+      const reasons = new Set(claim.decision.lines.flatMap((l: { reasonCodes: string[] }) => l.reasonCodes));
+      expect([...reasons].sort()).toEqual(c.expect.reasons);
+      expect(claim.ledger).toEqual({ txId: expect.any(String), block: expect.any(Number) });
+    }
+  });
+
+  it('holds exactly one ledger record per claim, and the payer reads the same claims', async () => {
+    const ledger = new EmbeddedLedger(db);
+    for (const { id } of submitted) {
+      const history = await ledger.getClaimHistory(id);
+      expect(history).toHaveLength(1);
+      expect(history[0]).toMatchObject({ claimId: id, revision: 1, payerId: scenario.payer.id });
+    }
+    const asPayer = client(stack.baseUrl, scenario.payer.key);
+    let seen = 0;
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: unknown[]; nextCursor: string | null } } = await asPayer('GET', `/v1/claims?limit=70${cursor ? `&cursor=${cursor}` : ''}`);
+      seen += page.body.items.length;
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toBe(200);
+  });
+
+  it('gives a proof for every claim that verifies offline', async () => {
+    const asFunder = client(stack.baseUrl, scenario.funder.key);
+    for (const { id } of submitted) {
+      const r = await asFunder('GET', `/v1/ledger/claims/${id}/proof`);
+      expect(r.status).toBe(200);
+      expect(verifyProofBundle(r.body as ProofBundle)).toEqual({ ok: true });
+    }
+    const head = await asFunder('GET', '/v1/ledger/head');
+    expect(head.status).toBe(200);
+    expect(head.body.blockNumber).toBeGreaterThan(0);
+  });
+
+  it('makes a proof and the chain check fail once a stored transaction is altered', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'claimtrail-proof-'));
+    const { id } = submitted[5];
+    const asPayer = client(stack.baseUrl, scenario.payer.key);
+    const before = await asPayer('GET', `/v1/ledger/claims/${id}/proof`);
+    writeFileSync(join(dir, 'good.json'), JSON.stringify(before.body));
+    const good = runCli(['verify', join(dir, 'good.json')]);
+    expect(good.stderr).toBe('');
+    expect(good.status).toBe(0);
+    expect(runCli(['ledger', 'check']).status).toBe(0);
+
+    // Someone with database access rewrites the approved amount inside the stored transaction.
+    const block = (before.body as ProofBundle).block.number;
+    const changed = await db.query(
+      `UPDATE ledger_transactions SET args = replace(args::text, '"approved":', '"approved":1')::jsonb WHERE block_number = $1`,
+      [block],
+    );
+    expect(changed[1]).toBeGreaterThan(0);
+
+    const after = await asPayer('GET', `/v1/ledger/claims/${id}/proof`);
+    writeFileSync(join(dir, 'tampered.json'), JSON.stringify(after.body));
+    const bad = runCli(['verify', join(dir, 'tampered.json')]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/FAILED/);
+
+    const check = runCli(['ledger', 'check']);
+    expect(check.status).toBe(1);
+    expect(check.stderr).toContain(`block ${block}`);
+  });
+});

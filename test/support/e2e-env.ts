@@ -1,0 +1,3 @@
+import { useProjectDatabase } from './test-databases';
+
+useProjectDatabase('e2e');

@@ -1,0 +1,73 @@
+import { runCli } from './cli';
+import { client } from './stack';
+
+/** The organizations, plan and members most end-to-end suites start from. */
+export interface Scenario {
+  operatorKey: string;
+  payer: { id: string; key: string };
+  providers: { id: string; key: string }[];
+  outsider: { id: string; key: string };
+  funder: { id: string; key: string };
+  planId: string;
+  ruleSetHash: string;
+  members: { active: string; lapsed: string };
+}
+
+/** The tariff of the scenario's plan, priced from data/services.csv. */
+export const TARIFF = {
+  'CONS-GP': { unitPrice: 150000, category: 'outpatient' },
+  'CONS-FU': { unitPrice: 80000, category: 'outpatient' },
+  'LAB-MRDT': { unitPrice: 30000, category: 'laboratory' },
+  'LAB-FBC': { unitPrice: 80000, category: 'laboratory' },
+  'DRUG-AL': { unitPrice: 45000, category: 'pharmacy' },
+  'DRUG-AMOX': { unitPrice: 30000, category: 'pharmacy' },
+  'DRUG-PCM': { unitPrice: 5000, category: 'pharmacy' },
+  'ANC-VISIT': { unitPrice: 100000, category: 'maternity' },
+} as const;
+
+/** Creates an operator through the CLI, then everyone else through the API, a plan and two members. */
+export async function buildScenario(baseUrl: string, tag: string): Promise<Scenario> {
+  const op = runCli(['org', 'create', '--kind', 'operator', '--name', `Operator ${tag}`, '--json']);
+  if (op.status !== 0) throw new Error(`org create failed: ${op.stderr}`);
+  const operatorKey = (JSON.parse(op.stdout) as { apiKey: string }).apiKey;
+  const asOperator = client(baseUrl, operatorKey);
+  const org = async (kind: string, name: string) => {
+    const r = await asOperator('POST', '/v1/organizations', { kind, name });
+    if (r.status !== 201) throw new Error(`creating ${kind} failed: ${r.status} ${JSON.stringify(r.body)}`);
+    return { id: r.body.id as string, key: r.body.apiKey as string };
+  };
+  const payer = await org('payer', `Jamii Health Scheme ${tag}`);
+  const providers = [await org('provider', `Kibera Clinic ${tag}`), await org('provider', `Mathare Health Centre ${tag}`)];
+  const outsider = await org('provider', `Uncontracted Clinic ${tag}`);
+  const funder = await org('funder', `Maternal Care Fund ${tag}`);
+
+  const asPayer = client(baseUrl, payer.key);
+  const plan = await asPayer('POST', '/v1/plans', {
+    name: 'Jamii Outpatient 2026',
+    ruleSet: {
+      currency: 'KES',
+      coverage: { start: '2026-01-01', end: '2026-12-31' },
+      contractedProviders: providers.map((p) => p.id),
+      tariff: TARIFF,
+    },
+  });
+  if (plan.status !== 201) throw new Error(`plan failed: ${plan.status} ${JSON.stringify(plan.body)}`);
+  const planId = plan.body.id as string;
+  const enrol = await asPayer('POST', '/v1/members', {
+    members: [
+      { memberNumber: `A-${tag}`, planId, fullName: 'Wanjiru Kamau', birthDate: '1990-04-12', sex: 'F', coverageStart: '2026-01-01', coverageEnd: '2026-12-31' },
+      { memberNumber: `L-${tag}`, planId, fullName: 'Otieno Odhiambo', birthDate: '1984-09-30', sex: 'M', coverageStart: '2025-03-01', coverageEnd: '2026-02-28' },
+    ],
+  });
+  if (enrol.status !== 201) throw new Error(`enrolment failed: ${enrol.status} ${JSON.stringify(enrol.body)}`);
+  return {
+    operatorKey,
+    payer,
+    providers,
+    outsider,
+    funder,
+    planId,
+    ruleSetHash: plan.body.versions[0].ruleSetHash as string,
+    members: { active: `A-${tag}`, lapsed: `L-${tag}` },
+  };
+}
