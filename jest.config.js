@@ -28,6 +28,7 @@ const withServices = (name) => ({
 });
 
 module.exports = {
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,chaincode/src}/**/*.spec.ts'], setupFiles: ['reflect-metadata'] },
     { ...base, ...withServices('integration'), testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'] },

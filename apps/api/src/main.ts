@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { startupChecks } from '@claimtrail/claims/infra/startup';
+import { boundShutdown, startupChecks } from '@claimtrail/claims/infra/startup';
 import { createApiApp } from './api-app';
 
 async function main(): Promise<void> {
   const config = await startupChecks();
+  boundShutdown(config, 'api');
   const app = await createApiApp(config);
   await app.listen(config.PORT, config.HOST);
   new Logger('api').log(`listening on http://${config.HOST}:${config.PORT} (OpenAPI at /docs)`);

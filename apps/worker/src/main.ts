@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { startupChecks } from '@claimtrail/claims/infra/startup';
+import { boundShutdown, startupChecks } from '@claimtrail/claims/infra/startup';
 import { createWorkerApp } from './worker-app';
 
 async function main(): Promise<void> {
   const config = await startupChecks();
+  boundShutdown(config, 'worker');
   await createWorkerApp(config);
   new Logger('worker').log(`consuming with concurrency ${config.WORKER_CONCURRENCY}, ledger ${config.LEDGER}`);
 }

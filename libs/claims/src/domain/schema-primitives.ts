@@ -26,7 +26,8 @@ export const serviceCode = z
 
 /** A zod issue's path and message; a refused record key reports the key's own rule. */
 export function zodIssueDetail(issue: z.core.$ZodIssue, root: readonly string[] = []): { field: string; rule: string } {
+  const path = [...root, ...issue.path.map(String)];
+  if (issue.code === 'unrecognized_keys') return { field: [...path, issue.keys[0]].join('.'), rule: 'is not a known field' };
   const nested = issue.code === 'invalid_key' ? issue.issues[0] : undefined;
-  const field = [...root, ...issue.path.map(String)].join('.');
-  return { field: field || 'body', rule: nested?.message ?? issue.message };
+  return { field: path.join('.') || 'body', rule: nested?.message ?? issue.message };
 }

@@ -19,3 +19,15 @@ export async function startupChecks(needs: { redis: boolean } = { redis: true })
     throw err;
   }
 }
+
+/** Bounds graceful shutdown: if draining takes longer than the configured grace, the process exits anyway. */
+export function boundShutdown(config: Pick<AppConfig, 'SHUTDOWN_TIMEOUT_MS'>, name: string): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      setTimeout(() => {
+        process.stderr.write(`claimtrail ${name}: still draining after ${config.SHUTDOWN_TIMEOUT_MS} ms, exiting\n`);
+        process.exit(1);
+      }, config.SHUTDOWN_TIMEOUT_MS).unref();
+    });
+  }
+}

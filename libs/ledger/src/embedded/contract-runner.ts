@@ -1,0 +1,65 @@
+import type { Context } from 'fabric-contract-api';
+import type { ChaincodeStub } from 'fabric-shim-api';
+import { ClaimtrailContract } from '@claimtrail/chaincode/claimtrail.contract';
+import type { TransactionPayload } from '../chain/transaction';
+import { releaseContractApiProcessHooks } from './contract-api-hooks';
+import { EmbeddedClientIdentity } from './embedded-client-identity';
+import { EmbeddedStub, type StubEvent } from './embedded-stub';
+import type { StateStore, StateWrite } from './state-store';
+
+releaseContractApiProcessHooks();
+
+type TxFunction = (contract: ClaimtrailContract, ctx: Context, args: readonly string[]) => Promise<string>;
+
+// The contract's transaction functions with their arity, as Fabric's contract router exposes them.
+const FUNCTIONS: Readonly<Record<string, { arity: number; call: TxFunction }>> = {
+  RecordDecisions: { arity: 1, call: (c, ctx, [batch]) => c.RecordDecisions(ctx, batch) },
+  GetClaim: { arity: 1, call: (c, ctx, [claimId]) => c.GetClaim(ctx, claimId) },
+  GetClaimHistory: { arity: 1, call: (c, ctx, [claimId]) => c.GetClaimHistory(ctx, claimId) },
+};
+
+// The contract is stateless; one instance serves every invocation.
+const contract = new ClaimtrailContract();
+
+/** What executing a transaction produced; nothing is committed yet. */
+export interface Execution {
+  result: string;
+  writes: StateWrite[];
+  event: StubEvent | null;
+}
+
+/**
+ * Runs one claimtrail transaction function the way a Fabric peer endorses it: a fresh Context with
+ * the stub and client identity, the before/after hooks, reads from committed state, writes
+ * collected into a write set for the caller to commit (or drop).
+ */
+export async function executeTransaction(
+  store: StateStore,
+  payload: Pick<TransactionPayload, 'txId' | 'channel' | 'chaincode' | 'fn' | 'args' | 'timestamp' | 'creator'>,
+): Promise<Execution> {
+  if (payload.chaincode !== contract.getName()) throw new Error(`chaincode ${payload.chaincode} is not installed`);
+  if (!Object.prototype.hasOwnProperty.call(FUNCTIONS, payload.fn)) {
+    throw new Error(`You've asked to invoke a function that does not exist: ${payload.fn}`);
+  }
+  const fn = FUNCTIONS[payload.fn];
+  if (payload.args.length !== fn.arity) {
+    throw new Error(`Expected ${fn.arity} parameters, but ${payload.args.length} have been supplied`);
+  }
+  const identity = new EmbeddedClientIdentity(payload.creator);
+  const stub = new EmbeddedStub(store, {
+    txId: payload.txId,
+    channelId: payload.channel,
+    chaincode: payload.chaincode,
+    fn: payload.fn,
+    args: payload.args,
+    timestamp: payload.timestamp,
+    creator: { mspid: payload.creator.mspId, idBytes: identity.getIDBytes() },
+  });
+  const ctx = contract.createContext();
+  ctx.stub = stub as unknown as ChaincodeStub;
+  ctx.clientIdentity = identity;
+  await contract.beforeTransaction(ctx);
+  const result = await fn.call(contract, ctx, payload.args);
+  await contract.afterTransaction(ctx, result);
+  return { result, writes: stub.writeSet(), event: stub.emittedEvent() };
+}
