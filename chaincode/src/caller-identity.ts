@@ -29,6 +29,9 @@ export function resolveCaller(ctx: Context): Caller {
 /** Throws FORBIDDEN unless the caller's organization is of kind `kind`. */
 export function requireKind(caller: Caller, kind: string, action: string): void {
   if (caller.kind !== kind) {
-    throw new ChaincodeError('FORBIDDEN', `only a ${kind} organization may ${action} (caller is '${caller.kind || 'unknown'}')`);
+    throw new ChaincodeError(
+      'FORBIDDEN',
+      `only a ${kind} organization may ${action} (caller is '${caller.kind || 'unknown'}')`,
+    );
   }
 }

@@ -1,11 +1,6 @@
 /** Stable codes for every error the claimtrail chaincode raises. */
 export type ChaincodeErrorCode =
-  | 'INVALID_BATCH'
-  | 'INVALID_FIELD'
-  | 'INVALID_ARGUMENT'
-  | 'FORBIDDEN'
-  | 'PAYER_MISMATCH'
-  | 'NOT_FOUND';
+  'INVALID_BATCH' | 'INVALID_FIELD' | 'INVALID_ARGUMENT' | 'FORBIDDEN' | 'PAYER_MISMATCH' | 'NOT_FOUND';
 
 /**
  * An error raised by the chaincode. Fabric only carries the message back to the client, so the

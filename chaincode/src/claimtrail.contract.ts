@@ -45,7 +45,11 @@ export class ClaimtrailContract extends Contract {
 
     for (const [i, record] of records.entries()) {
       if (record.payerId !== caller.orgId) {
-        throw new ChaincodeError('PAYER_MISMATCH', 'a payer may only record its own decisions', `records[${i}].payerId`);
+        throw new ChaincodeError(
+          'PAYER_MISMATCH',
+          'a payer may only record its own decisions',
+          `records[${i}].payerId`,
+        );
       }
       const key = claimKey(ctx, record.claimId, record.revision);
       const canonical = canonicalJson(record);
@@ -56,7 +60,13 @@ export class ClaimtrailContract extends Contract {
         results.push({ claimId, revision, outcome, txId: known.txId });
         continue;
       }
-      const stored: StoredDecisionRecord = { ...record, docType: 'claimDecision', txId, recordedAt, recordedBy: caller.mspId };
+      const stored: StoredDecisionRecord = {
+        ...record,
+        docType: 'claimDecision',
+        txId,
+        recordedAt,
+        recordedBy: caller.mspId,
+      };
       await ctx.stub.putState(key, canonicalBytes(stored));
       inBatch.set(key, { canonical, txId });
       recorded.push({ claimId, revision });
@@ -87,7 +97,13 @@ export class ClaimtrailContract extends Contract {
 
 /** Splits the ledger's own fields off a stored record, leaving what the payer submitted. */
 export function submittedPart(stored: StoredDecisionRecord): DecisionRecord {
-  const { docType: _docType, txId: _txId, recordedAt: _recordedAt, recordedBy: _recordedBy, ...submitted } = stored;
+  const {
+    docType: _docType,
+    txId: _txId,
+    recordedAt: _recordedAt,
+    recordedBy: _recordedBy,
+    ...submitted
+  } = stored;
   return submitted;
 }
 

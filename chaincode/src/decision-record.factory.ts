@@ -7,7 +7,12 @@ const ID_TEXT = 'an id of letters, digits, ".", "_" or "-"';
 const HEX_HASH = /^[0-9a-f]{64}$/;
 const CURRENCY = /^[A-Z]{3}$/;
 const REASON_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
-const DECISION_STATUSES: readonly LedgerDecisionStatus[] = ['approved', 'partially_approved', 'rejected', 'pended'];
+const DECISION_STATUSES: readonly LedgerDecisionStatus[] = [
+  'approved',
+  'partially_approved',
+  'rejected',
+  'pended',
+];
 const LINE_STATUSES: readonly DecisionLineRecord['status'][] = ['approved', 'adjusted', 'rejected', 'pended'];
 const RECORD_FIELDS = [
   'claimId',
@@ -44,7 +49,8 @@ export class DecisionRecordFactory {
     } catch {
       throw new ChaincodeError('INVALID_BATCH', 'batch is not valid JSON');
     }
-    if (!Array.isArray(parsed)) throw new ChaincodeError('INVALID_BATCH', 'batch must be a JSON array of records');
+    if (!Array.isArray(parsed))
+      throw new ChaincodeError('INVALID_BATCH', 'batch must be a JSON array of records');
     if (parsed.length === 0 || parsed.length > MAX_BATCH_SIZE) {
       throw new ChaincodeError('INVALID_BATCH', `batch must hold 1 to ${MAX_BATCH_SIZE} records`);
     }
@@ -92,7 +98,8 @@ function readLines(values: unknown[], path: string): DecisionLineRecord[] {
   const seen = new Set<number>();
   return values.map((value, i) => {
     const line = readLine(value, `${path}[${i}]`);
-    if (seen.has(line.lineNo)) throw new ChaincodeError('INVALID_FIELD', 'repeats a line number', `${path}[${i}].lineNo`);
+    if (seen.has(line.lineNo))
+      throw new ChaincodeError('INVALID_FIELD', 'repeats a line number', `${path}[${i}].lineNo`);
     seen.add(line.lineNo);
     return line;
   });
@@ -108,7 +115,9 @@ function readLine(value: unknown, path: string): DecisionLineRecord {
     status: l.oneOf('status', LINE_STATUSES),
     reasonCodes: l
       .array('reasonCodes', 32)
-      .map((code, i) => checkString(code, `${l.at('reasonCodes')}[${i}]`, 64, REASON_CODE, 'an upper-case reason code')),
+      .map((code, i) =>
+        checkString(code, `${l.at('reasonCodes')}[${i}]`, 64, REASON_CODE, 'an upper-case reason code'),
+      ),
   };
   if (line.approved > line.claimed) {
     throw new ChaincodeError('INVALID_FIELD', 'must not exceed the claimed amount', l.at('approved'));

@@ -1,6 +1,7 @@
 import { ChaincodeError } from './chaincode.error';
 
 // Control characters have no business in ledger records and U+0000 would break composite keys.
+// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
 const PRINTABLE = /^[^\u0000-\u001f\u007f-\u009f\u{10ffff}]+$/u;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -18,7 +19,8 @@ export class FieldReader {
     }
     const allowedSet = new Set(allowed);
     for (const key of Object.keys(value).sort()) {
-      if (!allowedSet.has(key)) throw new ChaincodeError('INVALID_FIELD', 'is not a known field', `${path}.${key}`);
+      if (!allowedSet.has(key))
+        throw new ChaincodeError('INVALID_FIELD', 'is not a known field', `${path}.${key}`);
     }
     return new FieldReader(value as Record<string, unknown>, path);
   }
@@ -62,7 +64,8 @@ export class FieldReader {
   /** An ISO 8601 instant with a time zone, e.g. 2025-01-31T10:00:00.000Z. */
   instant(name: string): string {
     const v = this.string(name, 40, ISO_INSTANT, 'an ISO 8601 date-time with a time zone');
-    if (Number.isNaN(Date.parse(v))) throw new ChaincodeError('INVALID_FIELD', 'is not a real date-time', this.at(name));
+    if (Number.isNaN(Date.parse(v)))
+      throw new ChaincodeError('INVALID_FIELD', 'is not a real date-time', this.at(name));
     return v;
   }
 

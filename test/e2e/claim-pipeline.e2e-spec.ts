@@ -167,13 +167,13 @@ describe('claim pipeline, end to end', () => {
     expect(good.status).toBe(0);
     expect(runCli(['ledger', 'check']).status).toBe(0);
 
-    // Someone with database access rewrites the approved amount inside the stored transaction.
+    // Someone with database access raises this claim's approved amount inside the stored transaction.
     const block = (before.body as ProofBundle).block.number;
-    const changed = await db.query(
-      `UPDATE ledger_transactions SET args = replace(args::text, '"approved":', '"approved":1')::jsonb WHERE block_number = $1`,
-      [block],
-    );
-    expect(changed[1]).toBeGreaterThan(0);
+    const [tx] = await db.query(`SELECT tx_id, args FROM ledger_transactions WHERE block_number = $1 AND function_name = 'RecordDecisions'`, [block]);
+    const batch = JSON.parse((tx.args as string[])[0]) as { claimId: string; totals: { approved: number } }[];
+    const record = batch.find((r) => r.claimId === id)!;
+    record.totals.approved += 100_000;
+    await db.query(`UPDATE ledger_transactions SET args = $1::jsonb WHERE tx_id = $2`, [JSON.stringify([JSON.stringify(batch)]), tx.tx_id]);
 
     const after = await asPayer('GET', `/v1/ledger/claims/${id}/proof`);
     writeFileSync(join(dir, 'tampered.json'), JSON.stringify(after.body));

@@ -1,3 +1,4 @@
+import 'tsconfig-paths/register';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { connectDataSource } from '@claimtrail/claims/infra/data-source';

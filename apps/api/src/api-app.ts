@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Logger, type LogLevel } from '@nestjs/common';
+import type { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@claimtrail/claims/config/app-config';
 import { AppModule } from './app.module';
-import { sendProblem } from './common/problem.filter';
 
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -24,8 +23,8 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
     abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
-  const logger = new Logger('http');
-  fastify.setErrorHandler((err, req, reply) => sendProblem(err, req, reply, logger));
+  // Bodies are JSON only: without this, Fastify would hand a text/plain body to the handlers.
+  fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onSend', async (req, reply) => {
     void reply.header('x-request-id', req.id);
   });

@@ -13,8 +13,8 @@ export class ProblemFilter implements ExceptionFilter {
   }
 }
 
-/** Writes `err` as a problem; also used as Fastify's error handler for errors raised before Nest sees the request. */
-export function sendProblem(err: unknown, req: FastifyRequest, reply: FastifyReply, logger: Logger): void {
+/** Writes `err` as a problem. */
+function sendProblem(err: unknown, req: FastifyRequest, reply: FastifyReply, logger: Logger): void {
   const problem = toProblem(err, req.url, String(req.id));
   if (problem.status >= 500) logger.error(`${req.method} ${req.url} [${req.id}]`, err instanceof Error ? err.stack : String(err));
   void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);

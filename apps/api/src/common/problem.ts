@@ -44,17 +44,14 @@ const CODES: Record<string, [number, string]> = {
   [DomainErrorCode.MoneyOverflow]: [422, 'Amount out of range'],
 };
 
-/** Fastify's own request errors (raised before a handler runs), by their code. */
-const FASTIFY: Record<string, [string, string, FieldProblem[]]> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: ['malformed-json', 'Malformed JSON', [{ field: 'body', rule: 'must be valid JSON' }]],
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: [
-    'unsupported-media-type',
-    'Unsupported media type',
-    [{ field: 'content-type', rule: 'must be application/json' }],
-  ],
-  FST_ERR_CTP_BODY_TOO_LARGE: ['payload-too-large', 'Payload too large', [{ field: 'body', rule: 'must not exceed the size limit' }]],
-  FST_ERR_CTP_EMPTY_JSON_BODY: ['empty-body', 'Empty JSON body', [{ field: 'body', rule: 'must not be empty' }]],
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['bad-content-length', 'Bad Content-Length', [{ field: 'content-length', rule: 'must match the body' }]],
+/**
+ * Errors Fastify raises before a handler runs (body parsing, size, media type). They reach the
+ * filter either raw (with a FST_ code) or wrapped by Nest as an HttpException of the same status.
+ */
+const TRANSPORT: Record<number, [string, string, FieldProblem]> = {
+  400: ['malformed-body', 'Malformed request body', { field: 'body', rule: 'must be valid JSON' }],
+  413: ['payload-too-large', 'Payload too large', { field: 'body', rule: 'must not exceed the size limit' }],
+  415: ['unsupported-media-type', 'Unsupported media type', { field: 'content-type', rule: 'must be application/json' }],
 };
 
 /** Field paths as `lines.0.quantity`. */
@@ -73,20 +70,17 @@ export function toProblem(err: unknown, instance: string, correlationId: string)
     const [status, title] = CODES[err.code] ?? [422, 'Request refused'];
     return { ...base, type: typeUri(err.code), title, status, detail: err.message, errors: err.details.length ? err.details.map((d) => ({ field: d.field ?? 'body', rule: d.rule ?? err.message })) : undefined };
   }
-  const fastifyCode = (err as { code?: unknown }).code;
-  if (typeof fastifyCode === 'string' && FASTIFY[fastifyCode]) {
-    const [slug, title, errors] = FASTIFY[fastifyCode];
-    const status = (err as { statusCode?: number }).statusCode ?? 400;
-    return { ...base, type: typeUri(slug), title, status, detail: (err as Error).message, errors };
-  }
-  if (err instanceof HttpException) {
-    const status = err.getStatus();
-    const title = HttpStatus[status]?.toString().replace(/_/g, ' ').toLowerCase() ?? 'error';
-    return { ...base, type: typeUri(`http_${status}`), title: title[0].toUpperCase() + title.slice(1), status, detail: err.message };
-  }
-  const status = (err as { statusCode?: unknown }).statusCode;
+  const status = err instanceof HttpException ? err.getStatus() : (err as { statusCode?: unknown }).statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return { ...base, type: typeUri(`http_${status}`), title: 'Bad request', status, detail: (err as Error).message };
+    const detail = err instanceof Error ? err.message : String(err);
+    const transport = TRANSPORT[status];
+    const fromParser = status !== 400 || /json|body/i.test(detail) || String((err as { code?: unknown }).code).startsWith('FST_');
+    if (transport && fromParser) {
+      const [slug, title, field] = transport;
+      return { ...base, type: typeUri(slug), title, status, detail, errors: [{ ...field, rule: status === 400 ? detail : field.rule }] };
+    }
+    const name = (HttpStatus[status] ?? 'error').toLowerCase().replace(/_/g, ' ');
+    return { ...base, type: typeUri(`http_${status}`), title: name[0].toUpperCase() + name.slice(1), status, detail };
   }
   return { ...base, type: typeUri('internal'), title: 'Internal error', status: 500, detail: 'The server failed to handle this request; quote the correlation id when reporting it.' };
 }

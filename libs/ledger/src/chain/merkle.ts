@@ -47,7 +47,12 @@ export function merkleAuditPath(leaves: readonly Uint8Array[], index: number): B
  * Recomputes the root from a leaf, its index, the tree size and its audit path (RFC 9162 §2.1.3.2);
  * returns null when the path's length does not fit the tree.
  */
-export function rootFromAuditPath(leaf: Uint8Array, index: number, treeSize: number, path: readonly Uint8Array[]): Buffer | null {
+export function rootFromAuditPath(
+  leaf: Uint8Array,
+  index: number,
+  treeSize: number,
+  path: readonly Uint8Array[],
+): Buffer | null {
   if (!Number.isInteger(index) || !Number.isInteger(treeSize) || index < 0 || index >= treeSize) return null;
   let fn = index;
   let sn = treeSize - 1;

@@ -1,13 +1,12 @@
+// Must load before the contract class: it tames fabric-contract-api's process hooks and logging.
+import './contract-api-hooks';
 import type { Context } from 'fabric-contract-api';
 import type { ChaincodeStub } from 'fabric-shim-api';
 import { ClaimtrailContract } from '@claimtrail/chaincode/claimtrail.contract';
 import type { TransactionPayload } from '../chain/transaction';
-import { releaseContractApiProcessHooks } from './contract-api-hooks';
 import { EmbeddedClientIdentity } from './embedded-client-identity';
 import { EmbeddedStub, type StubEvent } from './embedded-stub';
 import type { StateStore, StateWrite } from './state-store';
-
-releaseContractApiProcessHooks();
 
 type TxFunction = (contract: ClaimtrailContract, ctx: Context, args: readonly string[]) => Promise<string>;
 
@@ -35,9 +34,13 @@ export interface Execution {
  */
 export async function executeTransaction(
   store: StateStore,
-  payload: Pick<TransactionPayload, 'txId' | 'channel' | 'chaincode' | 'fn' | 'args' | 'timestamp' | 'creator'>,
+  payload: Pick<
+    TransactionPayload,
+    'txId' | 'channel' | 'chaincode' | 'fn' | 'args' | 'timestamp' | 'creator'
+  >,
 ): Promise<Execution> {
-  if (payload.chaincode !== contract.getName()) throw new Error(`chaincode ${payload.chaincode} is not installed`);
+  if (payload.chaincode !== contract.getName())
+    throw new Error(`chaincode ${payload.chaincode} is not installed`);
   if (!Object.prototype.hasOwnProperty.call(FUNCTIONS, payload.fn)) {
     throw new Error(`You've asked to invoke a function that does not exist: ${payload.fn}`);
   }

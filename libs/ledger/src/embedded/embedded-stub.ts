@@ -1,4 +1,10 @@
-import type { ChaincodeStub, Iterators, SerializedIdentity, SplitCompositekey, Timestamp } from 'fabric-shim-api';
+import type {
+  ChaincodeStub,
+  Iterators,
+  SerializedIdentity,
+  SplitCompositekey,
+  Timestamp,
+} from 'fabric-shim-api';
 import { createCompositeKey, MAX_UNICODE_RUNE, splitCompositeKey } from './composite-key';
 import { iterablePromise, StateQueryIterator } from './state-query-iterator';
 import { compareKeys, type StateStore, type StateWrite } from './state-store';
@@ -18,9 +24,22 @@ export interface StubInvocation {
 /** The part of ChaincodeStub the embedded ledger provides. */
 export type EmbeddedStubApi = Pick<
   ChaincodeStub,
-  | 'getArgs' | 'getStringArgs' | 'getFunctionAndParameters' | 'getTxID' | 'getChannelID' | 'getCreator'
-  | 'getTxTimestamp' | 'getDateTimestamp' | 'getState' | 'putState' | 'deleteState' | 'getStateByRange'
-  | 'getStateByPartialCompositeKey' | 'setEvent' | 'createCompositeKey' | 'splitCompositeKey'
+  | 'getArgs'
+  | 'getStringArgs'
+  | 'getFunctionAndParameters'
+  | 'getTxID'
+  | 'getChannelID'
+  | 'getCreator'
+  | 'getTxTimestamp'
+  | 'getDateTimestamp'
+  | 'getState'
+  | 'putState'
+  | 'deleteState'
+  | 'getStateByRange'
+  | 'getStateByPartialCompositeKey'
+  | 'setEvent'
+  | 'createCompositeKey'
+  | 'splitCompositeKey'
 >;
 
 /** An event a transaction set; Fabric keeps only the last one. */
@@ -81,7 +100,10 @@ export class EmbeddedStub implements EmbeddedStubApi {
     this.writes.set(checkKey(key), null);
   }
 
-  getStateByRange(startKey: string, endKey: string): Promise<Iterators.StateQueryIterator> & AsyncIterable<Iterators.KV> {
+  getStateByRange(
+    startKey: string,
+    endKey: string,
+  ): Promise<Iterators.StateQueryIterator> & AsyncIterable<Iterators.KV> {
     // Fabric refuses composite keys in plain range queries; they need the partial-key form.
     if (startKey.startsWith('\u0000') || endKey.startsWith('\u0000')) {
       throw new Error('getStateByRange does not accept composite keys; use getStateByPartialCompositeKey');
@@ -97,7 +119,8 @@ export class EmbeddedStub implements EmbeddedStubApi {
   }
 
   setEvent(name: string, payload: Uint8Array): void {
-    if (typeof name !== 'string' || name.length === 0) throw new Error('event name must be a non-empty string');
+    if (typeof name !== 'string' || name.length === 0)
+      throw new Error('event name must be a non-empty string');
     this.event = { name, payload: Buffer.from(payload) };
   }
   createCompositeKey(objectType: string, attributes: string[]): string {
@@ -109,14 +132,19 @@ export class EmbeddedStub implements EmbeddedStubApi {
 
   /** The buffered write set in key byte order, so applying it is deterministic. */
   writeSet(): StateWrite[] {
-    return [...this.writes.keys()].sort(compareKeys).map((key) => ({ key, value: this.writes.get(key) ?? null }));
+    return [...this.writes.keys()]
+      .sort(compareKeys)
+      .map((key) => ({ key, value: this.writes.get(key) ?? null }));
   }
   /** The event this transaction set, if any. */
   emittedEvent(): StubEvent | null {
     return this.event;
   }
 
-  private scan(start: string, end: string): Promise<Iterators.StateQueryIterator> & AsyncIterable<Iterators.KV> {
+  private scan(
+    start: string,
+    end: string,
+  ): Promise<Iterators.StateQueryIterator> & AsyncIterable<Iterators.KV> {
     const entries = this.store.range(start, end)[Symbol.asyncIterator]();
     return iterablePromise(Promise.resolve(new StateQueryIterator(entries, this.invocation.chaincode)));
   }

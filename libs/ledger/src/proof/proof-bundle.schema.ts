@@ -7,7 +7,6 @@ const header = z.strictObject({
   number: count,
   previousHash: hex32,
   merkleRoot: hex32,
-  txCount: count,
   hash: hex32,
 });
 
@@ -49,6 +48,7 @@ export const proofBundleSchema = z.strictObject({
   record,
   transaction: z.strictObject({ payload, signature: z.string(), txHash: hex32 }),
   txIndex: count,
+  blockTxCount: z.int().min(1),
   merklePath: z.array(hex32),
   block: header,
   headerChain: z.array(header),

@@ -31,6 +31,11 @@ export interface ProofBundle {
   transaction: ProofTransaction;
   /** Position of the transaction in its block. */
   txIndex: number;
+  /**
+   * Number of transactions in the block: the Merkle tree size the path is checked against. Like
+   * RFC 9162's tree_size it is not itself covered by the block hash.
+   */
+  blockTxCount: number;
   /** RFC 9162 inclusion path: sibling hashes (hex) from the leaf up. */
   merklePath: string[];
   block: BlockHeader;

@@ -2,7 +2,12 @@ import { canonicalJson } from '@claimtrail/chaincode/canonical-json';
 import type { StoredDecisionRecord } from '@claimtrail/chaincode/records';
 import { headerHashMatches, type BlockHeader } from '../chain/block-header';
 import { rootFromAuditPath } from '../chain/merkle';
-import { computeTxHash, deriveTxId, payloadSigningBytes, type TransactionPayload } from '../chain/transaction';
+import {
+  computeTxHash,
+  deriveTxId,
+  payloadSigningBytes,
+  type TransactionPayload,
+} from '../chain/transaction';
 import { verifyBytes } from '../signing';
 import type { ProofBundle, ProofVerification } from './proof-bundle';
 import { proofBundleSchema } from './proof-bundle.schema';
@@ -19,7 +24,9 @@ export function verifyProofBundle(input: ProofBundle | unknown): ProofVerificati
   if (!parsed.success) {
     return {
       ok: false,
-      problems: parsed.error.issues.map((i) => `proof bundle is malformed at ${i.path.join('.') || '(root)'}: ${i.message}`),
+      problems: parsed.error.issues.map(
+        (i) => `proof bundle is malformed at ${i.path.join('.') || '(root)'}: ${i.message}`,
+      ),
     };
   }
   // The record is only checked structurally here; its content is compared with the signed transaction below.
@@ -33,22 +40,36 @@ function checkRecord(bundle: ProofBundle): string[] {
   const payload = bundle.transaction.payload;
   const problems: string[] = [];
   if (record.claimId !== claimId || record.revision !== revision) {
-    problems.push(`the record is for claim ${record.claimId} revision ${record.revision}, not claim ${claimId} revision ${revision}`);
+    problems.push(
+      `the record is for claim ${record.claimId} revision ${record.revision}, not claim ${claimId} revision ${revision}`,
+    );
   }
-  if (record.docType !== 'claimDecision') problems.push(`the record is a '${record.docType}', not a claim decision`);
+  if (record.docType !== 'claimDecision')
+    problems.push(`the record is a '${record.docType}', not a claim decision`);
   if (record.txId !== payload.txId) {
-    problems.push(`the record names transaction ${short(record.txId)} but the bundle carries transaction ${short(payload.txId)}`);
+    problems.push(
+      `the record names transaction ${short(record.txId)} but the bundle carries transaction ${short(payload.txId)}`,
+    );
   }
   if (record.recordedBy !== payload.creator.mspId) {
-    problems.push(`the record says it was recorded by ${record.recordedBy}, but the transaction was signed by ${payload.creator.mspId}`);
+    problems.push(
+      `the record says it was recorded by ${record.recordedBy}, but the transaction was signed by ${payload.creator.mspId}`,
+    );
   }
-  if (Date.parse(record.recordedAt) !== Date.parse(payload.timestamp)) {
-    problems.push(`the record's recordedAt (${record.recordedAt}) is not the transaction's timestamp (${payload.timestamp})`);
+  // Chaincode writes the transaction timestamp as a millisecond ISO string; nothing else is accepted.
+  const txTime = Date.parse(payload.timestamp);
+  if (Number.isNaN(txTime)) problems.push(`the transaction timestamp (${payload.timestamp}) is not a date`);
+  else if (record.recordedAt !== new Date(txTime).toISOString()) {
+    problems.push(
+      `the record's recordedAt (${record.recordedAt}) is not the transaction's timestamp (${payload.timestamp})`,
+    );
   }
   const submitted = submittedInTransaction(payload, record);
   if (typeof submitted === 'string') problems.push(submitted);
   else if (canonicalJson(submitted) !== canonicalJson(withoutLedgerFields(record))) {
-    problems.push(`the record differs from the decision the transaction carries for claim ${record.claimId} revision ${record.revision}`);
+    problems.push(
+      `the record differs from the decision the transaction carries for claim ${record.claimId} revision ${record.revision}`,
+    );
   }
   return problems;
 }
@@ -72,7 +93,10 @@ function submittedInTransaction(payload: TransactionPayload, record: StoredDecis
       (item as StoredDecisionRecord).claimId === record.claimId &&
       (item as StoredDecisionRecord).revision === record.revision,
   );
-  return match ?? `the transaction does not contain a decision for claim ${record.claimId} revision ${record.revision}`;
+  return (
+    match ??
+    `the transaction does not contain a decision for claim ${record.claimId} revision ${record.revision}`
+  );
 }
 
 function withoutLedgerFields(record: StoredDecisionRecord): Record<string, unknown> {
@@ -82,9 +106,12 @@ function withoutLedgerFields(record: StoredDecisionRecord): Record<string, unkno
 function checkTransaction(bundle: ProofBundle): string[] {
   const { payload, signature, txHash } = bundle.transaction;
   const problems: string[] = [];
-  if (payload.creator.kind !== 'payer') problems.push(`the transaction was signed by a ${payload.creator.kind}, not a payer`);
+  if (payload.creator.kind !== 'payer')
+    problems.push(`the transaction was signed by a ${payload.creator.kind}, not a payer`);
   if (bundle.record.payerId !== payload.creator.orgId) {
-    problems.push(`the record's payer ${bundle.record.payerId} is not the signing organization ${payload.creator.orgId}`);
+    problems.push(
+      `the record's payer ${bundle.record.payerId} is not the signing organization ${payload.creator.orgId}`,
+    );
   }
   if (deriveTxId(payload.nonce, payload.creator) !== payload.txId) {
     problems.push('the transaction id does not derive from its nonce and creator');
@@ -94,15 +121,17 @@ function checkTransaction(bundle: ProofBundle): string[] {
   }
   const computed = computeTxHash({ payload, signature });
   if (computed !== txHash) problems.push('transaction hash does not match its contents');
-  const { block, txIndex, merklePath } = bundle;
+  const { block, txIndex, blockTxCount, merklePath } = bundle;
   const root = rootFromAuditPath(
     Buffer.from(computed, 'hex'),
     txIndex,
-    block.txCount,
+    blockTxCount,
     merklePath.map((h) => Buffer.from(h, 'hex')),
   );
   if (!root || root.toString('hex') !== block.merkleRoot) {
-    problems.push(`Merkle path does not lead from the transaction (index ${txIndex}) to block ${block.number}'s Merkle root`);
+    problems.push(
+      `Merkle path does not lead from the transaction (index ${txIndex}) to block ${block.number}'s Merkle root`,
+    );
   }
   return problems;
 }
@@ -110,12 +139,15 @@ function checkTransaction(bundle: ProofBundle): string[] {
 function checkBlocks(bundle: ProofBundle): string[] {
   const problems: string[] = [];
   let previous: BlockHeader = bundle.block;
-  if (!headerHashMatches(previous)) problems.push(`block ${previous.number} hash does not match its contents`);
+  if (!headerHashMatches(previous))
+    problems.push(`block ${previous.number} hash does not match its contents`);
   for (const header of bundle.headerChain) {
     if (header.number !== previous.number + 1) {
       problems.push(`header chain jumps from block ${previous.number} to block ${header.number}`);
     } else if (header.previousHash !== previous.hash) {
-      problems.push(`block ${header.number} does not link to block ${previous.number} (previous hash differs)`);
+      problems.push(
+        `block ${header.number} does not link to block ${previous.number} (previous hash differs)`,
+      );
     }
     if (!headerHashMatches(header)) problems.push(`block ${header.number} hash does not match its contents`);
     previous = header;

@@ -22,8 +22,22 @@ export function decisionRecord(overrides: Partial<DecisionRecord> = {}): Decisio
     currency: 'KES',
     totals: { claimed: 450000, eligible: 300000, coPayment: 30000, approved: 270000 },
     lines: [
-      { lineNo: 1, category: 'outpatient', claimed: 150000, approved: 135000, status: 'approved', reasonCodes: [] },
-      { lineNo: 2, category: 'laboratory', claimed: 300000, approved: 135000, status: 'adjusted', reasonCodes: ['PRICE_ABOVE_TARIFF'] },
+      {
+        lineNo: 1,
+        category: 'outpatient',
+        claimed: 150000,
+        approved: 135000,
+        status: 'approved',
+        reasonCodes: [],
+      },
+      {
+        lineNo: 2,
+        category: 'laboratory',
+        claimed: 300000,
+        approved: 135000,
+        status: 'adjusted',
+        reasonCodes: ['PRICE_ABOVE_TARIFF'],
+      },
     ],
     ruleSetHash: randomHex32(),
     decidedAt: '2025-11-20T10:15:00.000Z',
@@ -33,7 +47,9 @@ export function decisionRecord(overrides: Partial<DecisionRecord> = {}): Decisio
 }
 
 /** A signing identity with a fresh P-256 key pair. */
-export function signingIdentity(overrides: Partial<Omit<SigningIdentity, 'publicKeyPem' | 'privateKeyPem'>> = {}): SigningIdentity {
+export function signingIdentity(
+  overrides: Partial<Omit<SigningIdentity, 'publicKeyPem' | 'privateKeyPem'>> = {},
+): SigningIdentity {
   const orgId = overrides.orgId ?? 'payer-1';
-  return { orgId, kind: 'payer', mspId: `${orgId}MSP`, ...generateSigningKeyPair(), ...overrides };
+  return { orgId, kind: 'payer', mspId: orgId, ...generateSigningKeyPair(), ...overrides };
 }

@@ -1,0 +1,37 @@
+import { EmbeddedLedgerSchema1764000001000 } from './embedded/migrations/1764000001000-embedded-ledger';
+
+export {
+  LEDGER,
+  type ChainCheck,
+  type LedgerHead,
+  type LedgerPort,
+  type LedgerReceipt,
+  type OrgKind,
+  type SigningIdentity,
+} from './ledger.port';
+export { LedgerError, type LedgerErrorCode } from './ledger.errors';
+export { EmbeddedLedger, type EmbeddedLedgerOptions } from './embedded/embedded-ledger';
+export { generateSigningKeyPair, type SigningKeyPair } from './signing';
+export { verifyProofBundle } from './proof/verify-proof-bundle';
+export {
+  PROOF_BUNDLE_VERSION,
+  type BlockRef,
+  type ProofBundle,
+  type ProofTransaction,
+  type ProofVerification,
+} from './proof/proof-bundle';
+export type { BlockHeader } from './chain/block-header';
+export type { SignedTransaction, TransactionCreator, TransactionPayload } from './chain/transaction';
+export type {
+  DecisionLineRecord,
+  DecisionRecord,
+  LedgerDecisionStatus,
+  RecordOutcome,
+  StoredDecisionRecord,
+} from '@claimtrail/chaincode/records';
+
+/** The embedded ledger's schema migrations, for the platform's data source. */
+export const ledgerMigrations = [EmbeddedLedgerSchema1764000001000];
+
+/** TypeORM entities of the ledger: none, it reads and writes with parameterised SQL. */
+export const ledgerEntities: (new (...args: never[]) => object)[] = [];

@@ -1,0 +1,20 @@
+/** Stable codes of ledger errors. */
+export type LedgerErrorCode =
+  /** The chaincode refused the transaction (validation, access); retrying the same input will not help. */
+  | 'CHAINCODE_REJECTED'
+  /** The signer's private key does not match its public key, or cannot sign. */
+  | 'SIGNING_FAILED';
+
+/** An error from a ledger operation that is not a transient infrastructure failure. */
+export class LedgerError extends Error {
+  constructor(
+    readonly code: LedgerErrorCode,
+    message: string,
+    /** The chaincode's own error code (e.g. INVALID_FIELD), when the chaincode refused. */
+    readonly chaincodeCode?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'LedgerError';
+  }
+}

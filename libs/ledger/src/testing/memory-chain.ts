@@ -1,0 +1,88 @@
+import { canonicalJson } from '@claimtrail/chaincode/canonical-json';
+import type { DecisionRecord, RecordOutcome, StoredDecisionRecord } from '@claimtrail/chaincode/records';
+import { buildBlockHeader, GENESIS_PREVIOUS_HASH, type BlockHeader } from '../chain/block-header';
+import { computeTxHash, createSignedTransaction, type SignedTransaction } from '../chain/transaction';
+import { executeTransaction } from '../embedded/contract-runner';
+import { MemoryStateStore } from '../embedded/memory-state-store';
+import type { SigningIdentity } from '../ledger.port';
+import { buildProofBundle } from '../proof/build-proof-bundle';
+import type { ProofBundle } from '../proof/proof-bundle';
+
+/** One RecordDecisions call to put into a block. */
+export interface DecisionSubmission {
+  records: DecisionRecord[];
+  signer: SigningIdentity;
+}
+
+/** An in-memory chain for unit tests: the real contract, signed transactions and hashed blocks. */
+export class MemoryChain {
+  readonly store = new MemoryStateStore();
+  readonly blocks: { header: BlockHeader; txs: SignedTransaction[] }[] = [
+    { header: buildBlockHeader(0, GENESIS_PREVIOUS_HASH, []), txs: [] },
+  ];
+
+  /** Executes each submission as one transaction and puts them all into one new block. */
+  async commitBlock(
+    submissions: DecisionSubmission[],
+    timestamp = '2025-11-20T12:00:00.000Z',
+  ): Promise<RecordOutcome[][]> {
+    const txs: SignedTransaction[] = [];
+    const outcomes: RecordOutcome[][] = [];
+    for (const { records, signer } of submissions) {
+      const tx = createSignedTransaction({
+        channel: 'claimtrail',
+        chaincode: 'claimtrail',
+        fn: 'RecordDecisions',
+        args: [canonicalJson(records)],
+        creator: {
+          orgId: signer.orgId,
+          kind: signer.kind,
+          mspId: signer.mspId,
+          publicKeyPem: signer.publicKeyPem,
+        },
+        privateKeyPem: signer.privateKeyPem,
+        timestamp,
+      });
+      const execution = await executeTransaction(this.store, tx.payload);
+      this.store.apply(execution.writes);
+      txs.push(tx);
+      outcomes.push((JSON.parse(execution.result) as { results: RecordOutcome[] }).results);
+    }
+    const previous = this.blocks[this.blocks.length - 1].header;
+    this.blocks.push({
+      header: buildBlockHeader(previous.number + 1, previous.hash, txs.map(computeTxHash)),
+      txs,
+    });
+    return outcomes;
+  }
+
+  /** A proof for a recorded claim revision. */
+  async prove(claimId: string, revision: number): Promise<ProofBundle> {
+    const history = await this.history(claimId);
+    const record = history.find((r) => r.revision === revision);
+    if (!record) throw new Error(`claim ${claimId} revision ${revision} is not recorded`);
+    const blockIndex = this.blocks.findIndex((b) => b.txs.some((t) => t.payload.txId === record.txId));
+    const block = this.blocks[blockIndex];
+    return buildProofBundle({
+      record,
+      blockTransactions: block.txs,
+      txIndex: block.txs.findIndex((t) => t.payload.txId === record.txId),
+      block: block.header,
+      headerChain: this.blocks.slice(blockIndex + 1).map((b) => b.header),
+    });
+  }
+
+  /** Every revision of a claim, through the contract's GetClaimHistory. */
+  async history(claimId: string): Promise<StoredDecisionRecord[]> {
+    const { result } = await executeTransaction(this.store, {
+      txId: 'query',
+      channel: 'claimtrail',
+      chaincode: 'claimtrail',
+      fn: 'GetClaimHistory',
+      args: [claimId],
+      timestamp: '2025-11-20T12:00:00.000Z',
+      creator: { orgId: 'auditor', kind: 'operator', mspId: 'auditor', publicKeyPem: '' },
+    });
+    return JSON.parse(result) as StoredDecisionRecord[];
+  }
+}

@@ -1,0 +1,207 @@
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { EmbeddedLedger, LedgerError, verifyProofBundle, type SigningIdentity } from '@claimtrail/ledger';
+import { EmbeddedLedgerSchema1764000001000 } from '@claimtrail/ledger/embedded/migrations/1764000001000-embedded-ledger';
+import { decisionRecord, signingIdentity } from '@claimtrail/ledger/testing/decision-fixtures';
+
+const tag = () => randomBytes(4).toString('hex');
+const connect = (extra: Record<string, unknown> = {}) =>
+  new DataSource({
+    type: 'postgres',
+    url: process.env.DATABASE_URL,
+    extra: { max: 4, ...extra },
+  }).initialize();
+
+/** The embedded ledger against the run's migrated database, which other suites may be writing to. */
+describe('EmbeddedLedger on PostgreSQL', () => {
+  let db: DataSource;
+  let ledger: EmbeddedLedger;
+  let payer: SigningIdentity;
+  const rec = (o = {}) => decisionRecord({ payerId: payer.orgId, ...o });
+
+  beforeAll(async () => {
+    db = await connect();
+    ledger = new EmbeddedLedger(db);
+    payer = signingIdentity({ orgId: `payer-${tag()}` });
+  });
+  afterAll(() => db.destroy());
+
+  it('records a batch as one signed transaction in one new block and returns receipts', async () => {
+    const before = await ledger.head();
+    const [a, b] = [rec(), rec({ revision: 3 })];
+    const receipts = await ledger.recordDecisions([a, b], payer);
+
+    expect(receipts).toHaveLength(2);
+    const [{ txId, blockNumber }] = receipts;
+    expect(receipts).toEqual([
+      { claimId: a.claimId, revision: 1, outcome: 'recorded', txId, blockNumber },
+      { claimId: b.claimId, revision: 3, outcome: 'recorded', txId, blockNumber },
+    ]);
+    expect(blockNumber).toBeGreaterThan(before.blockNumber);
+    expect((await ledger.head()).blockNumber).toBeGreaterThanOrEqual(blockNumber!);
+    const [row] = (await db.query(
+      `SELECT b.tx_count, t.tx_index, t.creator_org_id, t.function_name FROM ledger_transactions t
+       JOIN ledger_blocks b ON b.number = t.block_number WHERE t.tx_id = $1 AND b.number = $2`,
+      [txId, blockNumber],
+    )) as { tx_count: number; tx_index: number; creator_org_id: string; function_name: string }[];
+    expect(row).toEqual({
+      tx_count: 1,
+      tx_index: 0,
+      creator_org_id: payer.orgId,
+      function_name: 'RecordDecisions',
+    });
+
+    const [stored] = await ledger.getClaimHistory(a.claimId);
+    expect(stored).toEqual({
+      ...a,
+      docType: 'claimDecision',
+      txId,
+      recordedAt: expect.any(String),
+      recordedBy: payer.mspId,
+    });
+  });
+
+  it('answers a resubmission from the original transaction and reports a different record as a conflict', async () => {
+    const a = rec();
+    const [first] = await ledger.recordDecisions([a], payer);
+    const [again] = await ledger.recordDecisions([a], payer);
+    const [changed] = await ledger.recordDecisions([{ ...a, status: 'rejected' }], payer);
+    const [next] = await ledger.recordDecisions([{ ...a, revision: 2, status: 'approved' }], payer);
+
+    expect(again).toEqual({ ...first, outcome: 'unchanged' });
+    expect(changed).toEqual({
+      claimId: a.claimId,
+      revision: 1,
+      outcome: 'conflict',
+      txId: first.txId,
+      blockNumber: null,
+    });
+    expect(next.outcome).toBe('recorded');
+    const history = await ledger.getClaimHistory(a.claimId);
+    expect(history.map((r) => [r.revision, r.status, r.txId])).toEqual([
+      [1, a.status, first.txId],
+      [2, 'approved', next.txId],
+    ]);
+  });
+
+  it('writes nothing when the chaincode refuses the batch or the key does not sign', async () => {
+    const provider = signingIdentity({ orgId: `provider-${tag()}`, kind: 'provider' });
+    const refused = ledger.recordDecisions([decisionRecord({ payerId: provider.orgId })], provider);
+    await expect(refused).rejects.toMatchObject({ code: 'CHAINCODE_REJECTED', chaincodeCode: 'FORBIDDEN' });
+    await expect(refused).rejects.toBeInstanceOf(LedgerError);
+    const invalid = ledger.recordDecisions([rec({ currency: 'euro' })], payer);
+    await expect(invalid).rejects.toMatchObject({ chaincodeCode: 'INVALID_FIELD' });
+    const wrongKey = { ...payer, privateKeyPem: signingIdentity().privateKeyPem };
+    await expect(ledger.recordDecisions([rec()], wrongKey)).rejects.toMatchObject({ code: 'SIGNING_FAILED' });
+    const rows = (await db.query(
+      'SELECT count(*)::int AS n FROM ledger_transactions WHERE creator_org_id = $1',
+      [provider.orgId],
+    )) as { n: number }[];
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('serialises concurrent appenders from several processes into one valid chain', async () => {
+    const processes = await Promise.all([connect(), connect(), connect()]);
+    try {
+      const signers = processes.map(() => signingIdentity({ orgId: `payer-${tag()}` }));
+      const shared = decisionRecord({ payerId: signers[0].orgId });
+      const calls = processes.flatMap((p, i) =>
+        Array.from({ length: 6 }, () =>
+          new EmbeddedLedger(p).recordDecisions([decisionRecord({ payerId: signers[i].orgId })], signers[i]),
+        ),
+      );
+      // The same record sent by two processes at once: exactly one of them records it.
+      calls.push(new EmbeddedLedger(processes[0]).recordDecisions([shared], signers[0]));
+      calls.push(new EmbeddedLedger(processes[1]).recordDecisions([shared], signers[0]));
+      const receipts = (await Promise.all(calls)).flat();
+
+      const blocks = receipts.slice(0, 18).map((r) => r.blockNumber);
+      expect(new Set(blocks).size).toBe(18);
+      expect(receipts.slice(0, 18).every((r) => r.outcome === 'recorded')).toBe(true);
+      expect(
+        receipts
+          .slice(18)
+          .map((r) => r.outcome)
+          .sort(),
+      ).toEqual(['recorded', 'unchanged']);
+      expect(receipts[18].txId).toBe(receipts[19].txId);
+      expect(await ledger.checkChain()).toMatchObject({ ok: true });
+    } finally {
+      await Promise.all(processes.map((p) => p.destroy()));
+    }
+  });
+
+  it('builds proofs that verify offline, for the latest or a given revision', async () => {
+    const a = rec();
+    await ledger.recordDecisions([a], payer);
+    await ledger.recordDecisions([rec()], payer);
+    await ledger.recordDecisions([{ ...a, revision: 2, status: 'approved' }], payer);
+
+    const latest = await ledger.proveClaim(a.claimId);
+    expect(latest?.revision).toBe(2);
+    expect(verifyProofBundle(JSON.parse(JSON.stringify(latest)))).toEqual({ ok: true });
+    const first = await ledger.proveClaim(a.claimId, 1);
+    expect(first?.record.status).toBe(a.status);
+    expect(first!.headerChain.length).toBeGreaterThanOrEqual(2);
+    expect(verifyProofBundle(first)).toEqual({ ok: true });
+    expect(await ledger.proveClaim(a.claimId, 3)).toBeNull();
+    expect(await ledger.proveClaim('never-recorded')).toBeNull();
+  });
+});
+
+/** Tampering runs in a private schema, so suites sharing the database never see a broken chain. */
+describe('EmbeddedLedger tamper evidence', () => {
+  const schema = `ledger_tamper_${tag()}`;
+  let db: DataSource;
+  let ledger: EmbeddedLedger;
+  const payer = signingIdentity({ orgId: 'payer-tamper' });
+
+  beforeAll(async () => {
+    const admin = await connect();
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    await admin.destroy();
+    db = await connect({ options: `-c search_path=${schema}` });
+    const q = db.createQueryRunner();
+    await new EmbeddedLedgerSchema1764000001000().up(q);
+    await q.release();
+    ledger = new EmbeddedLedger(db);
+  });
+  afterAll(async () => {
+    await db.query(`DROP SCHEMA ${schema} CASCADE`);
+    await db.destroy();
+  });
+
+  it('names the altered block in checkChain and fails a fresh proof of its claim', async () => {
+    const target = decisionRecord({ payerId: payer.orgId });
+    await ledger.recordDecisions([decisionRecord({ payerId: payer.orgId })], payer);
+    const [receipt] = await ledger.recordDecisions([target], payer);
+    await ledger.recordDecisions([decisionRecord({ payerId: payer.orgId })], payer);
+    expect(receipt.blockNumber).toBe(2);
+    expect(await ledger.checkChain()).toEqual({ ok: true, blocksChecked: 4 });
+    expect(verifyProofBundle(await ledger.proveClaim(target.claimId))).toEqual({ ok: true });
+
+    // An insider raises the approved amount in the stored transaction.
+    const updated = (await db.query(
+      `UPDATE ledger_transactions SET args = jsonb_build_array(replace(args->>0, '"approved":270000', '"approved":280000'))
+       WHERE tx_id = $1 AND args->>0 LIKE '%"approved":270000%'`,
+      [receipt.txId],
+    )) as [unknown[], number];
+    expect(updated[1]).toBe(1);
+
+    const check = await ledger.checkChain();
+    expect(check.ok).toBe(false);
+    expect(check.blocksChecked).toBe(2);
+    expect(check.firstBadBlock?.number).toBe(2);
+    expect(check.firstBadBlock?.reason).toContain('signature does not verify');
+
+    const proof = await ledger.proveClaim(target.claimId);
+    const verdict = verifyProofBundle(proof);
+    expect(verdict.ok).toBe(false);
+    const problems = verdict.ok ? [] : verdict.problems;
+    expect(problems).toContain("transaction signature does not verify with the creator's public key");
+    expect(problems.join('\n')).toContain('the record differs from the decision the transaction carries');
+    expect(problems.join('\n')).toContain(
+      "Merkle path does not lead from the transaction (index 0) to block 2's Merkle root",
+    );
+  });
+});

@@ -1,0 +1,106 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { Queue } from 'bullmq';
+import type { DataSource } from 'typeorm';
+import { AdjudicationService } from '@claimtrail/claims/application/adjudication.service';
+import { ClaimsService } from '@claimtrail/claims/application/claims.service';
+import { LedgerRelayService } from '@claimtrail/claims/application/ledger-relay.service';
+import { MembersService } from '@claimtrail/claims/application/members.service';
+import { OrganizationsService } from '@claimtrail/claims/application/organizations.service';
+import { PlansService } from '@claimtrail/claims/application/plans.service';
+import { SweeperService } from '@claimtrail/claims/application/sweeper.service';
+import { ClaimsModule } from '@claimtrail/claims/claims.module';
+import { QueueName } from '@claimtrail/claims/queue/queue-contracts';
+
+/** The use cases against real PostgreSQL, Redis and the embedded ledger, without the HTTP layer. */
+describe('pipeline recovery and idempotency', () => {
+  let moduleRef: TestingModule;
+  let db: DataSource;
+  let queue: Queue;
+  let claims: ClaimsService;
+  let adjudication: AdjudicationService;
+  let relay: LedgerRelayService;
+  let payerId: string;
+  let providerId: string;
+  let memberNumber: string;
+
+  const submit = (ref: string) =>
+    claims.submit(providerId, {
+      externalRef: ref,
+      payerId,
+      memberNumber,
+      serviceDate: '2026-05-02',
+      currency: 'KES',
+      diagnoses: ['J06.9'],
+      lines: [{ serviceCode: 'CONS-GP', quantity: 1, unitPrice: 150000 }],
+    });
+
+  beforeAll(async () => {
+    moduleRef = await Test.createTestingModule({ imports: [ClaimsModule] }).compile();
+    await moduleRef.init();
+    db = moduleRef.get(getDataSourceToken());
+    queue = moduleRef.get(getQueueToken(QueueName.Adjudication));
+    claims = moduleRef.get(ClaimsService);
+    adjudication = moduleRef.get(AdjudicationService);
+    relay = moduleRef.get(LedgerRelayService);
+    const orgs = moduleRef.get(OrganizationsService);
+    payerId = (await orgs.create('payer', 'Recovery Payer')).organization.id;
+    providerId = (await orgs.create('provider', 'Recovery Clinic')).organization.id;
+    const plan = await moduleRef.get(PlansService).create(payerId, 'Recovery plan', {
+      currency: 'KES',
+      coverage: { start: '2026-01-01', end: '2026-12-31' },
+      contractedProviders: [providerId],
+      tariff: { 'CONS-GP': { unitPrice: 150000, category: 'outpatient' } },
+    });
+    memberNumber = `R-${Date.now()}`;
+    await moduleRef.get(MembersService).enrol(payerId, [
+      { memberNumber, planId: plan.plan.id, fullName: 'Njeri Mwangi', birthDate: '1992-06-01', sex: 'F', coverageStart: '2026-01-01', coverageEnd: '2026-12-31' },
+    ]);
+  });
+
+  afterAll(async () => {
+    await moduleRef?.close();
+  });
+
+  it('re-enqueues a received claim whose job Redis lost', async () => {
+    const { id } = await submit(`lost-${Date.now()}`);
+    expect(await queue.getJob(id)).toBeDefined();
+    await (await queue.getJob(id))!.remove();
+    expect(await queue.getJob(id)).toBeUndefined();
+    await db.query(`UPDATE claims SET updated_at = now() - interval '1 hour' WHERE id = $1`, [id]);
+
+    expect(await moduleRef.get(SweeperService).sweep()).toBeGreaterThanOrEqual(1);
+    const job = await queue.getJob(id);
+    expect(job?.data).toEqual({ claimId: id });
+  });
+
+  it('decides a claim once even when two workers race for it', async () => {
+    const { id } = await submit(`race-${Date.now()}`);
+    const outcomes = await Promise.all([adjudication.adjudicateClaim(id), adjudication.adjudicateClaim(id), adjudication.adjudicateClaim(id)]);
+    expect(outcomes.filter((o) => o.kind === 'decided')).toHaveLength(1);
+    const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM claim_decisions WHERE claim_id = $1`, [id]);
+    expect(n).toBe(1);
+    const [{ m }] = await db.query(`SELECT count(*)::int AS m FROM ledger_outbox WHERE claim_id = $1`, [id]);
+    expect(m).toBe(1);
+    expect(await adjudication.adjudicateClaim(id)).toEqual({ kind: 'skipped', status: 'approved' });
+  });
+
+  it('writes an outbox row to the ledger once, and a replay after a lost acknowledgement is a no-op', async () => {
+    const { id } = await submit(`relay-${Date.now()}`);
+    await adjudication.adjudicateClaim(id);
+    while ((await relay.drainOnce()).committed > 0) {
+      // drain everything queued by earlier tests as well
+    }
+    const [first] = await db.query(`SELECT tx_id, block_number, outcome FROM ledger_outbox WHERE claim_id = $1`, [id]);
+    expect(first.outcome).toBe('recorded');
+
+    // The process died after the ledger commit but before the outbox update: the row is pending again.
+    await db.query(`UPDATE ledger_outbox SET committed_at = NULL, outcome = NULL, tx_id = NULL, block_number = NULL WHERE claim_id = $1`, [id]);
+    const again = await relay.drainOnce();
+    expect(again.committed).toBe(1);
+    const [second] = await db.query(`SELECT tx_id, block_number, outcome FROM ledger_outbox WHERE claim_id = $1`, [id]);
+    expect(second).toEqual({ ...first, outcome: 'unchanged' });
+    expect(await relay.pendingCount()).toBe(0);
+  });
+});
