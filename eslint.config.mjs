@@ -4,7 +4,9 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'chaincode/node_modules/**', 'chaincode/dist/**', 'coverage/**'] },
+  {
+    ignores: ['dist/**', 'node_modules/**', 'chaincode/node_modules/**', 'chaincode/dist/**', 'coverage/**'],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -16,9 +18,17 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bin/**/*.js', 'jest.config.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly' } },
+    files: ['bin/**/*.js', 'jest.config.js', 'test/support/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly' },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // Test helpers read loosely typed JSON answers on purpose.
+    files: ['test/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
     // The domain is pure: no framework, persistence, queue or environment access (see STYLE.md).
@@ -31,15 +41,31 @@ export default tseslint.config(
             { group: ['@nestjs/*'], message: 'The domain must not depend on NestJS.' },
             { group: ['typeorm', 'typeorm/*', 'pg', 'ioredis'], message: 'The domain must not do I/O.' },
             { group: ['bullmq', '@nestjs/bullmq'], message: 'The domain must not know about queues.' },
-            { group: ['../infra/*', '../application/*', '../queue/*', '../config/*'], message: 'The domain depends on nothing outside it.' },
+            {
+              group: ['../infra/*', '../application/*', '../queue/*', '../config/*'],
+              message: 'The domain depends on nothing outside it.',
+            },
           ],
         },
       ],
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Configuration comes in as arguments, never from process.env.' }],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Configuration comes in as arguments, never from process.env.',
+        },
+      ],
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'The decision time is an input; do not read the clock.' },
-        { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'Adjudication is deterministic.' },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'The decision time is an input; do not read the clock.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+          message: 'Adjudication is deterministic.',
+        },
       ],
     },
   },

@@ -22,16 +22,26 @@ const base = {
 // must not disturb one another.
 const withServices = (name) => ({
   displayName: name,
-  globalSetup: '<rootDir>/test/support/global-setup.ts',
-  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  globalSetup: `<rootDir>/test/support/${name}-setup.ts`,
+  globalTeardown: `<rootDir>/test/support/${name}-teardown.ts`,
   setupFiles: ['reflect-metadata', `<rootDir>/test/support/${name}-env.ts`],
 });
 
 module.exports = {
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
-    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,chaincode/src}/**/*.spec.ts'], setupFiles: ['reflect-metadata'] },
+    {
+      ...base,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{apps,libs,chaincode/src}/**/*.spec.ts'],
+      setupFiles: ['reflect-metadata'],
+    },
     { ...base, ...withServices('integration'), testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'] },
-    { ...base, ...withServices('e2e'), testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'], testTimeout: 120_000 },
+    {
+      ...base,
+      ...withServices('e2e'),
+      testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
+      testTimeout: 120_000,
+    },
   ],
 };

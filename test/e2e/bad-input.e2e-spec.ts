@@ -3,7 +3,16 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { buildScenario, type Scenario } from '../support/scenario';
 import { client, startStack, type Stack } from '../support/stack';
 
-const TABLES = ['claims', 'claim_lines', 'claim_events', 'claim_decisions', 'ledger_outbox', 'members', 'plans', 'plan_versions'];
+const TABLES = [
+  'claims',
+  'claim_lines',
+  'claim_events',
+  'claim_decisions',
+  'ledger_outbox',
+  'members',
+  'plans',
+  'plan_versions',
+];
 
 describe('bad input is refused with problem+json and leaves no row behind', () => {
   let stack: Stack;
@@ -13,7 +22,11 @@ describe('bad input is refused with problem+json and leaves no row behind', () =
 
   const counts = async () =>
     Object.fromEntries(
-      await Promise.all(TABLES.map(async (t) => [t, Number((await db.query(`SELECT count(*)::int AS n FROM ${t}`))[0].n)] as const)),
+      await Promise.all(
+        TABLES.map(
+          async (t) => [t, Number((await db.query(`SELECT count(*)::int AS n FROM ${t}`))[0].n)] as const,
+        ),
+      ),
     );
 
   const validClaim = () => ({
@@ -38,15 +51,40 @@ describe('bad input is refused with problem+json and leaves no row behind', () =
 
   const claimCases: [string, () => unknown, number, string][] = [
     ['a missing field', () => ({ ...validClaim(), lines: undefined }), 400, 'lines'],
-    ['a wrong type', () => ({ ...validClaim(), lines: [{ serviceCode: 'CONS-GP', quantity: '2', unitPrice: 150000 }] }), 400, 'lines.0.quantity'],
-    ['a negative quantity', () => ({ ...validClaim(), lines: [{ serviceCode: 'CONS-GP', quantity: -1, unitPrice: 150000 }] }), 400, 'lines.0.quantity'],
-    ['a zero quantity', () => ({ ...validClaim(), lines: [{ serviceCode: 'CONS-GP', quantity: 0, unitPrice: 150000 }] }), 400, 'lines.0.quantity'],
-    ['a fractional price', () => ({ ...validClaim(), lines: [{ serviceCode: 'CONS-GP', quantity: 1, unitPrice: 1500.5 }] }), 400, 'lines.0.unitPrice'],
+    [
+      'a wrong type',
+      () => ({ ...validClaim(), lines: [{ serviceCode: 'CONS-GP', quantity: '2', unitPrice: 150000 }] }),
+      400,
+      'lines.0.quantity',
+    ],
+    [
+      'a negative quantity',
+      () => ({ ...validClaim(), lines: [{ serviceCode: 'CONS-GP', quantity: -1, unitPrice: 150000 }] }),
+      400,
+      'lines.0.quantity',
+    ],
+    [
+      'a zero quantity',
+      () => ({ ...validClaim(), lines: [{ serviceCode: 'CONS-GP', quantity: 0, unitPrice: 150000 }] }),
+      400,
+      'lines.0.quantity',
+    ],
+    [
+      'a fractional price',
+      () => ({ ...validClaim(), lines: [{ serviceCode: 'CONS-GP', quantity: 1, unitPrice: 1500.5 }] }),
+      400,
+      'lines.0.unitPrice',
+    ],
     ['an impossible date', () => ({ ...validClaim(), serviceDate: '2026-02-30' }), 400, 'serviceDate'],
     ['a malformed diagnosis', () => ({ ...validClaim(), diagnoses: ['malaria'] }), 400, 'diagnoses.0'],
     ['an unknown field', () => ({ ...validClaim(), notes: 'hello' }), 400, 'notes'],
     ['an unknown member', () => ({ ...validClaim(), memberNumber: 'NOBODY-1' }), 422, 'memberNumber'],
-    ['an unknown service code', () => ({ ...validClaim(), lines: [{ serviceCode: 'ZZZ-999', quantity: 1, unitPrice: 100 }] }), 422, 'lines.0.serviceCode'],
+    [
+      'an unknown service code',
+      () => ({ ...validClaim(), lines: [{ serviceCode: 'ZZZ-999', quantity: 1, unitPrice: 100 }] }),
+      422,
+      'lines.0.serviceCode',
+    ],
     ['a JSON array', () => [validClaim()], 400, 'body'],
   ];
 
@@ -55,7 +93,12 @@ describe('bad input is refused with problem+json and leaves no row behind', () =
     const r = await client(stack.baseUrl, scenario.providers[0].key)('POST', '/v1/claims', makeBody());
     expect(r.status).toBe(status);
     expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(r.body).toMatchObject({ status, type: expect.stringMatching(/^urn:claimtrail:problem:/), title: expect.any(String), correlationId: expect.any(String) });
+    expect(r.body).toMatchObject({
+      status,
+      type: expect.stringMatching(/^urn:claimtrail:problem:/),
+      title: expect.any(String),
+      correlationId: expect.any(String),
+    });
     expect(r.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     expect(r.body.errors.every((e: { rule: string }) => e.rule.length > 0)).toBe(true);
     expect(await counts()).toEqual(before);
@@ -64,7 +107,13 @@ describe('bad input is refused with problem+json and leaves no row behind', () =
   it.each([
     ['malformed JSON', '{"externalRef": "x",', { 'content-type': 'application/json' }, 400, 'body'],
     ['a wrong content type', 'externalRef=x', { 'content-type': 'text/plain' }, 415, 'content-type'],
-    ['a 2 MB body', JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) }), { 'content-type': 'application/json' }, 413, 'body'],
+    [
+      'a 2 MB body',
+      JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) }),
+      { 'content-type': 'application/json' },
+      413,
+      'body',
+    ],
   ])('refuses %s', async (_, raw, headers, status, field) => {
     const before = await counts();
     const r = await fetch(`${stack.baseUrl}/v1/claims`, {
@@ -84,7 +133,11 @@ describe('bad input is refused with problem+json and leaves no row behind', () =
     const before = await counts();
     const none = await client(stack.baseUrl)('POST', '/v1/claims', validClaim());
     expect(none.status).toBe(401);
-    const forged = await client(stack.baseUrl, 'ct_000000000000_' + 'A'.repeat(43))('POST', '/v1/claims', validClaim());
+    const forged = await client(stack.baseUrl, 'ct_000000000000_' + 'A'.repeat(43))(
+      'POST',
+      '/v1/claims',
+      validClaim(),
+    );
     expect(forged.status).toBe(401);
     const payer = await client(stack.baseUrl, scenario.payer.key)('POST', '/v1/claims', validClaim());
     expect(payer.status).toBe(403);
@@ -104,13 +157,24 @@ describe('bad input is refused with problem+json and leaves no row behind', () =
       },
     });
     expect(r.status).toBe(422);
-    expect(r.body.errors).toContainEqual({ field: 'ruleSet.tariff.X01.unitPrice', rule: 'must be a non-negative integer (minor units)' });
+    expect(r.body.errors).toContainEqual({
+      field: 'ruleSet.tariff.X01.unitPrice',
+      rule: 'must be a non-negative integer (minor units)',
+    });
     expect(await counts()).toEqual(before);
   });
 
   it('refuses a bulk enrolment with one bad member as a whole', async () => {
     const before = await counts();
-    const good = { memberNumber: `${tag}-1`, planId: scenario.planId, fullName: 'Achieng Atieno', birthDate: '1995-01-01', sex: 'F', coverageStart: '2026-01-01', coverageEnd: '2026-12-31' };
+    const good = {
+      memberNumber: `${tag}-1`,
+      planId: scenario.planId,
+      fullName: 'Achieng Atieno',
+      birthDate: '1995-01-01',
+      sex: 'F',
+      coverageStart: '2026-01-01',
+      coverageEnd: '2026-12-31',
+    };
     const r = await client(stack.baseUrl, scenario.payer.key)('POST', '/v1/members', {
       members: [good, { ...good, memberNumber: `${tag}-2`, birthDate: '1995-13-01' }],
     });

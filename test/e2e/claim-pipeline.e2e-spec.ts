@@ -29,7 +29,10 @@ function claimMix(s: Scenario, tag: string): Case[] {
   });
   const clinic = (i: number) => s.providers[i % 2].key;
   add(100, (i) => ({
-    body: { ...base(`ok-${i}`), lines: [line('CONS-GP', 150000), line('LAB-MRDT', 30000), line('DRUG-AL', 45000, 1 + (i % 3))] },
+    body: {
+      ...base(`ok-${i}`),
+      lines: [line('CONS-GP', 150000), line('LAB-MRDT', 30000), line('DRUG-AL', 45000, 1 + (i % 3))],
+    },
     providerKey: clinic(i),
     expect: { status: 'approved', reasons: [], approved: 180000 + 45000 * (1 + (i % 3)) },
   }));
@@ -39,7 +42,11 @@ function claimMix(s: Scenario, tag: string): Case[] {
     expect: { status: 'partially_approved', reasons: ['PRICE_ABOVE_TARIFF'], approved: 160000 },
   }));
   add(20, (i) => ({
-    body: { ...base(`tariff-${i}`), diagnoses: ['J18.9'], lines: [line('CONS-GP', 150000), line('IMG-XRAY-CH', 250000)] },
+    body: {
+      ...base(`tariff-${i}`),
+      diagnoses: ['J18.9'],
+      lines: [line('CONS-GP', 150000), line('IMG-XRAY-CH', 250000)],
+    },
     providerKey: clinic(i),
     expect: { status: 'partially_approved', reasons: ['SERVICE_NOT_IN_TARIFF'], approved: 150000 },
   }));
@@ -83,7 +90,10 @@ describe('claim pipeline, end to end', () => {
     expect(cases).toHaveLength(200);
     for (let i = 0; i < cases.length; i += 20) {
       const results = await Promise.all(
-        cases.slice(i, i + 20).map(async (c) => ({ c, r: await client(stack.baseUrl, c.providerKey)('POST', '/v1/claims', c.body) })),
+        cases.slice(i, i + 20).map(async (c) => ({
+          c,
+          r: await client(stack.baseUrl, c.providerKey)('POST', '/v1/claims', c.body),
+        })),
       );
       for (const { c, r } of results) {
         expect(r.status).toBe(202);
@@ -137,7 +147,10 @@ describe('claim pipeline, end to end', () => {
     let seen = 0;
     let cursor: string | null = null;
     do {
-      const page: { body: { items: unknown[]; nextCursor: string | null } } = await asPayer('GET', `/v1/claims?limit=70${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: { body: { items: unknown[]; nextCursor: string | null } } = await asPayer(
+        'GET',
+        `/v1/claims?limit=70${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       seen += page.body.items.length;
       cursor = page.body.nextCursor;
     } while (cursor);
@@ -169,11 +182,17 @@ describe('claim pipeline, end to end', () => {
 
     // Someone with database access raises this claim's approved amount inside the stored transaction.
     const block = (before.body as ProofBundle).block.number;
-    const [tx] = await db.query(`SELECT tx_id, args FROM ledger_transactions WHERE block_number = $1 AND function_name = 'RecordDecisions'`, [block]);
+    const [tx] = await db.query(
+      `SELECT tx_id, args FROM ledger_transactions WHERE block_number = $1 AND function_name = 'RecordDecisions'`,
+      [block],
+    );
     const batch = JSON.parse((tx.args as string[])[0]) as { claimId: string; totals: { approved: number } }[];
     const record = batch.find((r) => r.claimId === id)!;
     record.totals.approved += 100_000;
-    await db.query(`UPDATE ledger_transactions SET args = $1::jsonb WHERE tx_id = $2`, [JSON.stringify([JSON.stringify(batch)]), tx.tx_id]);
+    await db.query(`UPDATE ledger_transactions SET args = $1::jsonb WHERE tx_id = $2`, [
+      JSON.stringify([JSON.stringify(batch)]),
+      tx.tx_id,
+    ]);
 
     const after = await asPayer('GET', `/v1/ledger/claims/${id}/proof`);
     writeFileSync(join(dir, 'tampered.json'), JSON.stringify(after.body));

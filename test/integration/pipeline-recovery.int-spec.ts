@@ -55,7 +55,15 @@ describe('pipeline recovery and idempotency', () => {
     });
     memberNumber = `R-${Date.now()}`;
     await moduleRef.get(MembersService).enrol(payerId, [
-      { memberNumber, planId: plan.plan.id, fullName: 'Njeri Mwangi', birthDate: '1992-06-01', sex: 'F', coverageStart: '2026-01-01', coverageEnd: '2026-12-31' },
+      {
+        memberNumber,
+        planId: plan.plan.id,
+        fullName: 'Njeri Mwangi',
+        birthDate: '1992-06-01',
+        sex: 'F',
+        coverageStart: '2026-01-01',
+        coverageEnd: '2026-12-31',
+      },
     ]);
   });
 
@@ -77,9 +85,15 @@ describe('pipeline recovery and idempotency', () => {
 
   it('decides a claim once even when two workers race for it', async () => {
     const { id } = await submit(`race-${Date.now()}`);
-    const outcomes = await Promise.all([adjudication.adjudicateClaim(id), adjudication.adjudicateClaim(id), adjudication.adjudicateClaim(id)]);
+    const outcomes = await Promise.all([
+      adjudication.adjudicateClaim(id),
+      adjudication.adjudicateClaim(id),
+      adjudication.adjudicateClaim(id),
+    ]);
     expect(outcomes.filter((o) => o.kind === 'decided')).toHaveLength(1);
-    const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM claim_decisions WHERE claim_id = $1`, [id]);
+    const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM claim_decisions WHERE claim_id = $1`, [
+      id,
+    ]);
     expect(n).toBe(1);
     const [{ m }] = await db.query(`SELECT count(*)::int AS m FROM ledger_outbox WHERE claim_id = $1`, [id]);
     expect(m).toBe(1);
@@ -92,14 +106,23 @@ describe('pipeline recovery and idempotency', () => {
     while ((await relay.drainOnce()).committed > 0) {
       // drain everything queued by earlier tests as well
     }
-    const [first] = await db.query(`SELECT tx_id, block_number, outcome FROM ledger_outbox WHERE claim_id = $1`, [id]);
+    const [first] = await db.query(
+      `SELECT tx_id, block_number, outcome FROM ledger_outbox WHERE claim_id = $1`,
+      [id],
+    );
     expect(first.outcome).toBe('recorded');
 
     // The process died after the ledger commit but before the outbox update: the row is pending again.
-    await db.query(`UPDATE ledger_outbox SET committed_at = NULL, outcome = NULL, tx_id = NULL, block_number = NULL WHERE claim_id = $1`, [id]);
+    await db.query(
+      `UPDATE ledger_outbox SET committed_at = NULL, outcome = NULL, tx_id = NULL, block_number = NULL WHERE claim_id = $1`,
+      [id],
+    );
     const again = await relay.drainOnce();
     expect(again.committed).toBe(1);
-    const [second] = await db.query(`SELECT tx_id, block_number, outcome FROM ledger_outbox WHERE claim_id = $1`, [id]);
+    const [second] = await db.query(
+      `SELECT tx_id, block_number, outcome FROM ledger_outbox WHERE claim_id = $1`,
+      [id],
+    );
     expect(second).toEqual({ ...first, outcome: 'unchanged' });
     expect(await relay.pendingCount()).toBe(0);
   });

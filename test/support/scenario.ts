@@ -37,7 +37,10 @@ export async function buildScenario(baseUrl: string, tag: string): Promise<Scena
     return { id: r.body.id as string, key: r.body.apiKey as string };
   };
   const payer = await org('payer', `Jamii Health Scheme ${tag}`);
-  const providers = [await org('provider', `Kibera Clinic ${tag}`), await org('provider', `Mathare Health Centre ${tag}`)];
+  const providers = [
+    await org('provider', `Kibera Clinic ${tag}`),
+    await org('provider', `Mathare Health Centre ${tag}`),
+  ];
   const outsider = await org('provider', `Uncontracted Clinic ${tag}`);
   const funder = await org('funder', `Maternal Care Fund ${tag}`);
 
@@ -55,11 +58,28 @@ export async function buildScenario(baseUrl: string, tag: string): Promise<Scena
   const planId = plan.body.id as string;
   const enrol = await asPayer('POST', '/v1/members', {
     members: [
-      { memberNumber: `A-${tag}`, planId, fullName: 'Wanjiru Kamau', birthDate: '1990-04-12', sex: 'F', coverageStart: '2026-01-01', coverageEnd: '2026-12-31' },
-      { memberNumber: `L-${tag}`, planId, fullName: 'Otieno Odhiambo', birthDate: '1984-09-30', sex: 'M', coverageStart: '2025-03-01', coverageEnd: '2026-02-28' },
+      {
+        memberNumber: `A-${tag}`,
+        planId,
+        fullName: 'Wanjiru Kamau',
+        birthDate: '1990-04-12',
+        sex: 'F',
+        coverageStart: '2026-01-01',
+        coverageEnd: '2026-12-31',
+      },
+      {
+        memberNumber: `L-${tag}`,
+        planId,
+        fullName: 'Otieno Odhiambo',
+        birthDate: '1984-09-30',
+        sex: 'M',
+        coverageStart: '2025-03-01',
+        coverageEnd: '2026-02-28',
+      },
     ],
   });
-  if (enrol.status !== 201) throw new Error(`enrolment failed: ${enrol.status} ${JSON.stringify(enrol.body)}`);
+  if (enrol.status !== 201)
+    throw new Error(`enrolment failed: ${enrol.status} ${JSON.stringify(enrol.body)}`);
   return {
     operatorKey,
     payer,

@@ -15,7 +15,9 @@ export function registerLedgerCommands(program: Command): void {
         return;
       }
       const bad = result.firstBadBlock!;
-      process.stderr.write(`FAILED: block ${bad.number} is bad: ${bad.reason} (${result.blocksChecked} blocks checked)\n`);
+      process.stderr.write(
+        `FAILED: block ${bad.number} is bad: ${bad.reason} (${result.blocksChecked} blocks checked)\n`,
+      );
       process.exitCode = 1;
     });
   ledger

@@ -10,16 +10,22 @@ export function registerOrgCommands(program: Command): void {
     .command('create')
     .description('create an organization and print its id and first API key (shown once)')
     .addOption(
-      new Option('--kind <kind>', 'organization kind').choices(['payer', 'provider', 'funder', 'operator']).makeOptionMandatory(),
+      new Option('--kind <kind>', 'organization kind')
+        .choices(['payer', 'provider', 'funder', 'operator'])
+        .makeOptionMandatory(),
     )
     .requiredOption('--name <name>', 'display name')
     .option('--json', 'print JSON instead of text')
     .action(async (opts: { kind: OrganizationKind; name: string; json?: boolean }) => {
       const name = opts.name.trim();
       if (!name) throw new Error('--name must not be empty');
-      const { organization, apiKey } = await withDatabase((db) => new OrganizationsService(db).create(opts.kind, name));
+      const { organization, apiKey } = await withDatabase((db) =>
+        new OrganizationsService(db).create(opts.kind, name),
+      );
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ id: organization.id, kind: organization.kind, name: organization.name, apiKey })}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ id: organization.id, kind: organization.kind, name: organization.name, apiKey })}\n`,
+        );
         return;
       }
       process.stdout.write(

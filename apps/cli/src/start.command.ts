@@ -12,7 +12,9 @@ export function registerStartCommands(program: Command): void {
     .description('apply pending database migrations')
     .action(async () => {
       const applied = await migrate();
-      process.stdout.write(applied.length ? `applied ${applied.join(', ')}\n` : 'database schema is up to date\n');
+      process.stdout.write(
+        applied.length ? `applied ${applied.join(', ')}\n` : 'database schema is up to date\n',
+      );
     });
 
   program
@@ -25,8 +27,16 @@ export function registerStartCommands(program: Command): void {
       const apps = join(__dirname, '..', '..');
       const { result } = concurrently(
         [
-          { name: 'api', command: `"${process.execPath}" "${join(apps, 'api', 'src', 'main.js')}"`, prefixColor: 'cyan' },
-          { name: 'worker', command: `"${process.execPath}" "${join(apps, 'worker', 'src', 'main.js')}"`, prefixColor: 'magenta' },
+          {
+            name: 'api',
+            command: `"${process.execPath}" "${join(apps, 'api', 'src', 'main.js')}"`,
+            prefixColor: 'cyan',
+          },
+          {
+            name: 'worker',
+            command: `"${process.execPath}" "${join(apps, 'worker', 'src', 'main.js')}"`,
+            prefixColor: 'magenta',
+          },
         ],
         { killOthersOn: ['failure', 'success'], killSignal: 'SIGTERM' },
       );

@@ -24,7 +24,9 @@ export function registerVerifyCommand(program: Command): void {
         );
         return;
       }
-      process.stderr.write(`FAILED: the proof does not verify:\n${result.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+      process.stderr.write(
+        `FAILED: the proof does not verify:\n${result.problems.map((p) => `  - ${p}`).join('\n')}\n`,
+      );
       process.exitCode = 1;
     });
 }

@@ -64,6 +64,8 @@ export class AdjudicationProcessor extends WorkerHost implements OnModuleInit {
   onFailed(job: Job | undefined, err: Error): void {
     const final = !job || job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError;
     this.metrics.jobsFailed.inc({ queue: QueueName.Adjudication, final: String(final) });
-    this.logger.warn(`job ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}${final ? ', final' : ''}): ${err.message}`);
+    this.logger.warn(
+      `job ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}${final ? ', final' : ''}): ${err.message}`,
+    );
   }
 }

@@ -7,10 +7,14 @@ async function main(): Promise<void> {
   const config = await startupChecks();
   boundShutdown(config, 'worker');
   await createWorkerApp(config);
-  new Logger('worker').log(`consuming with concurrency ${config.WORKER_CONCURRENCY}, ledger ${config.LEDGER}`);
+  new Logger('worker').log(
+    `consuming with concurrency ${config.WORKER_CONCURRENCY}, ledger ${config.LEDGER}`,
+  );
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`claimtrail worker failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(
+    `claimtrail worker failed to start: ${err instanceof Error ? err.message : String(err)}\n`,
+  );
   process.exit(1);
 });

@@ -1,5 +1,11 @@
 import { createServer, type Server } from 'node:http';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { LedgerRelayService } from '@claimtrail/claims/application/ledger-relay.service';
@@ -40,7 +46,8 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
 
   private async render() {
     const [counts, pending] = await Promise.all([this.queue.getJobCounts(), this.relay.pendingCount()]);
-    for (const [state, n] of Object.entries(counts)) this.metrics.queueDepth.set({ queue: QueueName.Adjudication, state }, n);
+    for (const [state, n] of Object.entries(counts))
+      this.metrics.queueDepth.set({ queue: QueueName.Adjudication, state }, n);
     this.metrics.outboxPending.set(pending);
     return this.metrics.render();
   }

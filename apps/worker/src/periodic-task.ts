@@ -50,7 +50,9 @@ export class PeriodicTask {
     } catch (err) {
       this.failures += 1;
       next = Math.min(this.maxBackoffMs, this.idleMs * 2 ** this.failures);
-      this.logger.warn(`${this.name} failed (${this.failures} in a row), retrying in ${next} ms: ${String(err)}`);
+      this.logger.warn(
+        `${this.name} failed (${this.failures} in a row), retrying in ${next} ms: ${String(err)}`,
+      );
     }
     this.schedule(next);
   }

@@ -10,10 +10,14 @@ export class SweeperLoop implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly task: PeriodicTask;
 
   constructor(sweeper: SweeperService, @Inject(APP_CONFIG) config: AppConfig) {
-    this.task = new PeriodicTask('sweeper', async () => {
+    this.task = new PeriodicTask(
+      'sweeper',
+      async () => {
         await sweeper.sweep();
         return false;
-      }, config.SWEEP_INTERVAL_MS);
+      },
+      config.SWEEP_INTERVAL_MS,
+    );
   }
 
   onApplicationBootstrap(): void {

@@ -13,5 +13,6 @@ export const Roles = (...kinds: OrganizationKind[]) => SetMetadata(ROLES_KEY, ki
 
 /** The authenticated organization of this request. */
 export const CurrentPrincipal = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): Principal => ctx.switchToHttp().getRequest<{ principal: Principal }>().principal,
+  (_: unknown, ctx: ExecutionContext): Principal =>
+    ctx.switchToHttp().getRequest<{ principal: Principal }>().principal,
 );

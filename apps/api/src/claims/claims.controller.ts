@@ -37,7 +37,10 @@ export class ClaimsController {
   @Get()
   @Roles('provider', 'payer')
   @ApiOperation({ summary: 'List claims visible to the caller, newest first' })
-  list(@CurrentPrincipal() principal: Principal, @Query(new ZodPipe(listClaimsQuerySchema)) query: ReturnType<typeof listClaimsQuerySchema.parse>) {
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @Query(new ZodPipe(listClaimsQuerySchema)) query: ReturnType<typeof listClaimsQuerySchema.parse>,
+  ) {
     return this.queries.list(principal, query);
   }
 
@@ -52,7 +55,10 @@ export class ClaimsController {
   @HttpCode(200)
   @Roles('provider')
   @ApiOperation({ summary: 'Void a claim that has not been adjudicated yet' })
-  voidClaim(@CurrentPrincipal() principal: Principal, @Param('id', new ZodPipe(claimIdSchema, 'id')) id: string) {
+  voidClaim(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ZodPipe(claimIdSchema, 'id')) id: string,
+  ) {
     return this.claims.void(principal.orgId, id);
   }
 }

@@ -7,15 +7,20 @@ const ICD10 = /^[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?$/;
 export const submitClaimSchema = z.strictObject({
   externalRef: z
     .string({ error: 'must be a string' })
-    .regex(/^[A-Za-z0-9._\/-]{1,64}$/, 'must be 1-64 characters of A-Z, a-z, 0-9, . _ / -'),
+    .regex(/^[A-Za-z0-9._/-]{1,64}$/, 'must be 1-64 characters of A-Z, a-z, 0-9, . _ / -'),
   payerId: z.uuid({ error: 'must be an organization id (UUID)' }),
-  memberNumber: z.string({ error: 'must be a string' }).regex(/^[A-Za-z0-9-]{1,32}$/, 'must be 1-32 letters, digits or -'),
+  memberNumber: z
+    .string({ error: 'must be a string' })
+    .regex(/^[A-Za-z0-9-]{1,32}$/, 'must be 1-32 letters, digits or -'),
   serviceDate: isoDate,
   currency: currencyCode,
   diagnoses: z
-    .array(z.string({ error: 'must be a string' }).regex(ICD10, 'must be an ICD-10 code such as B54 or J06.9'), {
-      error: 'must be an array of ICD-10 codes',
-    })
+    .array(
+      z.string({ error: 'must be a string' }).regex(ICD10, 'must be an ICD-10 code such as B54 or J06.9'),
+      {
+        error: 'must be an array of ICD-10 codes',
+      },
+    )
     .min(1, 'must hold at least one diagnosis')
     .max(12, 'must hold at most 12 diagnoses'),
   lines: z

@@ -16,6 +16,7 @@ export class ProblemFilter implements ExceptionFilter {
 /** Writes `err` as a problem. */
 function sendProblem(err: unknown, req: FastifyRequest, reply: FastifyReply, logger: Logger): void {
   const problem = toProblem(err, req.url, String(req.id));
-  if (problem.status >= 500) logger.error(`${req.method} ${req.url} [${req.id}]`, err instanceof Error ? err.stack : String(err));
+  if (problem.status >= 500)
+    logger.error(`${req.method} ${req.url} [${req.id}]`, err instanceof Error ? err.stack : String(err));
   void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
 }

@@ -51,7 +51,11 @@ const CODES: Record<string, [number, string]> = {
 const TRANSPORT: Record<number, [string, string, FieldProblem]> = {
   400: ['malformed-body', 'Malformed request body', { field: 'body', rule: 'must be valid JSON' }],
   413: ['payload-too-large', 'Payload too large', { field: 'body', rule: 'must not exceed the size limit' }],
-  415: ['unsupported-media-type', 'Unsupported media type', { field: 'content-type', rule: 'must be application/json' }],
+  415: [
+    'unsupported-media-type',
+    'Unsupported media type',
+    { field: 'content-type', rule: 'must be application/json' },
+  ],
 };
 
 /** Field paths as `lines.0.quantity`. */
@@ -64,25 +68,64 @@ export function toProblem(err: unknown, instance: string, correlationId: string)
   const base = { instance, correlationId };
   if (err instanceof ZodError) {
     const errors = zodProblems(err);
-    return { ...base, type: typeUri('validation_failed'), title: 'Validation failed', status: 400, detail: describe(errors), errors };
+    return {
+      ...base,
+      type: typeUri('validation_failed'),
+      title: 'Validation failed',
+      status: 400,
+      detail: describe(errors),
+      errors,
+    };
   }
   if (err instanceof DomainError) {
     const [status, title] = CODES[err.code] ?? [422, 'Request refused'];
-    return { ...base, type: typeUri(err.code), title, status, detail: err.message, errors: err.details.length ? err.details.map((d) => ({ field: d.field ?? 'body', rule: d.rule ?? err.message })) : undefined };
+    return {
+      ...base,
+      type: typeUri(err.code),
+      title,
+      status,
+      detail: err.message,
+      errors: err.details.length
+        ? err.details.map((d) => ({ field: d.field ?? 'body', rule: d.rule ?? err.message }))
+        : undefined,
+    };
   }
-  const status = err instanceof HttpException ? err.getStatus() : (err as { statusCode?: unknown }).statusCode;
+  const status =
+    err instanceof HttpException ? err.getStatus() : (err as { statusCode?: unknown }).statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const detail = err instanceof Error ? err.message : String(err);
     const transport = TRANSPORT[status];
-    const fromParser = status !== 400 || /json|body/i.test(detail) || String((err as { code?: unknown }).code).startsWith('FST_');
+    const fromParser =
+      status !== 400 ||
+      /json|body/i.test(detail) ||
+      String((err as { code?: unknown }).code).startsWith('FST_');
     if (transport && fromParser) {
       const [slug, title, field] = transport;
-      return { ...base, type: typeUri(slug), title, status, detail, errors: [{ ...field, rule: status === 400 ? detail : field.rule }] };
+      return {
+        ...base,
+        type: typeUri(slug),
+        title,
+        status,
+        detail,
+        errors: [{ ...field, rule: status === 400 ? detail : field.rule }],
+      };
     }
     const name = (HttpStatus[status] ?? 'error').toLowerCase().replace(/_/g, ' ');
-    return { ...base, type: typeUri(`http_${status}`), title: name[0].toUpperCase() + name.slice(1), status, detail };
+    return {
+      ...base,
+      type: typeUri(`http_${status}`),
+      title: name[0].toUpperCase() + name.slice(1),
+      status,
+      detail,
+    };
   }
-  return { ...base, type: typeUri('internal'), title: 'Internal error', status: 500, detail: 'The server failed to handle this request; quote the correlation id when reporting it.' };
+  return {
+    ...base,
+    type: typeUri('internal'),
+    title: 'Internal error',
+    status: 500,
+    detail: 'The server failed to handle this request; quote the correlation id when reporting it.',
+  };
 }
 
 function describe(errors: FieldProblem[]): string {

@@ -12,7 +12,12 @@ import { QueueName } from '@claimtrail/claims/queue/queue-contracts';
 import { Public } from '../auth/auth.decorators';
 
 const within = <T>(ms: number, p: Promise<T>): Promise<T> =>
-  Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
+  Promise.race([
+    p,
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref(),
+    ),
+  ]);
 
 /** Liveness, readiness (PostgreSQL, Redis, ledger) and Prometheus metrics. */
 @ApiExcludeController()
@@ -59,7 +64,8 @@ export class HealthController {
   @Header('cache-control', 'no-store')
   async scrape(@Res({ passthrough: true }) reply: FastifyReply) {
     const [counts, pending] = await Promise.all([this.queue.getJobCounts(), this.relay.pendingCount()]);
-    for (const [state, n] of Object.entries(counts)) this.metrics.queueDepth.set({ queue: QueueName.Adjudication, state }, n);
+    for (const [state, n] of Object.entries(counts))
+      this.metrics.queueDepth.set({ queue: QueueName.Adjudication, state }, n);
     this.metrics.outboxPending.set(pending);
     const { contentType, body } = await this.metrics.render();
     void reply.header('content-type', contentType);

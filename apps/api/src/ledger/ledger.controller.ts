@@ -26,7 +26,10 @@ export class LedgerController {
 
   @Get('claims/:id/proof')
   @ApiOperation({ summary: "A self-contained proof of the claim's latest decision, verifiable offline" })
-  async proof(@CurrentPrincipal() p: Principal, @Param('id', new ZodPipe(z.uuid({ error: 'must be a claim id (UUID)' }), 'id')) id: string) {
+  async proof(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', new ZodPipe(z.uuid({ error: 'must be a claim id (UUID)' }), 'id')) id: string,
+  ) {
     if (p.kind === 'provider' || p.kind === 'payer') await this.claims.get(p, id);
     const bundle = await this.ledger.proveClaim(id);
     if (!bundle) throw new NotFoundError('ledger record for this claim');

@@ -10,23 +10,42 @@ import { ZodPipe } from '../common/zod-body.pipe';
 
 const memberSchema = z
   .strictObject({
-    memberNumber: z.string({ error: 'must be a string' }).regex(/^[A-Za-z0-9-]{1,32}$/, 'must be 1-32 letters, digits or -'),
+    memberNumber: z
+      .string({ error: 'must be a string' })
+      .regex(/^[A-Za-z0-9-]{1,32}$/, 'must be 1-32 letters, digits or -'),
     planId: z.uuid({ error: 'must be a plan id (UUID)' }),
-    fullName: z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+    fullName: z
+      .string({ error: 'must be a string' })
+      .trim()
+      .min(1, 'must not be empty')
+      .max(200, 'must be at most 200 characters'),
     birthDate: isoDate,
     sex: z.enum(['F', 'M', 'X'], { error: 'must be F, M or X' }),
     coverageStart: isoDate,
     coverageEnd: isoDate,
   })
-  .refine((m) => m.coverageStart <= m.coverageEnd, { path: ['coverageEnd'], message: 'must not be before coverageStart' });
+  .refine((m) => m.coverageStart <= m.coverageEnd, {
+    path: ['coverageEnd'],
+    message: 'must not be before coverageStart',
+  });
 
 /** Body of POST /v1/members. */
 export const enrolMembersSchema = z
-  .strictObject({ members: z.array(memberSchema).min(1, 'must hold at least one member').max(10_000, 'must hold at most 10000 members') })
+  .strictObject({
+    members: z
+      .array(memberSchema)
+      .min(1, 'must hold at least one member')
+      .max(10_000, 'must hold at most 10000 members'),
+  })
   .superRefine((body, ctx) => {
     const seen = new Map<string, number>();
     body.members.forEach((m, i) => {
-      if (seen.has(m.memberNumber)) ctx.addIssue({ code: 'custom', path: ['members', i, 'memberNumber'], message: `repeats members.${seen.get(m.memberNumber)}.memberNumber` });
+      if (seen.has(m.memberNumber))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['members', i, 'memberNumber'],
+          message: `repeats members.${seen.get(m.memberNumber)}.memberNumber`,
+        });
       else seen.set(m.memberNumber, i);
     });
   });
@@ -42,13 +61,19 @@ export class MembersController {
   @Post()
   @ApiOperation({ summary: 'Enrol or renew members in bulk (all or none)' })
   @ApiBody({ schema: openApiSchema(enrolMembersSchema) })
-  async enrol(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(enrolMembersSchema)) body: z.output<typeof enrolMembersSchema>) {
+  async enrol(
+    @CurrentPrincipal() p: Principal,
+    @Body(new ZodPipe(enrolMembersSchema)) body: z.output<typeof enrolMembersSchema>,
+  ) {
     return { members: await this.members.enrol(p.orgId, body.members) };
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'A member of this payer' })
-  async get(@CurrentPrincipal() p: Principal, @Param('id', new ZodPipe(z.uuid({ error: 'must be a member id (UUID)' }), 'id')) id: string) {
+  async get(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', new ZodPipe(z.uuid({ error: 'must be a member id (UUID)' }), 'id')) id: string,
+  ) {
     const m = await this.members.get(p.orgId, id);
     return {
       id: m.id,

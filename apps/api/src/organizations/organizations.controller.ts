@@ -8,8 +8,14 @@ import { ZodPipe } from '../common/zod-body.pipe';
 
 /** Body of POST /v1/organizations. */
 export const createOrganizationSchema = z.strictObject({
-  kind: z.enum(['payer', 'provider', 'funder', 'operator'], { error: 'must be payer, provider, funder or operator' }),
-  name: z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+  kind: z.enum(['payer', 'provider', 'funder', 'operator'], {
+    error: 'must be payer, provider, funder or operator',
+  }),
+  name: z
+    .string({ error: 'must be a string' })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(200, 'must be at most 200 characters'),
 });
 
 /** Organizations are created by the platform operator. */

@@ -9,7 +9,11 @@ import { ZodPipe } from '../common/zod-body.pipe';
 
 // The rule set itself is validated by the domain on publish, which names every offending path.
 const createPlanSchema = z.strictObject({
-  name: z.string({ error: 'must be a string' }).trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters'),
+  name: z
+    .string({ error: 'must be a string' })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(200, 'must be at most 200 characters'),
   ruleSet: z.unknown(),
 });
 const publishVersionSchema = z.strictObject({ ruleSet: z.unknown() });
@@ -40,8 +44,17 @@ export class PlansController {
 
   @Post()
   @ApiOperation({ summary: 'Create a plan and publish its first rule-set version' })
-  @ApiBody({ schema: { type: 'object', required: ['name', 'ruleSet'], properties: { name: { type: 'string' }, ruleSet: { type: 'object' } } } })
-  async create(@CurrentPrincipal() p: Principal, @Body(new ZodPipe(createPlanSchema)) body: z.output<typeof createPlanSchema>) {
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['name', 'ruleSet'],
+      properties: { name: { type: 'string' }, ruleSet: { type: 'object' } },
+    },
+  })
+  async create(
+    @CurrentPrincipal() p: Principal,
+    @Body(new ZodPipe(createPlanSchema)) body: z.output<typeof createPlanSchema>,
+  ) {
     return planView(await this.plans.create(p.orgId, body.name, body.ruleSet));
   }
 

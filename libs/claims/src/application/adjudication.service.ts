@@ -14,7 +14,8 @@ import {
 import { recordClaimEvent } from './claim-events';
 
 /** What happened to a claim handed to adjudication. */
-export type AdjudicationOutcome = { kind: 'decided'; status: ClaimStatus; revision: number } | { kind: 'skipped'; status: ClaimStatus };
+export type AdjudicationOutcome =
+  { kind: 'decided'; status: ClaimStatus; revision: number } | { kind: 'skipped'; status: ClaimStatus };
 
 /**
  * Runs the pure rules engine on a stored claim and writes the decision, the claim's new state
@@ -48,9 +49,20 @@ export class AdjudicationService {
         em.findOneByOrFail(PlanVersionEntity, { id: claim.planVersionId }),
       ]);
       const decision = adjudicate(
-        { id: claim.id, providerId: claim.providerId, serviceDate: claim.serviceDate, currency: claim.currency, diagnoses: claim.diagnoses, lines },
         {
-          member: member && { id: member.id, coverageStart: member.coverageStart, coverageEnd: member.coverageEnd },
+          id: claim.id,
+          providerId: claim.providerId,
+          serviceDate: claim.serviceDate,
+          currency: claim.currency,
+          diagnoses: claim.diagnoses,
+          lines,
+        },
+        {
+          member: member && {
+            id: member.id,
+            coverageStart: member.coverageStart,
+            coverageEnd: member.coverageEnd,
+          },
           ruleSet: planVersion.ruleSet,
           ruleSetHash: planVersion.ruleSetHash,
           decidedAt: now.toISOString(),
@@ -74,12 +86,24 @@ export class AdjudicationService {
         .execute();
       const row = (updated.raw as { revision: number }[])[0];
       if (row) {
-        await recordClaimEvent(em, { claimId, revision: row.revision, from: ClaimStatus.Received, to: ClaimStatus.Adjudicating, actor: RULES_ENGINE });
+        await recordClaimEvent(em, {
+          claimId,
+          revision: row.revision,
+          from: ClaimStatus.Received,
+          to: ClaimStatus.Adjudicating,
+          actor: RULES_ENGINE,
+        });
       }
     });
   }
 
-  private async writeDecision(em: EntityManager, claim: ClaimEntity, memberRef: string, revision: number, d: Decision): Promise<void> {
+  private async writeDecision(
+    em: EntityManager,
+    claim: ClaimEntity,
+    memberRef: string,
+    revision: number,
+    d: Decision,
+  ): Promise<void> {
     const status = d.status as ClaimStatus;
     await em.insert(ClaimDecisionEntity, {
       claimId: claim.id,
@@ -116,7 +140,12 @@ export class AdjudicationService {
 }
 
 /** The ledger's view of a decision: no codes, names or dates of birth, only what a donor or auditor needs. */
-export function toDecisionRecord(claim: ClaimEntity, memberRef: string, revision: number, d: Decision): DecisionRecord {
+export function toDecisionRecord(
+  claim: ClaimEntity,
+  memberRef: string,
+  revision: number,
+  d: Decision,
+): DecisionRecord {
   return {
     claimId: claim.id,
     revision,

@@ -16,6 +16,13 @@ export async function recordClaimEvent(
   await em.query(
     `INSERT INTO claim_events (claim_id, revision, from_status, to_status, actor, detail)
      VALUES ($1, $2, $3, $4, $5, $6)`,
-    [event.claimId, event.revision, event.from, event.to, event.actor, event.detail ? JSON.stringify(event.detail) : null],
+    [
+      event.claimId,
+      event.revision,
+      event.from,
+      event.to,
+      event.actor,
+      event.detail ? JSON.stringify(event.detail) : null,
+    ],
   );
 }

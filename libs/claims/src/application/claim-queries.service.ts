@@ -54,8 +54,14 @@ export class ClaimQueriesService {
   }
 
   /** Claims the caller may see, newest first, keyset-paginated. */
-  async list(principal: Principal, opts: { status?: ClaimStatus; cursor?: string; limit: number }): Promise<Page<ClaimView>> {
-    const qb = this.visible(principal).orderBy('c.created_at', 'DESC').addOrderBy('c.id', 'DESC').take(opts.limit + 1);
+  async list(
+    principal: Principal,
+    opts: { status?: ClaimStatus; cursor?: string; limit: number },
+  ): Promise<Page<ClaimView>> {
+    const qb = this.visible(principal)
+      .orderBy('c.created_at', 'DESC')
+      .addOrderBy('c.id', 'DESC')
+      .take(opts.limit + 1);
     if (opts.status) qb.andWhere('c.status = :status', { status: opts.status });
     if (opts.cursor) {
       // Compared in SQL against the cursor row itself: timestamptz keeps microseconds a JS Date would lose.
@@ -85,7 +91,12 @@ export class ClaimQueriesService {
     if (claims.length === 0) return [];
     const ids = claims.map((c) => c.id);
     const [lines, decisions, ledger] = await Promise.all([
-      this.db.getRepository(ClaimLineEntity).createQueryBuilder('l').where('l.claim_id IN (:...ids)', { ids }).orderBy('l.line_no').getMany(),
+      this.db
+        .getRepository(ClaimLineEntity)
+        .createQueryBuilder('l')
+        .where('l.claim_id IN (:...ids)', { ids })
+        .orderBy('l.line_no')
+        .getMany(),
       this.db
         .getRepository(ClaimDecisionEntity)
         .createQueryBuilder('d')
@@ -116,19 +127,30 @@ export class ClaimQueriesService {
         diagnoses: c.diagnoses,
         lines: lines
           .filter((x) => x.claimId === c.id)
-          .map(({ lineNo, serviceCode, quantity, unitPrice }) => ({ lineNo, serviceCode, quantity, unitPrice })),
+          .map(({ lineNo, serviceCode, quantity, unitPrice }) => ({
+            lineNo,
+            serviceCode,
+            quantity,
+            unitPrice,
+          })),
         decision: d
           ? {
               revision: d.revision,
               status: d.status,
-              totals: { claimed: d.totalClaimed, eligible: d.totalEligible, coPayment: d.totalCoPayment, approved: d.totalApproved },
+              totals: {
+                claimed: d.totalClaimed,
+                eligible: d.totalEligible,
+                coPayment: d.totalCoPayment,
+                approved: d.totalApproved,
+              },
               lines: d.lines,
               ruleSetHash: d.ruleSetHash,
               decidedAt: d.decidedAt.toISOString(),
               decidedBy: d.decidedBy,
             }
           : null,
-        ledger: l && l.txId !== null && l.blockNumber !== null ? { txId: l.txId, block: l.blockNumber } : null,
+        ledger:
+          l && l.txId !== null && l.blockNumber !== null ? { txId: l.txId, block: l.blockNumber } : null,
         createdAt: c.createdAt.toISOString(),
         updatedAt: c.updatedAt.toISOString(),
       };

@@ -4,7 +4,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import canonicalize from 'canonicalize';
 import { DataSource, In, QueryFailedError } from 'typeorm';
 import { canTransition, claimCommitment, ClaimStatus, lineAmount, sha256Hex, sum } from '../domain';
-import { ClaimEntity, ClaimLineEntity, MemberEntity, PlanVersionEntity, ServiceCodeEntity } from '../infra/entities';
+import {
+  ClaimEntity,
+  ClaimLineEntity,
+  MemberEntity,
+  PlanVersionEntity,
+  ServiceCodeEntity,
+} from '../infra/entities';
 import { ClaimQueueProducer } from '../queue/claim-queue.producer';
 import { AppError, AppErrorCode, NotFoundError } from './app.errors';
 import { recordClaimEvent } from './claim-events';
@@ -53,9 +59,11 @@ export class ClaimsService {
       .getRepository(MemberEntity)
       .findOneBy({ payerId: body.payerId, memberNumber: body.memberNumber });
     if (!member) {
-      throw new AppError(AppErrorCode.UnknownMember, 'no member with this number is enrolled with this payer', [
-        { field: 'memberNumber', rule: 'must identify a member enrolled with payerId' },
-      ]);
+      throw new AppError(
+        AppErrorCode.UnknownMember,
+        'no member with this number is enrolled with this payer',
+        [{ field: 'memberNumber', rule: 'must identify a member enrolled with payerId' }],
+      );
     }
     await this.assertCatalogued(body.lines.map((l) => l.serviceCode));
     const planVersion = await this.planVersionFor(member.planId, body.serviceDate);
@@ -85,11 +93,20 @@ export class ClaimsService {
           lastError: null,
         });
         await em.insert(ClaimLineEntity, lines);
-        await recordClaimEvent(em, { claimId: id, revision: 0, from: null, to: ClaimStatus.Received, actor: `provider:${providerId}` });
+        await recordClaimEvent(em, {
+          claimId: id,
+          revision: 0,
+          from: null,
+          to: ClaimStatus.Received,
+          actor: `provider:${providerId}`,
+        });
       });
     } catch (err) {
       // A concurrent submission with the same reference won the race: answer as for a replay.
-      if (err instanceof QueryFailedError && (err.driverError as { code?: string }).code === UNIQUE_VIOLATION) {
+      if (
+        err instanceof QueryFailedError &&
+        (err.driverError as { code?: string }).code === UNIQUE_VIOLATION
+      ) {
         const winner = await this.findByExternalRef(providerId, body.externalRef, requestHash);
         if (winner) return winner;
       }
@@ -104,7 +121,9 @@ export class ClaimsService {
       await this.queue.enqueueAdjudication([claimId]);
     } catch (err) {
       // The claim is committed; the sweeper re-enqueues anything left in `received`.
-      this.logger.warn(`claim ${claimId} stored but not enqueued (${String(err)}); the sweeper will pick it up`);
+      this.logger.warn(
+        `claim ${claimId} stored but not enqueued (${String(err)}); the sweeper will pick it up`,
+      );
     }
   }
 
@@ -125,14 +144,19 @@ export class ClaimsService {
   }
 
   private async assertCatalogued(codes: string[]): Promise<void> {
-    const known = await this.db.getRepository(ServiceCodeEntity).find({ where: { code: In([...new Set(codes)]) }, select: { code: true } });
+    const known = await this.db
+      .getRepository(ServiceCodeEntity)
+      .find({ where: { code: In([...new Set(codes)]) }, select: { code: true } });
     const set = new Set(known.map((k) => k.code));
     const unknown = codes.map((code, i) => ({ code, i })).filter(({ code }) => !set.has(code));
     if (unknown.length > 0) {
       throw new AppError(
         AppErrorCode.UnknownServiceCode,
         `unknown service codes: ${unknown.map((u) => u.code).join(', ')}`,
-        unknown.map(({ i }) => ({ field: `lines.${i}.serviceCode`, rule: 'must be a code in the service catalogue' })),
+        unknown.map(({ i }) => ({
+          field: `lines.${i}.serviceCode`,
+          rule: 'must be a code in the service catalogue',
+        })),
       );
     }
   }
@@ -142,7 +166,10 @@ export class ClaimsService {
     const repo = this.db.getRepository(PlanVersionEntity);
     const inForce = await repo
       .createQueryBuilder('v')
-      .where('v.plan_id = :planId AND v.coverage_start <= :d AND v.coverage_end >= :d', { planId, d: serviceDate })
+      .where('v.plan_id = :planId AND v.coverage_start <= :d AND v.coverage_end >= :d', {
+        planId,
+        d: serviceDate,
+      })
       .orderBy('v.version', 'DESC')
       .getOne();
     const version = inForce ?? (await repo.findOne({ where: { planId }, order: { version: 'DESC' } }));

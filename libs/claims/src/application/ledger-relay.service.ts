@@ -40,7 +40,9 @@ export class LedgerRelayService {
   /** Drains at most one batch (LEDGER_BATCH_SIZE records). */
   async drainOnce(): Promise<DrainResult> {
     return this.db.transaction(async (em) => {
-      const [{ locked }] = (await em.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [RELAY_LOCK_KEY])) as {
+      const [{ locked }] = (await em.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [
+        RELAY_LOCK_KEY,
+      ])) as {
         locked: boolean;
       }[];
       if (!locked) return { acquired: false, committed: 0, failed: 0 };
@@ -83,9 +85,12 @@ export class LedgerRelayService {
     const byKey = new Map(receipts.map((r) => [`${r.claimId}/${r.revision}`, r]));
     for (const row of rows) {
       const receipt = byKey.get(`${row.claimId}/${row.revision}`);
-      if (!receipt) throw new Error(`ledger returned no receipt for claim ${row.claimId} revision ${row.revision}`);
+      if (!receipt)
+        throw new Error(`ledger returned no receipt for claim ${row.claimId} revision ${row.revision}`);
       if (receipt.outcome === 'conflict') {
-        this.logger.error(`ledger holds a different record for claim ${row.claimId} revision ${row.revision}`);
+        this.logger.error(
+          `ledger holds a different record for claim ${row.claimId} revision ${row.revision}`,
+        );
       }
       this.metrics.ledgerRecords.inc({ outcome: receipt.outcome });
       await em.update(
@@ -97,7 +102,8 @@ export class LedgerRelayService {
           txId: receipt.txId,
           blockNumber: receipt.blockNumber,
           attempts: row.attempts + 1,
-          lastError: receipt.outcome === 'conflict' ? 'ledger holds a different record for this revision' : null,
+          lastError:
+            receipt.outcome === 'conflict' ? 'ledger holds a different record for this revision' : null,
         },
       );
     }

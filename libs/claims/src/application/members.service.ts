@@ -33,7 +33,9 @@ export class MembersService {
    */
   async enrol(payerId: string, members: EnrolMember[]): Promise<{ id: string; memberNumber: string }[]> {
     const planIds = [...new Set(members.map((m) => m.planId))];
-    const plans = await this.db.getRepository(PlanEntity).find({ where: { id: In(planIds), payerId }, select: { id: true } });
+    const plans = await this.db
+      .getRepository(PlanEntity)
+      .find({ where: { id: In(planIds), payerId }, select: { id: true } });
     const own = new Set(plans.map((p) => p.id));
     const foreign = members.map((m, i) => ({ m, i })).filter(({ m }) => !own.has(m.planId));
     if (foreign.length > 0) {
@@ -60,10 +62,16 @@ export class MembersService {
       .insert()
       .into(MemberEntity)
       .values(rows)
-      .orUpdate(['plan_id', 'full_name', 'birth_date', 'sex', 'coverage_start', 'coverage_end'], ['payer_id', 'member_number'])
+      .orUpdate(
+        ['plan_id', 'full_name', 'birth_date', 'sex', 'coverage_start', 'coverage_end'],
+        ['payer_id', 'member_number'],
+      )
       .returning(['id', 'member_number'])
       .execute();
-    return (result.raw as { id: string; member_number: string }[]).map((r) => ({ id: r.id, memberNumber: r.member_number }));
+    return (result.raw as { id: string; member_number: string }[]).map((r) => ({
+      id: r.id,
+      memberNumber: r.member_number,
+    }));
   }
 
   /** A member of this payer. */

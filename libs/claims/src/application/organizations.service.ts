@@ -22,7 +22,10 @@ export class OrganizationsService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** Creates an organization and its first API key; the key's token is returned once and never stored. */
-  async create(kind: OrganizationKind, name: string): Promise<{ organization: OrganizationEntity; apiKey: string }> {
+  async create(
+    kind: OrganizationKind,
+    name: string,
+  ): Promise<{ organization: OrganizationEntity; apiKey: string }> {
     const keys = generateSigningKeyPair();
     const id = randomUUID();
     const issued = issueApiKey();
@@ -57,7 +60,13 @@ export class OrganizationsService {
       .getRepository(ApiKeyEntity)
       .createQueryBuilder('k')
       .innerJoin(OrganizationEntity, 'o', 'o.id = k.organization_id')
-      .select(['k.id AS id', 'k.secret_hash AS hash', 'k.revoked_at AS revoked', 'o.id AS org', 'o.kind AS kind'])
+      .select([
+        'k.id AS id',
+        'k.secret_hash AS hash',
+        'k.revoked_at AS revoked',
+        'o.id AS org',
+        'o.kind AS kind',
+      ])
       .where('k.prefix = :prefix', { prefix: parsed.prefix })
       .getRawOne<{ id: string; hash: string; revoked: Date | null; org: string; kind: OrganizationKind }>();
     if (!row || row.revoked || !secretMatches(parsed.secret, row.hash)) throw fail();

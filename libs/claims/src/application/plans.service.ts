@@ -53,7 +53,9 @@ export class PlansService {
   async get(payerId: string, planId: string): Promise<PlanView> {
     const plan = await this.db.getRepository(PlanEntity).findOneBy({ id: planId, payerId });
     if (!plan) throw new NotFoundError('plan');
-    const versions = await this.db.getRepository(PlanVersionEntity).find({ where: { planId }, order: { version: 'ASC' } });
+    const versions = await this.db
+      .getRepository(PlanVersionEntity)
+      .find({ where: { planId }, order: { version: 'ASC' } });
     return { plan, versions };
   }
 
@@ -77,14 +79,20 @@ export class PlansService {
   }
 
   private async assertProvidersExist(em: EntityManager, ids: string[]): Promise<void> {
-    const found = await em.find(OrganizationEntity, { where: { id: In(ids), kind: 'provider' }, select: { id: true } });
+    const found = await em.find(OrganizationEntity, {
+      where: { id: In(ids), kind: 'provider' },
+      select: { id: true },
+    });
     const known = new Set(found.map((o) => o.id));
     const missing = ids.map((id, i) => ({ id, i })).filter(({ id }) => !known.has(id));
     if (missing.length > 0) {
       throw new AppError(
         AppErrorCode.UnknownProvider,
         `contracted providers are not provider organizations: ${missing.map((m) => m.id).join(', ')}`,
-        missing.map((m) => ({ field: `ruleSet.contractedProviders.${m.i}`, rule: 'must be a provider organization' })),
+        missing.map((m) => ({
+          field: `ruleSet.contractedProviders.${m.i}`,
+          rule: 'must be a provider organization',
+        })),
       );
     }
   }

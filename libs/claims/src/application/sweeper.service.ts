@@ -29,7 +29,9 @@ export class SweeperService {
       .createQueryBuilder('c')
       .select('c.id', 'id')
       .where('c.status IN (:...statuses)', { statuses: [ClaimStatus.Received, ClaimStatus.Adjudicating] })
-      .andWhere(`c.updated_at < now() - make_interval(secs => :secs)`, { secs: this.config.STUCK_CLAIM_AFTER_MS / 1000 })
+      .andWhere(`c.updated_at < now() - make_interval(secs => :secs)`, {
+        secs: this.config.STUCK_CLAIM_AFTER_MS / 1000,
+      })
       .orderBy('c.updated_at', 'ASC')
       .limit(limit)
       .getRawMany<{ id: string }>();

@@ -37,7 +37,11 @@ const schema = z
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
     if (!env.MEMBER_REF_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['MEMBER_REF_SECRET'], message: 'is required when NODE_ENV=production' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MEMBER_REF_SECRET'],
+        message: 'is required when NODE_ENV=production',
+      });
     }
   })
   .transform((env) => ({

@@ -56,11 +56,19 @@ describe('adjudicate', () => {
       ctx(),
     );
     expect(d.status).toBe('partially_approved');
-    expect(d.lines[0]).toMatchObject({ status: 'adjusted', claimed: 120000, approved: 90000, reasonCodes: [ReasonCode.PriceAboveTariff] });
+    expect(d.lines[0]).toMatchObject({
+      status: 'adjusted',
+      claimed: 120000,
+      approved: 90000,
+      reasonCodes: [ReasonCode.PriceAboveTariff],
+    });
   });
 
   it('approves a price below the tariff as asked', () => {
-    const d = adjudicate(claim({ lines: [{ lineNo: 1, serviceCode: 'CONS-GP', quantity: 1, unitPrice: 100000 }] }), ctx());
+    const d = adjudicate(
+      claim({ lines: [{ lineNo: 1, serviceCode: 'CONS-GP', quantity: 1, unitPrice: 100000 }] }),
+      ctx(),
+    );
     expect(d.status).toBe('approved');
     expect(d.totals.approved).toBe(100000);
   });
@@ -76,19 +84,35 @@ describe('adjudicate', () => {
       ctx(),
     );
     expect(d.status).toBe('partially_approved');
-    expect(d.lines[1]).toMatchObject({ status: 'rejected', approved: 0, category: 'unclassified', reasonCodes: [ReasonCode.ServiceNotInTariff] });
+    expect(d.lines[1]).toMatchObject({
+      status: 'rejected',
+      approved: 0,
+      category: 'unclassified',
+      reasonCodes: [ReasonCode.ServiceNotInTariff],
+    });
     expect(d.totals).toMatchObject({ claimed: 1350000, approved: 150000 });
   });
 
   it('does not treat inherited object keys as tariff entries', () => {
-    const d = adjudicate(claim({ lines: [{ lineNo: 1, serviceCode: 'constructor', quantity: 1, unitPrice: 1 }] }), ctx());
+    const d = adjudicate(
+      claim({ lines: [{ lineNo: 1, serviceCode: 'constructor', quantity: 1, unitPrice: 1 }] }),
+      ctx(),
+    );
     expect(d.lines[0].reasonCodes).toEqual([ReasonCode.ServiceNotInTariff]);
   });
 
   it.each([
     ['an unknown member', { member: null }, ReasonCode.MemberNotFound],
-    ['a member whose coverage ended', { member: { id: 'm1', coverageStart: '2025-01-01', coverageEnd: '2026-02-28' } }, ReasonCode.MemberNotCovered],
-    ['a member whose coverage starts later', { member: { id: 'm1', coverageStart: '2026-04-01', coverageEnd: '2026-12-31' } }, ReasonCode.MemberNotCovered],
+    [
+      'a member whose coverage ended',
+      { member: { id: 'm1', coverageStart: '2025-01-01', coverageEnd: '2026-02-28' } },
+      ReasonCode.MemberNotCovered,
+    ],
+    [
+      'a member whose coverage starts later',
+      { member: { id: 'm1', coverageStart: '2026-04-01', coverageEnd: '2026-12-31' } },
+      ReasonCode.MemberNotCovered,
+    ],
   ])('rejects every line for %s', (_, over, code) => {
     const d = adjudicate(claim(), ctx(over));
     expect(d.status).toBe('rejected');
@@ -104,7 +128,10 @@ describe('adjudicate', () => {
   });
 
   it('rejects a service date outside the plan period and a foreign currency', () => {
-    const d = adjudicate(claim({ serviceDate: '2027-01-02', currency: 'UGX' }), ctx({ member: { id: 'm1', coverageStart: '2026-01-01', coverageEnd: '2027-12-31' } }));
+    const d = adjudicate(
+      claim({ serviceDate: '2027-01-02', currency: 'UGX' }),
+      ctx({ member: { id: 'm1', coverageStart: '2026-01-01', coverageEnd: '2027-12-31' } }),
+    );
     expect(d.reasonCodes).toEqual([ReasonCode.PlanNotInForce, ReasonCode.CurrencyMismatch]);
   });
 
@@ -119,7 +146,10 @@ describe('adjudicate', () => {
 
   it('refuses amounts that would lose precision', () => {
     expect(() =>
-      adjudicate(claim({ lines: [{ lineNo: 1, serviceCode: 'CONS-GP', quantity: 1e6, unitPrice: 1e12 }] }), ctx()),
+      adjudicate(
+        claim({ lines: [{ lineNo: 1, serviceCode: 'CONS-GP', quantity: 1e6, unitPrice: 1e12 }] }),
+        ctx(),
+      ),
     ).toThrow(/overflows/);
   });
 });

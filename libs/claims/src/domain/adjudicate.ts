@@ -61,7 +61,9 @@ function claimLevelReasons(claim: ClaimForAdjudication, ctx: AdjudicationContext
 function decideLine(line: ClaimLine, ruleSet: RuleSet, claimReasons: readonly ReasonCode[]): LineDecision {
   const claimed = lineAmount(line.unitPrice, line.quantity);
   // Own-property lookup only: a code such as "constructor" must not reach Object.prototype.
-  const tariff = Object.hasOwn(ruleSet.tariff, line.serviceCode) ? ruleSet.tariff[line.serviceCode] : undefined;
+  const tariff = Object.hasOwn(ruleSet.tariff, line.serviceCode)
+    ? ruleSet.tariff[line.serviceCode]
+    : undefined;
   const base = { lineNo: line.lineNo, serviceCode: line.serviceCode, claimed, coPayment: 0 };
   const category = tariff?.category ?? 'unclassified';
   const reasons = [...claimReasons];

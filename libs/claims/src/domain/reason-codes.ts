@@ -11,7 +11,10 @@ export enum ReasonCode {
 
 /** What each reason code means and what it does to the line or the claim. */
 export const REASON_CODES: Readonly<Record<ReasonCode, { meaning: string; effect: string }>> = {
-  [ReasonCode.MemberNotFound]: { meaning: 'The member is not enrolled with the payer.', effect: 'every line rejected' },
+  [ReasonCode.MemberNotFound]: {
+    meaning: 'The member is not enrolled with the payer.',
+    effect: 'every line rejected',
+  },
   [ReasonCode.MemberNotCovered]: {
     meaning: "The service date is outside the member's coverage period.",
     effect: 'every line rejected',
@@ -28,7 +31,10 @@ export const REASON_CODES: Readonly<Record<ReasonCode, { meaning: string; effect
     meaning: 'The provider is not contracted for the plan.',
     effect: 'every line rejected',
   },
-  [ReasonCode.ServiceNotInTariff]: { meaning: "The service code is not in the plan's tariff.", effect: 'line rejected' },
+  [ReasonCode.ServiceNotInTariff]: {
+    meaning: "The service code is not in the plan's tariff.",
+    effect: 'line rejected',
+  },
   [ReasonCode.PriceAboveTariff]: {
     meaning: 'The unit price is above the tariff price.',
     effect: 'line approved at the tariff price',

@@ -21,7 +21,12 @@ function problems(candidate: unknown): string[] {
 describe('publishRuleSet', () => {
   it('hashes the canonical form, whatever the key order', () => {
     const a = publishRuleSet(valid());
-    const reordered = { tariff: valid().tariff, contractedProviders: valid().contractedProviders, coverage: { end: '2026-12-31', start: '2026-01-01' }, currency: 'KES' };
+    const reordered = {
+      tariff: valid().tariff,
+      contractedProviders: valid().contractedProviders,
+      coverage: { end: '2026-12-31', start: '2026-01-01' },
+      currency: 'KES',
+    };
     const b = publishRuleSet(reordered);
     expect(a.ruleSetHash).toMatch(/^[0-9a-f]{64}$/);
     expect(b.ruleSetHash).toBe(a.ruleSetHash);
@@ -35,7 +40,11 @@ describe('publishRuleSet', () => {
   });
 
   it('names the path and the rule of every problem at once', () => {
-    const bad = { ...valid(), tariff: { X01: { unitPrice: -5, category: 'outpatient' }, X02: { unitPrice: 1.5, category: 'spa' } }, currency: 'kes' };
+    const bad = {
+      ...valid(),
+      tariff: { X01: { unitPrice: -5, category: 'outpatient' }, X02: { unitPrice: 1.5, category: 'spa' } },
+      currency: 'kes',
+    };
     const found = problems(bad);
     expect(found).toEqual(
       expect.arrayContaining([
@@ -48,12 +57,24 @@ describe('publishRuleSet', () => {
   });
 
   it.each([
-    [{ ...valid(), coverage: { start: '2026-12-31', end: '2026-01-01' } }, 'ruleSet.coverage.end must not be before coverage.start'],
-    [{ ...valid(), coverage: { start: '2026-02-30', end: '2026-12-31' } }, 'ruleSet.coverage.start must be a real calendar date'],
+    [
+      { ...valid(), coverage: { start: '2026-12-31', end: '2026-01-01' } },
+      'ruleSet.coverage.end must not be before coverage.start',
+    ],
+    [
+      { ...valid(), coverage: { start: '2026-02-30', end: '2026-12-31' } },
+      'ruleSet.coverage.start must be a real calendar date',
+    ],
     [{ ...valid(), contractedProviders: [] }, 'ruleSet.contractedProviders must name at least one provider'],
-    [{ ...valid(), contractedProviders: ['not-a-uuid'] }, 'ruleSet.contractedProviders.0 must be an organization id (UUID)'],
+    [
+      { ...valid(), contractedProviders: ['not-a-uuid'] },
+      'ruleSet.contractedProviders.0 must be an organization id (UUID)',
+    ],
     [{ ...valid(), tariff: {} }, 'ruleSet.tariff must price at least one service code'],
-    [{ ...valid(), tariff: { 'bad code': { unitPrice: 1, category: 'outpatient' } } }, 'ruleSet.tariff.bad code must be a service code (A-Z, 0-9, . and -)'],
+    [
+      { ...valid(), tariff: { 'bad code': { unitPrice: 1, category: 'outpatient' } } },
+      'ruleSet.tariff.bad code must be a service code (A-Z, 0-9, . and -)',
+    ],
   ])('refuses %j', (candidate, expected) => {
     expect(problems(candidate)).toContain(expected);
   });

@@ -37,7 +37,11 @@ export const ruleSetSchema = z
   })
   .superRefine((rs, ctx) => {
     if (rs.coverage.start > rs.coverage.end) {
-      ctx.addIssue({ code: 'custom', path: ['coverage', 'end'], message: 'must not be before coverage.start' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['coverage', 'end'],
+        message: 'must not be before coverage.start',
+      });
     }
     if (new Set(rs.contractedProviders).size !== rs.contractedProviders.length) {
       ctx.addIssue({ code: 'custom', path: ['contractedProviders'], message: 'must not repeat a provider' });

@@ -17,7 +17,9 @@ export const minorUnits = z
   .max(1e12, 'must be at most 1000000000000 minor units');
 
 /** An ISO 4217 currency code. */
-export const currencyCode = z.string({ error: 'must be an ISO 4217 code such as KES' }).regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as KES');
+export const currencyCode = z
+  .string({ error: 'must be an ISO 4217 code such as KES' })
+  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as KES');
 
 /** A service code as the catalogue writes them. */
 export const serviceCode = z
@@ -25,9 +27,13 @@ export const serviceCode = z
   .regex(/^[A-Z0-9][A-Z0-9.-]{0,31}$/, 'must be a service code (A-Z, 0-9, . and -)');
 
 /** A zod issue's path and message; a refused record key reports the key's own rule. */
-export function zodIssueDetail(issue: z.core.$ZodIssue, root: readonly string[] = []): { field: string; rule: string } {
+export function zodIssueDetail(
+  issue: z.core.$ZodIssue,
+  root: readonly string[] = [],
+): { field: string; rule: string } {
   const path = [...root, ...issue.path.map(String)];
-  if (issue.code === 'unrecognized_keys') return { field: [...path, issue.keys[0]].join('.'), rule: 'is not a known field' };
+  if (issue.code === 'unrecognized_keys')
+    return { field: [...path, issue.keys[0]].join('.'), rule: 'is not a known field' };
   const nested = issue.code === 'invalid_key' ? issue.issues[0] : undefined;
   return { field: path.join('.') || 'body', rule: nested?.message ?? issue.message };
 }

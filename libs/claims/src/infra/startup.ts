@@ -25,7 +25,9 @@ export function boundShutdown(config: Pick<AppConfig, 'SHUTDOWN_TIMEOUT_MS'>, na
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       setTimeout(() => {
-        process.stderr.write(`claimtrail ${name}: still draining after ${config.SHUTDOWN_TIMEOUT_MS} ms, exiting\n`);
+        process.stderr.write(
+          `claimtrail ${name}: still draining after ${config.SHUTDOWN_TIMEOUT_MS} ms, exiting\n`,
+        );
         process.exit(1);
       }, config.SHUTDOWN_TIMEOUT_MS).unref();
     });

@@ -31,8 +31,11 @@ export class ClaimQueueProducer {
       const job = await this.queue.getJob(adjudicationJobId(claimId));
       if (job) {
         const state = await job.getState();
-        if (state === 'active' || state === 'waiting' || state === 'delayed' || state === 'prioritized') continue;
-        await job.remove().catch((err: unknown) => this.logger.warn(`could not remove job ${job.id}: ${String(err)}`));
+        if (state === 'active' || state === 'waiting' || state === 'delayed' || state === 'prioritized')
+          continue;
+        await job
+          .remove()
+          .catch((err: unknown) => this.logger.warn(`could not remove job ${job.id}: ${String(err)}`));
       }
     }
     await this.enqueueAdjudication(claimIds);

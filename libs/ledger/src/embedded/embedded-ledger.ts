@@ -13,7 +13,7 @@ import { executeTransaction } from './contract-runner';
 import { PostgresBlockStore, type StoredBlock } from './postgres-block-store';
 import { PostgresStateStore } from './postgres-state-store';
 import { withQueryRunner } from './query-runner';
-import { checkStoredChain } from './stored-block-check';
+import { checkStoredChain } from './stored-chain-check';
 
 /** Options of the embedded ledger. */
 export interface EmbeddedLedgerOptions {

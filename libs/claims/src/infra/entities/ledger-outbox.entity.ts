@@ -17,5 +17,6 @@ export class LedgerOutboxEntity {
   @Column('timestamptz', { name: 'committed_at', nullable: true }) committedAt!: Date | null;
   @Column('text', { nullable: true }) outcome!: string | null;
   @Column('text', { name: 'tx_id', nullable: true }) txId!: string | null;
-  @Column('bigint', { name: 'block_number', nullable: true, transformer: bigintToNumber }) blockNumber!: number | null;
+  @Column('bigint', { name: 'block_number', nullable: true, transformer: bigintToNumber }) blockNumber!:
+    number | null;
 }

@@ -12,7 +12,12 @@ export class ServiceCatalogue1764000000500 implements MigrationInterface {
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
        ON CONFLICT (code) DO UPDATE SET description = EXCLUDED.description,
          category = EXCLUDED.category, care_type = EXCLUDED.care_type`,
-      [rows.map((r) => r.code), rows.map((r) => r.description), rows.map((r) => r.category), rows.map((r) => r.careType)],
+      [
+        rows.map((r) => r.code),
+        rows.map((r) => r.description),
+        rows.map((r) => r.category),
+        rows.map((r) => r.careType),
+      ],
     );
   }
 

@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+import { connectDataSource } from '@claimtrail/claims/infra/data-source';
+import { ADMIN_URL, projectEnvKey, queuePrefixFor } from './test-databases';
+
+/**
+ * Creates a fresh database for this project's run and applies every migration, so suites never
+ * share state with a developer's database, another project or another run. A missing
+ * PostgreSQL fails the run loudly.
+ */
+export async function createProjectDatabase(projectName: string): Promise<void> {
+  const name = `claimtrail_test_${projectName}_${Date.now()}_${randomBytes(3).toString('hex')}`;
+  const admin = new Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 5_000 });
+  try {
+    await admin.connect();
+  } catch (err) {
+    throw new Error(
+      `PostgreSQL is required by the ${projectName} suites and is not reachable at ${ADMIN_URL}`,
+      {
+        cause: err,
+      },
+    );
+  }
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  process.env[projectEnvKey(projectName)] = url.toString();
+
+  const ds = await connectDataSource({ DATABASE_URL: url.toString(), DATABASE_POOL_SIZE: 2 });
+  await ds.runMigrations({ transaction: 'each' });
+  await ds.destroy();
+}
+
+/** Drops this project's database and queue keys; set KEEP_TEST_DB=1 to keep them for inspection. */
+export async function dropProjectDatabase(projectName: string): Promise<void> {
+  const url = process.env[projectEnvKey(projectName)];
+  if (!url || process.env.KEEP_TEST_DB === '1') return;
+  const name = new URL(url).pathname.slice(1);
+  const admin = new Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin.end();
+
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { lazyConnect: true });
+  await redis.connect();
+  const keys = await redis.keys(`${queuePrefixFor(name)}:*`);
+  for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+  redis.disconnect();
+}
