@@ -31,6 +31,18 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
+    // Chaincode must give every peer the same result: no clock, no randomness.
+    files: ['chaincode/src/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Use the transaction timestamp.' },
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Use the transaction timestamp.' },
+        { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'Chaincode is deterministic.' },
+      ],
+    },
+  },
+  {
     // The domain is pure: no framework, persistence, queue or environment access (see STYLE.md).
     files: ['libs/claims/src/domain/**/*.ts'],
     rules: {

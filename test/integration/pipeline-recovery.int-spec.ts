@@ -126,4 +126,29 @@ describe('pipeline recovery and idempotency', () => {
     expect(second).toEqual({ ...first, outcome: 'unchanged' });
     expect(await relay.pendingCount()).toBe(0);
   });
+
+  it('keeps a record the chaincode refuses off the ledger without holding back the rest of its batch', async () => {
+    const good = await submit(`good-${Date.now()}`);
+    const bad = await submit(`bad-${Date.now()}`);
+    await adjudication.adjudicateClaim(good.id);
+    await adjudication.adjudicateClaim(bad.id);
+    // A record the chaincode's validation refuses (the member reference must be 64 hex digits).
+    await db.query(
+      `UPDATE ledger_outbox SET record = jsonb_set(record, '{memberRef}', '"not-a-hash"') WHERE claim_id = $1`,
+      [bad.id],
+    );
+    const result = await relay.drainOnce();
+    expect(result).toMatchObject({ acquired: true, failed: 0, rejected: 1 });
+    expect(result.committed).toBeGreaterThanOrEqual(1);
+    const rows: { claim_id: string; outcome: string; last_error: string | null }[] = await db.query(
+      `SELECT claim_id, outcome, last_error FROM ledger_outbox WHERE claim_id = ANY($1)`,
+      [[good.id, bad.id]],
+    );
+    expect(rows.find((r) => r.claim_id === good.id)?.outcome).toBe('recorded');
+    expect(rows.find((r) => r.claim_id === bad.id)).toMatchObject({
+      outcome: 'rejected',
+      last_error: expect.stringMatching(/memberRef/),
+    });
+    expect(await relay.pendingCount()).toBe(0);
+  });
 });

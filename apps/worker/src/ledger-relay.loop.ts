@@ -15,7 +15,7 @@ export class LedgerRelayLoop implements OnApplicationBootstrap, OnApplicationShu
       async () => {
         const r = await relay.drainOnce();
         if (r.failed > 0) throw new Error(`${r.failed} records not accepted by the ledger`);
-        return r.committed >= config.LEDGER_BATCH_SIZE;
+        return r.committed + r.rejected >= config.LEDGER_BATCH_SIZE;
       },
       config.LEDGER_BATCH_WAIT_MS,
     );

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
-import { LEDGER, type LedgerPort, type LedgerReceipt } from '@claimtrail/ledger';
+import { LEDGER, LedgerError, type LedgerPort, type LedgerReceipt } from '@claimtrail/ledger';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { LedgerOutboxEntity } from '../infra/entities';
@@ -15,9 +15,15 @@ const RELAY_LOCK_KEY = 7_463_517_001;
 export interface DrainResult {
   /** False when another process holds the relay lock. */
   acquired: boolean;
+  /** Records now on the ledger (including ones found already there). */
   committed: number;
+  /** Records the ledger could not take this time (transient); they stay pending. */
   failed: number;
+  /** Records the chaincode refused outright; kept off the ledger with the reason, never retried. */
+  rejected: number;
 }
+
+type GroupResult = Omit<DrainResult, 'acquired'>;
 
 /**
  * Moves decision records from the PostgreSQL outbox to the ledger in batches, oldest first.
@@ -45,23 +51,24 @@ export class LedgerRelayService {
       ])) as {
         locked: boolean;
       }[];
-      if (!locked) return { acquired: false, committed: 0, failed: 0 };
+      if (!locked) return { acquired: false, committed: 0, failed: 0, rejected: 0 };
       const rows = await em.find(LedgerOutboxEntity, {
         where: { committedAt: IsNull() },
         order: { id: 'ASC' },
         take: this.config.LEDGER_BATCH_SIZE,
       });
-      let committed = 0;
-      let failed = 0;
+      const total: GroupResult = { committed: 0, failed: 0, rejected: 0 };
       for (const group of groupBySigner(rows)) {
-        if (await this.submitGroup(em, group)) committed += group.length;
-        else failed += group.length;
+        const r = await this.submitGroup(em, group);
+        total.committed += r.committed;
+        total.failed += r.failed;
+        total.rejected += r.rejected;
       }
-      return { acquired: true, committed, failed };
+      return { acquired: true, ...total };
     });
   }
 
-  private async submitGroup(em: EntityManager, rows: LedgerOutboxEntity[]): Promise<boolean> {
+  private async submitGroup(em: EntityManager, rows: LedgerOutboxEntity[]): Promise<GroupResult> {
     const signer = await this.orgs.signingIdentity(rows[0].signerOrgId);
     const timer = this.metrics.ledgerCommitSeconds.startTimer({ ledger: this.config.LEDGER });
     let receipts: LedgerReceipt[];
@@ -72,14 +79,31 @@ export class LedgerRelayService {
       );
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      this.logger.warn(`ledger refused a batch of ${rows.length} records: ${message}`);
+      if (err instanceof LedgerError && err.code === 'CHAINCODE_REJECTED') {
+        // One bad record must not hold back the others: find it by submitting one at a time.
+        if (rows.length > 1) return this.submitOneByOne(em, rows);
+        this.logger.error(`chaincode refused the record of claim ${rows[0].claimId}: ${message}`);
+        this.metrics.ledgerRecords.inc({ outcome: 'rejected' });
+        await em.update(
+          LedgerOutboxEntity,
+          { id: rows[0].id },
+          {
+            committedAt: new Date(),
+            outcome: 'rejected',
+            attempts: rows[0].attempts + 1,
+            lastError: message.slice(0, 1000),
+          },
+        );
+        return { committed: 0, failed: 0, rejected: 1 };
+      }
+      this.logger.warn(`ledger did not take a batch of ${rows.length} records: ${message}`);
       await em
         .createQueryBuilder()
         .update(LedgerOutboxEntity)
         .set({ attempts: () => 'attempts + 1', lastError: message.slice(0, 1000) })
         .whereInIds(rows.map((r) => r.id))
         .execute();
-      return false;
+      return { committed: 0, failed: rows.length, rejected: 0 };
     }
     timer();
     const byKey = new Map(receipts.map((r) => [`${r.claimId}/${r.revision}`, r]));
@@ -107,7 +131,18 @@ export class LedgerRelayService {
         },
       );
     }
-    return true;
+    return { committed: rows.length, failed: 0, rejected: 0 };
+  }
+
+  private async submitOneByOne(em: EntityManager, rows: LedgerOutboxEntity[]): Promise<GroupResult> {
+    const total: GroupResult = { committed: 0, failed: 0, rejected: 0 };
+    for (const row of rows) {
+      const r = await this.submitGroup(em, [row]);
+      total.committed += r.committed;
+      total.failed += r.failed;
+      total.rejected += r.rejected;
+    }
+    return total;
   }
 
   /** Records not yet on the ledger. */

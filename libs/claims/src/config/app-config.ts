@@ -23,7 +23,8 @@ const schema = z
       .regex(/^[A-Za-z0-9_-]+$/, 'may hold letters, digits, - and _ only')
       .default('claimtrail'),
     LEDGER: z.enum(['embedded']).default('embedded'),
-    LEDGER_BATCH_SIZE: int(500, 1),
+    // The chaincode refuses batches above 500 records.
+    LEDGER_BATCH_SIZE: int(500, 1).refine((n) => n <= 500, 'must be at most 500'),
     LEDGER_BATCH_WAIT_MS: int(100, 0),
     MEMBER_REF_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     WORKER_CONCURRENCY: int(8, 1),
