@@ -29,12 +29,12 @@ export function registerStartCommands(program: Command): void {
         [
           {
             name: 'api',
-            command: `"${process.execPath}" "${join(apps, 'api', 'src', 'main.js')}"`,
+            command: `exec "${process.execPath}" "${join(apps, 'api', 'src', 'main.js')}"`,
             prefixColor: 'cyan',
           },
           {
             name: 'worker',
-            command: `"${process.execPath}" "${join(apps, 'worker', 'src', 'main.js')}"`,
+            command: `exec "${process.execPath}" "${join(apps, 'worker', 'src', 'main.js')}"`,
             prefixColor: 'magenta',
           },
         ],

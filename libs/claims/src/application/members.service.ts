@@ -66,7 +66,7 @@ export class MembersService {
         ['plan_id', 'full_name', 'birth_date', 'sex', 'coverage_start', 'coverage_end'],
         ['payer_id', 'member_number'],
       )
-      .returning(['id', 'member_number'])
+      .returning('id, member_number')
       .execute();
     return (result.raw as { id: string; member_number: string }[]).map((r) => ({
       id: r.id,

@@ -47,13 +47,14 @@ export async function assertRedisReachable(url: string, timeoutMs = 5_000): Prom
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });
-  redis.on('error', () => undefined);
+  let lastError: unknown;
+  redis.on('error', (err) => (lastError = err));
   try {
     await redis.connect();
     await redis.ping();
   } catch (err) {
     throw new ServiceUnreachableError(
-      `Redis is not reachable at ${redactUrl(url)} (${reason(err)}): start it ` +
+      `Redis is not reachable at ${redactUrl(url)} (${reason(lastError ?? err)}): start it ` +
         `(redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no) or set REDIS_URL`,
     );
   } finally {
