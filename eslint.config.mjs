@@ -36,9 +36,18 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Use the transaction timestamp.' },
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Use the transaction timestamp.' },
-        { selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']", message: 'Chaincode is deterministic.' },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'Use the transaction timestamp.',
+        },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Use the transaction timestamp.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+          message: 'Chaincode is deterministic.',
+        },
       ],
     },
   },
