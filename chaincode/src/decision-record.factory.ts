@@ -30,7 +30,7 @@ const RECORD_FIELDS = [
   'decidedAt',
   'decidedBy',
 ] as const;
-const TOTAL_FIELDS = ['claimed', 'eligible', 'coPayment', 'approved'] as const;
+const TOTAL_FIELDS = ['claimed', 'eligible', 'coPayment', 'deductible', 'approved'] as const;
 const LINE_FIELDS = ['lineNo', 'category', 'claimed', 'approved', 'status', 'reasonCodes'] as const;
 
 /** Largest number of records one RecordDecisions transaction accepts. */
@@ -86,10 +86,19 @@ function readTotals(value: unknown, path: string): DecisionRecord['totals'] {
     claimed: t.integer('claimed', 0),
     eligible: t.integer('eligible', 0),
     coPayment: t.integer('coPayment', 0),
+    deductible: t.integer('deductible', 0),
     approved: t.integer('approved', 0),
   };
-  if (totals.approved > totals.claimed) {
-    throw new ChaincodeError('INVALID_FIELD', 'must not exceed the claimed amount', t.at('approved'));
+  if (totals.eligible > totals.claimed) {
+    throw new ChaincodeError('INVALID_FIELD', 'must not exceed the claimed amount', t.at('eligible'));
+  }
+  // What the member bears and what the payer approves together make up what was eligible.
+  if (totals.approved + totals.coPayment + totals.deductible !== totals.eligible) {
+    throw new ChaincodeError(
+      'INVALID_FIELD',
+      'approved + coPayment + deductible must equal eligible',
+      t.at('approved'),
+    );
   }
   return totals;
 }

@@ -28,7 +28,7 @@ export interface DecisionRecord {
   claimCommitment: string;
   status: LedgerDecisionStatus;
   currency: string;
-  totals: { claimed: number; eligible: number; coPayment: number; approved: number };
+  totals: { claimed: number; eligible: number; coPayment: number; deductible: number; approved: number };
   lines: DecisionLineRecord[];
   ruleSetHash: string;
   decidedAt: string;

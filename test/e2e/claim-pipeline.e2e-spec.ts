@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { EmbeddedLedger, verifyProofBundle, type ProofBundle } from '@claimtrail/ledger';
+import { replayDecision } from '@claimtrail/claims/application/replay';
 import { runCli } from '../support/cli';
 import { buildScenario, type Scenario } from '../support/scenario';
 import { client, eventually, startStack, type Stack } from '../support/stack';
@@ -19,11 +20,15 @@ function claimMix(s: Scenario, tag: string): Case[] {
   const add = (n: number, make: (i: number) => Omit<Case, 'body'> & { body: Record<string, unknown> }) => {
     for (let i = 0; i < n; i++) cases.push(make(i));
   };
-  const base = (ref: string, member = s.members.active, serviceDate = '2026-03-14') => ({
+  // One member, so every claim gets its own service date: the same service on the same day twice
+  // would (rightly) be rejected as a duplicate.
+  let visit = 0;
+  const nextDate = () => new Date(Date.UTC(2026, 2, 1) + visit++ * 86_400_000).toISOString().slice(0, 10);
+  const base = (ref: string, member = s.members.active) => ({
     externalRef: `${tag}-${ref}`,
     payerId: s.payer.id,
     memberNumber: member,
-    serviceDate,
+    serviceDate: nextDate(),
     currency: 'KES',
     diagnoses: ['B54'],
   });
@@ -155,6 +160,16 @@ describe('claim pipeline, end to end', () => {
       cursor = page.body.nextCursor;
     } while (cursor);
     expect(seen).toBe(200);
+  });
+
+  it('replays every decision to the identical outcome', async () => {
+    for (const { id } of submitted) {
+      const result = await replayDecision(db, id);
+      expect({ id, differences: result.differences }).toEqual({ id, differences: [] });
+    }
+    const cli = runCli(['replay', submitted[0].id]);
+    expect(cli.stdout).toMatch(/^IDENTICAL/);
+    expect(cli.status).toBe(0);
   });
 
   it('gives a proof for every claim that verifies offline', async () => {

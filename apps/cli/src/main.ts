@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { registerLedgerCommands } from './ledger.command';
 import { registerOrgCommands } from './org.command';
+import { registerReplayCommand } from './replay.command';
 import { registerStartCommands } from './start.command';
 import { registerVerifyCommand } from './verify.command';
 
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerOrgCommands(program);
   registerVerifyCommand(program);
   registerLedgerCommands(program);
+  registerReplayCommand(program);
   return program;
 }
 

@@ -9,6 +9,7 @@ import { LedgerRelayService } from './application/ledger-relay.service';
 import { MembersService } from './application/members.service';
 import { OrganizationsService } from './application/organizations.service';
 import { PlansService } from './application/plans.service';
+import { ReviewService } from './application/review.service';
 import { SweeperService } from './application/sweeper.service';
 import type { AppConfig } from './config/app-config';
 import { APP_CONFIG, ConfigModule } from './config/config.module';
@@ -24,6 +25,7 @@ const services = [
   ClaimsService,
   ClaimQueriesService,
   AdjudicationService,
+  ReviewService,
   LedgerRelayService,
   SweeperService,
   ClaimQueueProducer,

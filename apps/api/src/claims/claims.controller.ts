@@ -7,7 +7,15 @@ import type { Principal } from '@claimtrail/claims/application/organizations.ser
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { openApiSchema } from '../common/openapi';
 import { ZodPipe } from '../common/zod-body.pipe';
-import { claimIdSchema, listClaimsQuerySchema, submitClaimSchema, type SubmitClaimBody } from './claims.dto';
+import { ReviewService } from '@claimtrail/claims/application/review.service';
+import {
+  claimIdSchema,
+  listClaimsQuerySchema,
+  reviewClaimSchema,
+  submitClaimSchema,
+  type ReviewClaimBody,
+  type SubmitClaimBody,
+} from './claims.dto';
 
 /** Claim submission and reading. */
 @ApiTags('claims')
@@ -17,6 +25,7 @@ export class ClaimsController {
   constructor(
     private readonly claims: ClaimsService,
     private readonly queries: ClaimQueriesService,
+    private readonly reviews: ReviewService,
   ) {}
 
   @Post()
@@ -60,5 +69,18 @@ export class ClaimsController {
     @Param('id', new ZodPipe(claimIdSchema, 'id')) id: string,
   ) {
     return this.claims.void(principal.orgId, id);
+  }
+
+  @Post(':id/review')
+  @HttpCode(200)
+  @Roles('payer')
+  @ApiOperation({ summary: 'Approve, adjust or reject a pended claim; the review is a new ledger revision' })
+  @ApiBody({ schema: openApiSchema(reviewClaimSchema) })
+  review(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ZodPipe(claimIdSchema, 'id')) id: string,
+    @Body(new ZodPipe(reviewClaimSchema)) body: ReviewClaimBody,
+  ) {
+    return this.reviews.review(principal.orgId, id, body);
   }
 }

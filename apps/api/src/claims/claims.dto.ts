@@ -13,6 +13,9 @@ export const submitClaimSchema = z.strictObject({
     .string({ error: 'must be a string' })
     .regex(/^[A-Za-z0-9-]{1,32}$/, 'must be 1-32 letters, digits or -'),
   serviceDate: isoDate,
+  careType: z
+    .enum(['outpatient', 'inpatient', 'emergency'], { error: 'must be outpatient, inpatient or emergency' })
+    .optional(),
   currency: currencyCode,
   diagnoses: z
     .array(
@@ -33,12 +36,51 @@ export const submitClaimSchema = z.strictObject({
           .min(1, 'must be a positive integer')
           .max(10_000, 'must be at most 10000'),
         unitPrice: minorUnits,
+        preauthRef: z
+          .string({ error: 'must be a string' })
+          .regex(/^[A-Za-z0-9._/-]{1,64}$/, 'must be 1-64 characters of A-Z, a-z, 0-9, . _ / -')
+          .optional(),
       }),
       { error: 'must be an array of claim lines' },
     )
     .min(1, 'must hold at least one line')
     .max(100, 'must hold at most 100 lines'),
+  previousClaimId: z.uuid({ error: 'must be a claim id (UUID)' }).optional(),
 });
+
+/** Body of POST /v1/claims/:id/review. */
+export const reviewClaimSchema = z
+  .strictObject({
+    action: z.enum(['approve', 'adjust', 'reject'], { error: 'must be approve, adjust or reject' }),
+    note: z
+      .string({ error: 'must be a string' })
+      .trim()
+      .max(2000, 'must be at most 2000 characters')
+      .optional(),
+    lines: z
+      .array(
+        z.strictObject({
+          lineNo: z
+            .number({ error: 'must be a line number' })
+            .int('must be a line number')
+            .min(1, 'must be a line number'),
+          approved: minorUnits,
+        }),
+      )
+      .min(1, 'must hold at least one line')
+      .max(100, 'must hold at most 100 lines')
+      .optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.action === 'adjust' && !b.lines)
+      ctx.addIssue({ code: 'custom', path: ['lines'], message: 'is required to adjust' });
+    if (b.action !== 'adjust' && b.lines)
+      ctx.addIssue({ code: 'custom', path: ['lines'], message: 'is only allowed to adjust' });
+    if (b.action === 'reject' && !b.note)
+      ctx.addIssue({ code: 'custom', path: ['note'], message: 'is required to reject' });
+  });
+
+export type ReviewClaimBody = z.output<typeof reviewClaimSchema>;
 
 /** Query of GET /v1/claims. */
 export const listClaimsQuerySchema = z.strictObject({

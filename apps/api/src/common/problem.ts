@@ -39,6 +39,8 @@ const CODES: Record<string, [number, string]> = {
   [AppErrorCode.UnknownProvider]: [422, 'Unknown provider'],
   [AppErrorCode.NoPlanVersion]: [422, 'Plan has no published version'],
   [AppErrorCode.InvalidCursor]: [400, 'Invalid cursor'],
+  [AppErrorCode.InvalidResubmission]: [422, 'Invalid resubmission'],
+  [AppErrorCode.InvalidReview]: [422, 'Invalid review'],
   [DomainErrorCode.InvalidRuleSet]: [422, 'Invalid rule set'],
   [DomainErrorCode.InvalidTransition]: [409, 'Not allowed in the current state'],
   [DomainErrorCode.MoneyOverflow]: [422, 'Amount out of range'],

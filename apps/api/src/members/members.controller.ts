@@ -23,6 +23,9 @@ const memberSchema = z
     sex: z.enum(['F', 'M', 'X'], { error: 'must be F, M or X' }),
     coverageStart: isoDate,
     coverageEnd: isoDate,
+    status: z
+      .enum(['active', 'suspended', 'terminated'], { error: 'must be active, suspended or terminated' })
+      .optional(),
   })
   .refine((m) => m.coverageStart <= m.coverageEnd, {
     path: ['coverageEnd'],
@@ -84,6 +87,7 @@ export class MembersController {
       sex: m.sex,
       coverageStart: m.coverageStart,
       coverageEnd: m.coverageEnd,
+      status: m.status,
     };
   }
 }

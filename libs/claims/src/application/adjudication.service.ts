@@ -1,25 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { DecisionRecord } from '@claimtrail/ledger';
-import { adjudicate, ClaimStatus, RULES_ENGINE, type Decision } from '../domain';
-import {
-  ClaimDecisionEntity,
-  ClaimEntity,
-  ClaimLineEntity,
-  LedgerOutboxEntity,
-  MemberEntity,
-  PlanVersionEntity,
-} from '../infra/entities';
+import { ClaimStatus, RULES_ENGINE } from '../domain';
+import { ClaimEntity, MemberEntity, PlanVersionEntity } from '../infra/entities';
+import { loadDecisionInputs } from './adjudication-inputs';
 import { recordClaimEvent } from './claim-events';
+import { decideFromInputs } from './decision-runner';
+import { writeDecision } from './decision-writer';
 
 /** What happened to a claim handed to adjudication. */
 export type AdjudicationOutcome =
   { kind: 'decided'; status: ClaimStatus; revision: number } | { kind: 'skipped'; status: ClaimStatus };
 
 /**
- * Runs the pure rules engine on a stored claim and writes the decision, the claim's new state
- * and the ledger-outbox row in one transaction. Idempotent: a claim already decided is skipped.
+ * Runs the pure rules engine on a stored claim and writes the decision, the claim's new state,
+ * the member's accumulators and the ledger-outbox row in one transaction. Idempotent: a claim
+ * already decided is skipped.
  */
 @Injectable()
 export class AdjudicationService {
@@ -29,48 +25,27 @@ export class AdjudicationService {
   async adjudicateClaim(claimId: string, now: Date = new Date()): Promise<AdjudicationOutcome> {
     await this.markAdjudicating(claimId);
     return this.db.transaction(async (em) => {
-      const claim = await em
-        .createQueryBuilder(ClaimEntity, 'c')
-        .setLock('pessimistic_write')
-        .addSelect('c.commitmentSalt')
-        .where('c.id = :claimId', { claimId })
-        .getOne();
+      const claim = await lockClaim(em, claimId);
       if (!claim) throw new Error(`claim ${claimId} does not exist`);
       if (claim.status !== ClaimStatus.Adjudicating) return { kind: 'skipped', status: claim.status };
-
-      // Locking the member serialises every claim of one member: limits can never be jointly exceeded.
-      const member = await em
-        .createQueryBuilder(MemberEntity, 'm')
-        .setLock('pessimistic_write')
-        .where('m.id = :id', { id: claim.memberId })
-        .getOne();
-      const [lines, planVersion] = await Promise.all([
-        em.find(ClaimLineEntity, { where: { claimId }, order: { lineNo: 'ASC' } }),
-        em.findOneByOrFail(PlanVersionEntity, { id: claim.planVersionId }),
-      ]);
-      const decision = adjudicate(
-        {
-          id: claim.id,
-          providerId: claim.providerId,
-          serviceDate: claim.serviceDate,
-          currency: claim.currency,
-          diagnoses: claim.diagnoses,
-          lines,
-        },
-        {
-          member: member && {
-            id: member.id,
-            coverageStart: member.coverageStart,
-            coverageEnd: member.coverageEnd,
-          },
-          ruleSet: planVersion.ruleSet,
-          ruleSetHash: planVersion.ruleSetHash,
-          decidedAt: now.toISOString(),
-          decidedBy: RULES_ENGINE,
-        },
-      );
+      const member = await lockMember(em, claim.memberId);
+      const planVersion = await em.findOneByOrFail(PlanVersionEntity, { id: claim.planVersionId });
+      const inputs = await loadDecisionInputs(em, claim, member, {
+        decidedAt: now.toISOString(),
+        decidedBy: RULES_ENGINE,
+        reviewed: false,
+      });
+      const decision = decideFromInputs(inputs, planVersion.ruleSet, planVersion.ruleSetHash);
       const revision = claim.revision + 1;
-      await this.writeDecision(em, claim, member?.memberRef ?? '', revision, decision);
+      await writeDecision(em, {
+        claim,
+        memberRef: member?.memberRef ?? '',
+        revision,
+        decision,
+        inputs,
+        from: ClaimStatus.Adjudicating,
+        signerOrgId: claim.payerId,
+      });
       return { kind: 'decided', status: decision.status as ClaimStatus, revision };
     });
   }
@@ -96,77 +71,25 @@ export class AdjudicationService {
       }
     });
   }
-
-  private async writeDecision(
-    em: EntityManager,
-    claim: ClaimEntity,
-    memberRef: string,
-    revision: number,
-    d: Decision,
-  ): Promise<void> {
-    const status = d.status as ClaimStatus;
-    await em.insert(ClaimDecisionEntity, {
-      claimId: claim.id,
-      revision,
-      status: d.status,
-      currency: d.currency,
-      totalClaimed: d.totals.claimed,
-      totalEligible: d.totals.eligible,
-      totalCoPayment: d.totals.coPayment,
-      totalApproved: d.totals.approved,
-      lines: d.lines,
-      ruleSetHash: d.ruleSetHash,
-      decidedAt: new Date(d.decidedAt),
-      decidedBy: d.decidedBy,
-    });
-    await em.update(ClaimEntity, { id: claim.id }, { status, revision, lastError: null });
-    await recordClaimEvent(em, {
-      claimId: claim.id,
-      revision,
-      from: ClaimStatus.Adjudicating,
-      to: status,
-      actor: d.decidedBy,
-      detail: { reasonCodes: d.reasonCodes, approved: d.totals.approved },
-    });
-    await em.insert(LedgerOutboxEntity, {
-      kind: 'decision',
-      claimId: claim.id,
-      revision,
-      signerOrgId: claim.payerId,
-      record: toDecisionRecord(claim, memberRef, revision, d),
-      attempts: 0,
-    });
-  }
 }
 
-/** The ledger's view of a decision: no codes, names or dates of birth, only what a donor or auditor needs. */
-export function toDecisionRecord(
-  claim: ClaimEntity,
-  memberRef: string,
-  revision: number,
-  d: Decision,
-): DecisionRecord {
-  return {
-    claimId: claim.id,
-    revision,
-    payerId: claim.payerId,
-    providerId: claim.providerId,
-    planVersionId: claim.planVersionId,
-    memberRef,
-    claimCommitment: claim.claimCommitment,
-    status: d.status,
-    currency: d.currency,
-    totals: d.totals,
-    lines: d.lines.map((l) => ({
-      lineNo: l.lineNo,
-      category: l.category,
-      claimed: l.claimed,
-      approved: l.approved,
-      status: l.status,
-      reasonCodes: [...l.reasonCodes],
-    })),
-    ruleSetHash: d.ruleSetHash,
-    decidedAt: d.decidedAt,
-    decidedBy: d.decidedBy,
-  };
+/** The claim, row-locked for the rest of the transaction. */
+export function lockClaim(em: EntityManager, claimId: string): Promise<ClaimEntity | null> {
+  return em
+    .createQueryBuilder(ClaimEntity, 'c')
+    .setLock('pessimistic_write')
+    .where('c.id = :claimId', { claimId })
+    .getOne();
+}
+
+/**
+ * The member, row-locked: every claim of one member is decided one at a time, so limits,
+ * frequencies and accumulators can never be exceeded by two claims decided together.
+ */
+export function lockMember(em: EntityManager, memberId: string): Promise<MemberEntity | null> {
+  return em
+    .createQueryBuilder(MemberEntity, 'm')
+    .setLock('pessimistic_write')
+    .where('m.id = :memberId', { memberId })
+    .getOne();
 }

@@ -14,6 +14,8 @@ export enum AppErrorCode {
   DuplicateMember = 'duplicate_member',
   UnknownProvider = 'unknown_provider',
   InvalidCursor = 'invalid_cursor',
+  InvalidResubmission = 'invalid_resubmission',
+  InvalidReview = 'invalid_review',
 }
 
 /** An error the caller can act on, carrying a stable code and the offending fields. */

@@ -17,14 +17,24 @@ export interface ClaimView {
   memberId: string;
   planVersionId: string;
   serviceDate: string;
+  careType: string;
+  previousClaimId: string | null;
   currency: string;
   diagnoses: string[];
-  lines: { lineNo: number; serviceCode: string; quantity: number; unitPrice: number }[];
+  lines: {
+    lineNo: number;
+    serviceCode: string;
+    quantity: number;
+    unitPrice: number;
+    preauthRef: string | null;
+  }[];
   decision: {
     revision: number;
     status: string;
-    totals: { claimed: number; eligible: number; coPayment: number; approved: number };
+    totals: { claimed: number; eligible: number; coPayment: number; deductible: number; approved: number };
+    reasonCodes: string[];
     lines: LineDecision[];
+    note: string | null;
     ruleSetHash: string;
     decidedAt: string;
     decidedBy: string;
@@ -123,15 +133,18 @@ export class ClaimQueriesService {
         memberId: c.memberId,
         planVersionId: c.planVersionId,
         serviceDate: c.serviceDate,
+        careType: c.careType,
+        previousClaimId: c.previousClaimId,
         currency: c.currency,
         diagnoses: c.diagnoses,
         lines: lines
           .filter((x) => x.claimId === c.id)
-          .map(({ lineNo, serviceCode, quantity, unitPrice }) => ({
+          .map(({ lineNo, serviceCode, quantity, unitPrice, preauthRef }) => ({
             lineNo,
             serviceCode,
             quantity,
             unitPrice,
+            preauthRef,
           })),
         decision: d
           ? {
@@ -141,12 +154,15 @@ export class ClaimQueriesService {
                 claimed: d.totalClaimed,
                 eligible: d.totalEligible,
                 coPayment: d.totalCoPayment,
+                deductible: d.totalDeductible,
                 approved: d.totalApproved,
               },
+              reasonCodes: d.reasonCodes,
               lines: d.lines,
               ruleSetHash: d.ruleSetHash,
               decidedAt: d.decidedAt.toISOString(),
               decidedBy: d.decidedBy,
+              note: d.note,
             }
           : null,
         ledger:

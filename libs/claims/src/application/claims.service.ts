@@ -1,9 +1,18 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { LEDGER, type LedgerPort } from '@claimtrail/ledger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import canonicalize from 'canonicalize';
 import { DataSource, In, QueryFailedError } from 'typeorm';
-import { canTransition, claimCommitment, ClaimStatus, lineAmount, sha256Hex, sum } from '../domain';
+import {
+  canTransition,
+  claimCommitment,
+  ClaimStatus,
+  type CareType,
+  lineAmount,
+  sha256Hex,
+  sum,
+} from '../domain';
 import {
   ClaimEntity,
   ClaimLineEntity,
@@ -21,10 +30,16 @@ export interface SubmitClaim {
   payerId: string;
   memberNumber: string;
   serviceDate: string;
+  careType?: CareType;
   currency: string;
   diagnoses: string[];
-  lines: { serviceCode: string; quantity: number; unitPrice: number }[];
+  lines: { serviceCode: string; quantity: number; unitPrice: number; preauthRef?: string }[];
+  /** A rejected claim this one corrects. */
+  previousClaimId?: string;
 }
+
+/** How often a rejected claim may be corrected and resubmitted when the plan does not say. */
+export const DEFAULT_MAX_RESUBMISSIONS = 3;
 
 /** What submission returns: the claim, and whether it already existed with this very body. */
 export interface SubmissionResult {
@@ -43,6 +58,7 @@ export class ClaimsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly queue: ClaimQueueProducer,
+    @Inject(LEDGER) private readonly ledger: LedgerPort,
   ) {}
 
   /**
@@ -67,11 +83,22 @@ export class ClaimsService {
     }
     await this.assertCatalogued(body.lines.map((l) => l.serviceCode));
     const planVersion = await this.planVersionFor(member.planId, body.serviceDate);
+    if (body.previousClaimId)
+      await this.assertResubmittable(providerId, member.id, body.previousClaimId, planVersion);
+    // Review sampling is seeded with the ledger head now, which the payer cannot pick afterwards.
+    const ledgerHead = (await this.ledger.head()).blockHash;
 
     const id = randomUUID();
     const salt = randomBytes(32).toString('hex');
     const payload = { id, providerId, ...body };
-    const lines = body.lines.map((l, i) => ({ claimId: id, lineNo: i + 1, ...l }));
+    const lines = body.lines.map((l, i) => ({
+      claimId: id,
+      lineNo: i + 1,
+      serviceCode: l.serviceCode,
+      quantity: l.quantity,
+      unitPrice: l.unitPrice,
+      preauthRef: l.preauthRef ?? null,
+    }));
     try {
       await this.db.transaction(async (em) => {
         await em.insert(ClaimEntity, {
@@ -87,6 +114,9 @@ export class ClaimsService {
           currency: body.currency,
           serviceDate: body.serviceDate,
           diagnoses: body.diagnoses,
+          careType: body.careType ?? 'outpatient',
+          previousClaimId: body.previousClaimId ?? null,
+          ledgerHeadAtSubmission: ledgerHead,
           totalClaimed: sum(lines.map((l) => lineAmount(l.unitPrice, l.quantity))),
           commitmentSalt: salt,
           claimCommitment: claimCommitment(salt, payload),
@@ -109,6 +139,13 @@ export class ClaimsService {
       ) {
         const winner = await this.findByExternalRef(providerId, body.externalRef, requestHash);
         if (winner) return winner;
+        if ((err.driverError as { constraint?: string }).constraint === 'claims_previous_claim_idx') {
+          throw new AppError(
+            AppErrorCode.InvalidResubmission,
+            'previousClaimId was resubmitted concurrently',
+            [{ field: 'previousClaimId', rule: 'must not have been resubmitted already' }],
+          );
+        }
       }
       throw err;
     }
@@ -141,6 +178,36 @@ export class ClaimsService {
       );
     }
     return { id: claim.id, status: claim.status, replayed: true };
+  }
+
+  private async assertResubmittable(
+    providerId: string,
+    memberId: string,
+    previousClaimId: string,
+    planVersion: PlanVersionEntity,
+  ): Promise<void> {
+    const refuse = (rule: string) =>
+      new AppError(AppErrorCode.InvalidResubmission, `previousClaimId ${rule}`, [
+        { field: 'previousClaimId', rule },
+      ]);
+    const previous = await this.db.getRepository(ClaimEntity).findOneBy({ id: previousClaimId, providerId });
+    if (!previous) throw refuse("must be one of this provider's claims");
+    if (previous.memberId !== memberId) throw refuse('must be a claim for the same member');
+    if (previous.status !== ClaimStatus.Rejected) throw refuse('must be a rejected claim');
+    if (await this.db.getRepository(ClaimEntity).existsBy({ previousClaimId })) {
+      throw refuse('must not have been resubmitted already');
+    }
+    const [{ depth }] = (await this.db.query(
+      `WITH RECURSIVE chain AS (
+         SELECT id, previous_claim_id, 1 AS depth FROM claims WHERE id = $1
+         UNION ALL
+         SELECT c.id, c.previous_claim_id, chain.depth + 1 FROM claims c JOIN chain ON c.id = chain.previous_claim_id
+       ) SELECT max(depth)::int AS depth FROM chain`,
+      [previousClaimId],
+    )) as { depth: number }[];
+    // depth counts the original claim too: depth 1 means this would be the first resubmission.
+    const allowed = planVersion.ruleSet.maxResubmissions ?? DEFAULT_MAX_RESUBMISSIONS;
+    if (depth > allowed) throw refuse(`has been resubmitted the most times the plan allows (${allowed})`);
   }
 
   private async assertCatalogued(codes: string[]): Promise<void> {

@@ -17,6 +17,7 @@ export interface EnrolMember {
   sex: 'F' | 'M' | 'X';
   coverageStart: string;
   coverageEnd: string;
+  status?: 'active' | 'suspended' | 'terminated';
 }
 
 /** Enrols members in a payer's plans. */
@@ -56,6 +57,7 @@ export class MembersService {
       sex: m.sex,
       coverageStart: m.coverageStart,
       coverageEnd: m.coverageEnd,
+      status: m.status ?? 'active',
     }));
     const result = await this.db
       .createQueryBuilder()
@@ -63,7 +65,7 @@ export class MembersService {
       .into(MemberEntity)
       .values(rows)
       .orUpdate(
-        ['plan_id', 'full_name', 'birth_date', 'sex', 'coverage_start', 'coverage_end'],
+        ['plan_id', 'full_name', 'birth_date', 'sex', 'coverage_start', 'coverage_end', 'status'],
         ['payer_id', 'member_number'],
       )
       .returning('id, member_number')

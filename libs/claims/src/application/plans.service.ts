@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import { publishRuleSet } from '../domain';
+import { contractedProviderIds, publishRuleSet } from '../domain';
 import { OrganizationEntity, PlanEntity, PlanVersionEntity } from '../infra/entities';
 import { AppError, AppErrorCode, NotFoundError } from './app.errors';
 
@@ -21,7 +21,7 @@ export class PlansService {
   async create(payerId: string, name: string, ruleSet: unknown): Promise<PlanView> {
     const published = publishRuleSet(ruleSet);
     return this.db.transaction(async (em) => {
-      await this.assertProvidersExist(em, published.ruleSet.contractedProviders);
+      await this.assertProvidersExist(em, contractedProviderIds(published.ruleSet));
       const plan = em.create(PlanEntity, { id: randomUUID(), payerId, name });
       await em.insert(PlanEntity, plan);
       const version = await this.insertVersion(em, plan.id, 1, published);
@@ -39,7 +39,7 @@ export class PlansService {
         .where('p.id = :planId AND p.payer_id = :payerId', { planId, payerId })
         .getOne();
       if (!plan) throw new NotFoundError('plan');
-      await this.assertProvidersExist(em, published.ruleSet.contractedProviders);
+      await this.assertProvidersExist(em, contractedProviderIds(published.ruleSet));
       const { max } = (await em
         .createQueryBuilder(PlanVersionEntity, 'v')
         .select('COALESCE(MAX(v.version), 0)', 'max')

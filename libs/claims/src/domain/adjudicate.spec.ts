@@ -1,5 +1,5 @@
 import { adjudicate, RULES_ENGINE, type AdjudicationContext } from './adjudicate';
-import type { ClaimForAdjudication } from './claim';
+import type { ClaimForAdjudication, MemberForAdjudication } from './claim';
 import { ReasonCode } from './reason-codes';
 import { publishRuleSet } from './rule-set';
 
@@ -17,10 +17,23 @@ const { ruleSet, ruleSetHash } = publishRuleSet({
   },
 });
 
+const member = (over: Partial<MemberForAdjudication> = {}): MemberForAdjudication => ({
+  id: 'm1',
+  status: 'active',
+  coverageStart: '2026-01-01',
+  coverageEnd: '2026-12-31',
+  birthDate: '1990-05-20',
+  sex: 'F',
+  ...over,
+});
+
 const ctx = (over: Partial<AdjudicationContext> = {}): AdjudicationContext => ({
-  member: { id: 'm1', coverageStart: '2026-01-01', coverageEnd: '2026-12-31' },
+  member: member(),
   ruleSet,
   ruleSetHash,
+  history: [],
+  accumulators: { annualApproved: 0, categoryApproved: {}, deductibleMet: 0 },
+  review: { diagnosisAverage: null, samplingDraw: 0.5 },
   decidedAt: '2026-03-15T10:00:00.000Z',
   decidedBy: RULES_ENGINE,
   ...over,
@@ -30,6 +43,8 @@ const claim = (over: Partial<ClaimForAdjudication> = {}): ClaimForAdjudication =
   id: 'c1',
   providerId: PROVIDER,
   serviceDate: '2026-03-14',
+  submittedOn: '2026-03-14',
+  careType: 'outpatient',
   currency: 'KES',
   diagnoses: ['B54'],
   lines: [
@@ -43,7 +58,13 @@ describe('adjudicate', () => {
   it('approves a clean claim in full', () => {
     const d = adjudicate(claim(), ctx());
     expect(d.status).toBe('approved');
-    expect(d.totals).toEqual({ claimed: 180000, eligible: 180000, coPayment: 0, approved: 180000 });
+    expect(d.totals).toEqual({
+      claimed: 180000,
+      eligible: 180000,
+      coPayment: 0,
+      deductible: 0,
+      approved: 180000,
+    });
     expect(d.lines.map((l) => l.status)).toEqual(['approved', 'approved']);
     expect(d.lines.map((l) => l.category)).toEqual(['outpatient', 'laboratory']);
     expect(d.ruleSetHash).toBe(ruleSetHash);
@@ -105,12 +126,12 @@ describe('adjudicate', () => {
     ['an unknown member', { member: null }, ReasonCode.MemberNotFound],
     [
       'a member whose coverage ended',
-      { member: { id: 'm1', coverageStart: '2025-01-01', coverageEnd: '2026-02-28' } },
+      { member: member({ coverageStart: '2025-01-01', coverageEnd: '2026-02-28' }) },
       ReasonCode.MemberNotCovered,
     ],
     [
       'a member whose coverage starts later',
-      { member: { id: 'm1', coverageStart: '2026-04-01', coverageEnd: '2026-12-31' } },
+      { member: member({ coverageStart: '2026-04-01' }) },
       ReasonCode.MemberNotCovered,
     ],
   ])('rejects every line for %s', (_, over, code) => {
@@ -130,7 +151,7 @@ describe('adjudicate', () => {
   it('rejects a service date outside the plan period and a foreign currency', () => {
     const d = adjudicate(
       claim({ serviceDate: '2027-01-02', currency: 'UGX' }),
-      ctx({ member: { id: 'm1', coverageStart: '2026-01-01', coverageEnd: '2027-12-31' } }),
+      ctx({ member: member({ coverageEnd: '2027-12-31' }) }),
     );
     expect(d.reasonCodes).toEqual([ReasonCode.PlanNotInForce, ReasonCode.CurrencyMismatch]);
   });

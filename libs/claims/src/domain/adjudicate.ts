@@ -1,14 +1,38 @@
-import type { ClaimForAdjudication, ClaimLine, MemberForAdjudication } from './claim';
-import type { Decision, DecisionStatus, LineDecision } from './decision';
+import type {
+  ClaimForAdjudication,
+  ClaimLine,
+  MemberAccumulators,
+  MemberForAdjudication,
+  PriorApprovedLine,
+  ReviewInputs,
+} from './claim';
+import type { Decision, DecisionStatus, DecisionTotals, LineDecision } from './decision';
 import { lineAmount, sum } from './money';
-import { ReasonCode } from './reason-codes';
+import type { ReasonCode } from './reason-codes';
 import type { RuleSet } from './rule-set';
+import { claimRejections } from './rules/claim-rules';
+import { priorLines } from './rules/history';
+import { lineRejections, tariffOf, type LineFacts } from './rules/line-rules';
+import { rejectLine, type LineWork } from './rules/line-work';
+import { applyMoneyRules } from './rules/money-rules';
+import { applyPreauthRule, reviewReasons } from './rules/pend-rules';
+import { applyQuantityRules } from './rules/quantity-rules';
 
 /** Everything adjudication needs besides the claim; all of it is input, nothing is read. */
 export interface AdjudicationContext {
   member: MemberForAdjudication | null;
   ruleSet: RuleSet;
   ruleSetHash: string;
+  /** The member's approved lines from earlier claims, at every provider (frequency, visits, duplicates). */
+  history: readonly PriorApprovedLine[];
+  /** The member's usage in the benefit year of the service date. */
+  accumulators: MemberAccumulators;
+  review: ReviewInputs;
+  /**
+   * Set when a reviewer decides a pended claim: pre-authorisation and review selection no longer
+   * pend it; the money rules still apply.
+   */
+  reviewed?: boolean;
   /** ISO 8601 instant the decision is made at. */
   decidedAt: string;
   /** Who decides: the rules engine, or a reviewer. */
@@ -21,73 +45,103 @@ export const RULES_ENGINE = 'rules-engine';
 /**
  * Decides a claim against a rule set. Pure and deterministic: the same claim and context
  * always give the same decision, which is what makes decisions replayable by auditors.
+ * Lines are processed, and returned, in ascending lineNo.
  */
 export function adjudicate(claim: ClaimForAdjudication, ctx: AdjudicationContext): Decision {
-  const claimReasons = claimLevelReasons(claim, ctx);
-  const lines = claim.lines.map((line) => decideLine(line, ctx.ruleSet, claimReasons));
-  const totals = {
-    claimed: sum(lines.map((l) => l.claimed)),
-    eligible: sum(lines.map((l) => l.eligible)),
-    coPayment: sum(lines.map((l) => l.coPayment)),
-    approved: sum(lines.map((l) => l.approved)),
-  };
+  const prior = priorLines(claim, ctx.history);
+  const claimReasons = claimRejections(claim, ctx, prior);
+  const facts: LineFacts = { claim, member: ctx.member, ruleSet: ctx.ruleSet, prior };
+  const ordered = [...claim.lines].sort((a, b) => a.lineNo - b.lineNo);
+  const work = ordered.map((line) => startLine(line, facts, claimReasons));
+  applyQuantityRules(work, claim, ctx.ruleSet, prior);
+  applyMoneyRules(work, ctx.ruleSet, ctx.accumulators);
+  if (!ctx.reviewed) applyPreauthRule(work);
+  const lines = work.map(toLineDecision);
+  const totals = totalsOf(lines);
+  const pendReasons = ctx.reviewed ? [] : reviewReasons(totals.approved, ctx.ruleSet.review, ctx.review);
   return {
-    status: claimStatus(lines),
+    status: claimStatus(lines, pendReasons),
     currency: claim.currency,
     lines,
     totals,
-    reasonCodes: claimReasons,
+    reasonCodes: [...claimReasons, ...pendReasons],
     ruleSetHash: ctx.ruleSetHash,
     decidedAt: ctx.decidedAt,
     decidedBy: ctx.decidedBy,
   };
 }
 
-function claimLevelReasons(claim: ClaimForAdjudication, ctx: AdjudicationContext): ReasonCode[] {
-  const reasons: ReasonCode[] = [];
-  const { member, ruleSet } = ctx;
-  if (!member) reasons.push(ReasonCode.MemberNotFound);
-  else if (claim.serviceDate < member.coverageStart || claim.serviceDate > member.coverageEnd) {
-    reasons.push(ReasonCode.MemberNotCovered);
-  }
-  if (claim.serviceDate < ruleSet.coverage.start || claim.serviceDate > ruleSet.coverage.end) {
-    reasons.push(ReasonCode.PlanNotInForce);
-  }
-  if (claim.currency !== ruleSet.currency) reasons.push(ReasonCode.CurrencyMismatch);
-  if (!ruleSet.contractedProviders.includes(claim.providerId)) reasons.push(ReasonCode.ProviderNotContracted);
-  return reasons;
+/** A line with its claimed amount and eligibility decided; rejected when any reject reason applies. */
+function startLine(line: ClaimLine, facts: LineFacts, claimReasons: readonly ReasonCode[]): LineWork {
+  const tariff = tariffOf(facts.ruleSet, line.serviceCode);
+  const w: LineWork = {
+    line,
+    tariff,
+    category: tariff?.category ?? 'unclassified',
+    claimed: lineAmount(line.unitPrice, line.quantity),
+    reasons: [],
+    rejected: false,
+    pended: false,
+    quantity: line.quantity,
+    base: 0,
+    deductible: 0,
+    coPayment: 0,
+    approved: 0,
+  };
+  const reasons = [...claimReasons, ...lineRejections(line, tariff, facts)];
+  if (reasons.length > 0) rejectLine(w, ...reasons);
+  return w;
 }
 
-function decideLine(line: ClaimLine, ruleSet: RuleSet, claimReasons: readonly ReasonCode[]): LineDecision {
-  const claimed = lineAmount(line.unitPrice, line.quantity);
-  // Own-property lookup only: a code such as "constructor" must not reach Object.prototype.
-  const tariff = Object.hasOwn(ruleSet.tariff, line.serviceCode)
-    ? ruleSet.tariff[line.serviceCode]
-    : undefined;
-  const base = { lineNo: line.lineNo, serviceCode: line.serviceCode, claimed, coPayment: 0 };
-  const category = tariff?.category ?? 'unclassified';
-  const reasons = [...claimReasons];
-  if (!tariff) reasons.push(ReasonCode.ServiceNotInTariff);
-  if (reasons.length > 0) {
-    return { ...base, category, eligible: 0, approved: 0, status: 'rejected', reasonCodes: reasons };
-  }
-  const t = tariff!;
-  if (line.unitPrice > t.unitPrice) {
-    const eligible = lineAmount(t.unitPrice, line.quantity);
-    return {
-      ...base,
-      category,
-      eligible,
-      approved: eligible,
-      status: 'adjusted',
-      reasonCodes: [ReasonCode.PriceAboveTariff],
-    };
-  }
-  return { ...base, category, eligible: claimed, approved: claimed, status: 'approved', reasonCodes: [] };
+/**
+ * Status from the amounts: a line whose eligible amount equals the claimed amount is `approved`
+ * even when the member bears a co-payment or deductible, because the payer's rules cut nothing.
+ */
+function toLineDecision(w: LineWork): LineDecision {
+  const eligible = w.rejected ? 0 : w.approved + w.deductible + w.coPayment;
+  const status = w.rejected
+    ? 'rejected'
+    : w.pended
+      ? 'pended'
+      : eligible === w.claimed
+        ? 'approved'
+        : eligible === 0
+          ? 'rejected'
+          : 'adjusted';
+  return {
+    lineNo: w.line.lineNo,
+    serviceCode: w.line.serviceCode,
+    category: w.category,
+    claimed: w.claimed,
+    eligible,
+    coPayment: w.rejected ? 0 : w.coPayment,
+    deductible: w.rejected ? 0 : w.deductible,
+    approved: w.rejected ? 0 : w.approved,
+    // A line the limits left nothing of was not provided under the plan: frequency must not count it.
+    approvedQuantity: status === 'rejected' ? 0 : w.quantity,
+    status,
+    reasonCodes: w.reasons,
+  };
 }
 
-function claimStatus(lines: readonly LineDecision[]): DecisionStatus {
-  if (lines.some((l) => l.status === 'pended')) return 'pended';
+/** Each total is the sum of the lines' amounts. */
+export function totalsOf(lines: readonly LineDecision[]): DecisionTotals {
+  const total = (pick: (l: LineDecision) => number) => sum(lines.map(pick));
+  return {
+    claimed: total((l) => l.claimed),
+    eligible: total((l) => l.eligible),
+    coPayment: total((l) => l.coPayment),
+    deductible: total((l) => l.deductible),
+    approved: total((l) => l.approved),
+  };
+}
+
+/** Pended beats rejected beats approved; anything else is partial. */
+export function claimStatus(
+  lines: readonly LineDecision[],
+  pendReasons: readonly ReasonCode[] = [],
+): DecisionStatus {
+  if (pendReasons.length > 0 || lines.some((l) => l.status === 'pended')) return 'pended';
   if (lines.every((l) => l.status === 'rejected')) return 'rejected';
   if (lines.every((l) => l.status === 'approved')) return 'approved';
   return 'partially_approved';

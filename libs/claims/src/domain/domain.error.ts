@@ -3,6 +3,8 @@ export enum DomainErrorCode {
   InvalidRuleSet = 'invalid_rule_set',
   InvalidTransition = 'invalid_transition',
   MoneyOverflow = 'money_overflow',
+  /** A reviewer's instruction asks for more than the rules allow, or names no real line. */
+  InvalidReview = 'invalid_review',
 }
 
 /** Base class of domain errors: a stable `code`, and the offending field where there is one. */

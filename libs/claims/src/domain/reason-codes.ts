@@ -1,42 +1,48 @@
 /** Stable reason codes attached to decisions; they are part of the public contract and the ledger. */
 export enum ReasonCode {
+  // Claim level: every line rejected.
   MemberNotFound = 'MEMBER_NOT_FOUND',
+  MemberNotActive = 'MEMBER_NOT_ACTIVE',
   MemberNotCovered = 'MEMBER_NOT_COVERED',
   PlanNotInForce = 'PLAN_NOT_IN_FORCE',
   CurrencyMismatch = 'CURRENCY_MISMATCH',
   ProviderNotContracted = 'PROVIDER_NOT_CONTRACTED',
+  CareTypeNotAllowedForProvider = 'CARE_TYPE_NOT_ALLOWED_FOR_PROVIDER',
+  ExcludedDiagnosis = 'EXCLUDED_DIAGNOSIS',
+  SubmissionLate = 'SUBMISSION_LATE',
+  WaitingPeriod = 'WAITING_PERIOD',
+  AdmissionLimit = 'ADMISSION_LIMIT',
+  OutpatientVisitLimit = 'OUTPATIENT_VISIT_LIMIT',
+  DuplicateClaim = 'DUPLICATE_CLAIM',
+  // Line level: line rejected.
   ServiceNotInTariff = 'SERVICE_NOT_IN_TARIFF',
+  CareTypeNotAllowed = 'CARE_TYPE_NOT_ALLOWED',
+  SexRestriction = 'SEX_RESTRICTION',
+  AgeRestriction = 'AGE_RESTRICTION',
+  DiagnosisRequired = 'DIAGNOSIS_REQUIRED',
+  DiagnosisIncompatible = 'DIAGNOSIS_INCOMPATIBLE',
+  CategoryWaitingPeriod = 'CATEGORY_WAITING_PERIOD',
+  DuplicateService = 'DUPLICATE_SERVICE',
+  // Line level: quantity trimmed, or line rejected when nothing is left.
+  QuantityAboveMaximum = 'QUANTITY_ABOVE_MAXIMUM',
+  FrequencyLimit = 'FREQUENCY_LIMIT',
+  ConsultationLimit = 'CONSULTATION_LIMIT',
+  SurgeryLimit = 'SURGERY_LIMIT',
+  DeliveryLimit = 'DELIVERY_LIMIT',
+  AntenatalLimit = 'ANTENATAL_LIMIT',
+  // Money.
   PriceAboveTariff = 'PRICE_ABOVE_TARIFF',
+  PerVisitLimit = 'PER_VISIT_LIMIT',
+  DeductibleApplied = 'DEDUCTIBLE_APPLIED',
+  CoPaymentApplied = 'COPAYMENT_APPLIED',
+  CategoryLimitReached = 'CATEGORY_LIMIT_REACHED',
+  AnnualLimitReached = 'ANNUAL_LIMIT_REACHED',
+  // Pend for an insurer's review.
+  PreauthRequired = 'PREAUTH_REQUIRED',
+  ReviewThreshold = 'REVIEW_THRESHOLD',
+  ReviewAboveAverage = 'REVIEW_ABOVE_AVERAGE',
+  ReviewSampled = 'REVIEW_SAMPLED',
+  // A reviewer's instruction on a pended claim.
+  ReviewerAdjusted = 'REVIEWER_ADJUSTED',
+  ReviewerRejected = 'REVIEWER_REJECTED',
 }
-
-/** What each reason code means and what it does to the line or the claim. */
-export const REASON_CODES: Readonly<Record<ReasonCode, { meaning: string; effect: string }>> = {
-  [ReasonCode.MemberNotFound]: {
-    meaning: 'The member is not enrolled with the payer.',
-    effect: 'every line rejected',
-  },
-  [ReasonCode.MemberNotCovered]: {
-    meaning: "The service date is outside the member's coverage period.",
-    effect: 'every line rejected',
-  },
-  [ReasonCode.PlanNotInForce]: {
-    meaning: "The service date is outside the plan version's coverage period.",
-    effect: 'every line rejected',
-  },
-  [ReasonCode.CurrencyMismatch]: {
-    meaning: "The claim's currency is not the plan's currency.",
-    effect: 'every line rejected',
-  },
-  [ReasonCode.ProviderNotContracted]: {
-    meaning: 'The provider is not contracted for the plan.',
-    effect: 'every line rejected',
-  },
-  [ReasonCode.ServiceNotInTariff]: {
-    meaning: "The service code is not in the plan's tariff.",
-    effect: 'line rejected',
-  },
-  [ReasonCode.PriceAboveTariff]: {
-    meaning: 'The unit price is above the tariff price.',
-    effect: 'line approved at the tariff price',
-  },
-};

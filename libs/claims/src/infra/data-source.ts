@@ -4,9 +4,15 @@ import type { AppConfig } from '../config/app-config';
 import { claimsEntities } from './entities';
 import { CoreSchema1764000000000 } from './migrations/1764000000000-core-schema';
 import { ServiceCatalogue1764000000500 } from './migrations/1764000000500-service-catalogue';
+import { BenefitRules1764000002000 } from './migrations/1764000002000-benefit-rules';
 
 /** Every migration, in the order they apply; listed explicitly so compiled and source runs agree. */
-export const migrations = [CoreSchema1764000000000, ServiceCatalogue1764000000500, ...ledgerMigrations];
+export const migrations = [
+  CoreSchema1764000000000,
+  ServiceCatalogue1764000000500,
+  ...ledgerMigrations,
+  BenefitRules1764000002000,
+];
 
 /** TypeORM options for the platform database. Schema changes only ever come from migrations. */
 export function dataSourceOptions(

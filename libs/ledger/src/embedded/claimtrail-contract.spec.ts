@@ -92,7 +92,10 @@ describe('ClaimtrailContract.RecordDecisions', () => {
     const store = new MemoryStateStore();
     const a = rec();
     await record(store, [a], PAYER, 'tx-original');
-    const changed = { ...a, totals: { ...a.totals, approved: a.totals.approved - 1 } };
+    const changed = {
+      ...a,
+      totals: { ...a.totals, approved: a.totals.approved - 1, coPayment: a.totals.coPayment + 1 },
+    };
     const fresh = rec();
     const { execution, results } = await record(store, [changed, fresh], PAYER, 'tx-second');
 

@@ -35,9 +35,14 @@ describe('DecisionRecordFactory', () => {
     ['negative money', (r) => (r.totals.coPayment = -1), 'INVALID_FIELD record.totals.coPayment'],
     ['money beyond 2^53', (r) => (r.totals.eligible = 2 ** 53), 'INVALID_FIELD record.totals.eligible'],
     [
-      'approved above claimed',
-      (r) => (r.totals.approved = (r.totals.claimed as number) + 1),
-      'INVALID_FIELD record.totals.approved: must not exceed the claimed amount',
+      'eligible above claimed',
+      (r) => (r.totals.eligible = (r.totals.claimed as number) + 1),
+      'INVALID_FIELD record.totals.eligible: must not exceed the claimed amount',
+    ],
+    [
+      'shares that do not add up to what was eligible',
+      (r) => (r.totals.approved = (r.totals.approved as number) + 1),
+      'INVALID_FIELD record.totals.approved: approved + coPayment + deductible must equal eligible',
     ],
     [
       'lines that are not a list',

@@ -20,7 +20,7 @@ export function decisionRecord(overrides: Partial<DecisionRecord> = {}): Decisio
     claimCommitment: randomHex32(),
     status: 'partially_approved',
     currency: 'KES',
-    totals: { claimed: 450000, eligible: 300000, coPayment: 30000, approved: 270000 },
+    totals: { claimed: 450000, eligible: 300000, coPayment: 30000, deductible: 0, approved: 270000 },
     lines: [
       {
         lineNo: 1,

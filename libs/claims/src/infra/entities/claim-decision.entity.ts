@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { DecisionStatus, LineDecision } from '../../domain';
+import type { DecisionInputs } from '../../application/decision-inputs';
 import { bigintToNumber } from './bigint.transformer';
 
 /** A decision on one revision of a claim. */
@@ -12,7 +13,12 @@ export class ClaimDecisionEntity {
   @Column('bigint', { name: 'total_claimed', transformer: bigintToNumber }) totalClaimed!: number;
   @Column('bigint', { name: 'total_eligible', transformer: bigintToNumber }) totalEligible!: number;
   @Column('bigint', { name: 'total_co_payment', transformer: bigintToNumber }) totalCoPayment!: number;
+  @Column('bigint', { name: 'total_deductible', transformer: bigintToNumber }) totalDeductible!: number;
   @Column('bigint', { name: 'total_approved', transformer: bigintToNumber }) totalApproved!: number;
+  @Column('text', { name: 'reason_codes', array: true }) reasonCodes!: string[];
+  /** Everything adjudication was given besides the rule set, so the decision can be replayed. */
+  @Column('jsonb', { nullable: true, select: false }) inputs!: DecisionInputs | null;
+  @Column('text', { nullable: true }) note!: string | null;
   @Column('jsonb') lines!: LineDecision[];
   @Column('char', { name: 'rule_set_hash', length: 64 }) ruleSetHash!: string;
   @Column('timestamptz', { name: 'decided_at' }) decidedAt!: Date;

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import type { ClaimStatus } from '../../domain';
+import type { CareType, ClaimStatus } from '../../domain';
 import { bigintToNumber } from './bigint.transformer';
 
 /** A submitted claim and its current state. */
@@ -17,6 +17,9 @@ export class ClaimEntity {
   @Column('char', { length: 3 }) currency!: string;
   @Column('date', { name: 'service_date' }) serviceDate!: string;
   @Column('text', { array: true }) diagnoses!: string[];
+  @Column('text', { name: 'care_type' }) careType!: CareType;
+  @Column('uuid', { name: 'previous_claim_id', nullable: true }) previousClaimId!: string | null;
+  @Column('text', { name: 'ledger_head_at_submission' }) ledgerHeadAtSubmission!: string;
   @Column('bigint', { name: 'total_claimed', transformer: bigintToNumber }) totalClaimed!: number;
   @Column('char', { name: 'commitment_salt', length: 64, select: false }) commitmentSalt!: string;
   @Column('char', { name: 'claim_commitment', length: 64 }) claimCommitment!: string;
@@ -33,4 +36,5 @@ export class ClaimLineEntity {
   @Column('text', { name: 'service_code' }) serviceCode!: string;
   @Column('integer') quantity!: number;
   @Column('bigint', { name: 'unit_price', transformer: bigintToNumber }) unitPrice!: number;
+  @Column('text', { name: 'preauth_ref', nullable: true }) preauthRef!: string | null;
 }

@@ -2,6 +2,7 @@ import { ApiKeyEntity } from './api-key.entity';
 import { ClaimDecisionEntity, ClaimEventEntity } from './claim-decision.entity';
 import { ClaimEntity, ClaimLineEntity } from './claim.entity';
 import { LedgerOutboxEntity } from './ledger-outbox.entity';
+import { MemberAccumulatorsEntity } from './member-accumulators.entity';
 import { MemberEntity } from './member.entity';
 import { OrganizationEntity } from './organization.entity';
 import { PlanEntity, PlanVersionEntity } from './plan.entity';
@@ -11,6 +12,7 @@ export * from './api-key.entity';
 export * from './claim-decision.entity';
 export * from './claim.entity';
 export * from './ledger-outbox.entity';
+export * from './member-accumulators.entity';
 export * from './member.entity';
 export * from './organization.entity';
 export * from './plan.entity';
@@ -24,6 +26,7 @@ export const claimsEntities = [
   PlanEntity,
   PlanVersionEntity,
   MemberEntity,
+  MemberAccumulatorsEntity,
   ClaimEntity,
   ClaimLineEntity,
   ClaimDecisionEntity,

@@ -11,6 +11,7 @@ export class MemberEntity {
   @Column('text', { name: 'full_name' }) fullName!: string;
   @Column('date', { name: 'birth_date' }) birthDate!: string;
   @Column('char', { length: 1 }) sex!: 'F' | 'M' | 'X';
+  @Column('text') status!: 'active' | 'suspended' | 'terminated';
   @Column('date', { name: 'coverage_start' }) coverageStart!: string;
   @Column('date', { name: 'coverage_end' }) coverageEnd!: string;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
