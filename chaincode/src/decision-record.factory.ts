@@ -27,6 +27,7 @@ const RECORD_FIELDS = [
   'totals',
   'lines',
   'ruleSetHash',
+  'reviewSeed',
   'decidedAt',
   'decidedBy',
 ] as const;
@@ -74,6 +75,7 @@ export class DecisionRecordFactory {
       totals: readTotals(r.raw('totals'), r.at('totals')),
       lines: readLines(r.array('lines', 1000), r.at('lines')),
       ruleSetHash: r.string('ruleSetHash', 64, HEX_HASH, 'a lowercase hex SHA-256 value'),
+      reviewSeed: r.string('reviewSeed', 64, HEX_HASH, 'a lowercase hex SHA-256 value'),
       decidedAt: r.instant('decidedAt'),
       decidedBy: r.string('decidedBy', 200),
     };

@@ -31,6 +31,11 @@ export interface DecisionRecord {
   totals: { claimed: number; eligible: number; coPayment: number; deductible: number; approved: number };
   lines: DecisionLineRecord[];
   ruleSetHash: string;
+  /**
+   * Ledger head hash when the claim was submitted: with the claim id it seeds review sampling, so
+   * anyone can re-derive which claims a plan's sampling rate had to send to review.
+   */
+  reviewSeed: string;
   decidedAt: string;
   decidedBy: string;
 }

@@ -1,7 +1,7 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { replayDecision } from '@claimtrail/claims/application/replay';
-import { REASON_CODES, ReasonCode } from '@claimtrail/claims/domain';
+import { REASON_CODES, ReasonCode, samplingDraw } from '@claimtrail/claims/domain';
 import { runCli } from '../support/cli';
 import { client, eventually, startStack, type Stack } from '../support/stack';
 
@@ -11,7 +11,7 @@ describe('reason codes through the whole stack', () => {
   let db: DataSource;
   const tag = `rc${Date.now().toString(36)}`;
   const orgs: Record<'payer' | 'a' | 'b' | 'outsider', { id: string; apiKey: string }> = {} as never;
-  const plans: Record<'rich' | 'money' | 'sampled', string> = {} as never;
+  const plans: Record<'rich' | 'money' | 'sampled' | 'half', string> = {} as never;
   const decided: string[] = [];
   let seq = 0;
 
@@ -169,6 +169,11 @@ describe('reason codes through the whole stack', () => {
       contractedProviders: [orgs.a.id],
       tariff: { 'CONS-GP': { unitPrice: 150000, category: 'outpatient' } },
       review: { samplingPercent: 100 },
+    });
+    plans.half = await publish('Jamii Half-audited', {
+      contractedProviders: [orgs.a.id],
+      tariff: { 'CONS-GP': { unitPrice: 150000, category: 'outpatient' } },
+      review: { samplingPercent: 50 },
     });
   });
 
@@ -505,6 +510,24 @@ describe('reason codes through the whole stack', () => {
       lines: [line('LAB-MRDT', 30000)],
     });
     expect(ofApproved.status).toBe(422);
+  });
+
+  it('samples claims for review in a way a donor can re-derive from the ledger records alone', async () => {
+    const asPayer = client(stack.baseUrl, orgs.payer.apiKey);
+    const outcomes: { sampled: boolean; derived: boolean }[] = [];
+    for (let i = 0; i < 12; i++) {
+      const view = await claim(await member('half'), {
+        serviceDate: day(1 + i),
+        lines: [line('CONS-GP', 150000)],
+      });
+      const { record } = (await asPayer('GET', `/v1/ledger/claims/${view.id}/proof`)).body;
+      expect(record.reviewSeed).toMatch(/^[0-9a-f]{64}$/);
+      outcomes.push({
+        sampled: view.status === 'pended',
+        derived: samplingDraw(record.claimId, record.reviewSeed) < 0.5,
+      });
+    }
+    expect(outcomes.map((o) => o.sampled)).toEqual(outcomes.map((o) => o.derived));
   });
 
   it('replays every decision of this suite identically, and names a tampered one', async () => {

@@ -97,6 +97,7 @@ export function toDecisionRecord(
       reasonCodes: [...l.reasonCodes],
     })),
     ruleSetHash: d.ruleSetHash,
+    reviewSeed: claim.ledgerHeadAtSubmission,
     decidedAt: d.decidedAt,
     decidedBy: d.decidedBy,
   };

@@ -40,6 +40,7 @@ export function decisionRecord(overrides: Partial<DecisionRecord> = {}): Decisio
       },
     ],
     ruleSetHash: randomHex32(),
+    reviewSeed: randomHex32(),
     decidedAt: '2025-11-20T10:15:00.000Z',
     decidedBy: 'rules-engine',
     ...overrides,
