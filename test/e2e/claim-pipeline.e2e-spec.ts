@@ -184,6 +184,44 @@ describe('claim pipeline, end to end', () => {
     expect(head.body.blockNumber).toBeGreaterThan(0);
   });
 
+  it('puts no PHI in any ledger record or funder-facing answer', async () => {
+    const members = (await db.query(`SELECT member_number, member_ref FROM members WHERE payer_id = $1`, [
+      scenario.payer.id,
+    ])) as { member_number: string }[];
+    // Values that identify a person or reveal their care: names, birth dates, member numbers,
+    // diagnosis and service codes, and the clinics' own claim references.
+    const phi = [
+      'Wanjiru Kamau',
+      '+254 712 345678',
+      '712 345678',
+      'Otieno Odhiambo',
+      '1990-04-12',
+      '1984-09-30',
+      ...members.map((m) => m.member_number),
+      ...new Set(
+        submitted.flatMap(({ c }) => [
+          ...(c.body.diagnoses as string[]),
+          ...(c.body.lines as { serviceCode: string }[]).map((l) => l.serviceCode),
+        ]),
+      ),
+      ...submitted.map(({ c }) => c.body.externalRef as string),
+    ];
+    const asFunder = client(stack.baseUrl, scenario.funder.key);
+    const texts: string[] = [JSON.stringify((await asFunder('GET', '/v1/ledger/head')).body)];
+    for (const { id } of submitted)
+      texts.push(JSON.stringify((await asFunder('GET', `/v1/ledger/claims/${id}/proof`)).body));
+    const ledgerRows = await db.query(
+      `SELECT encode(key, 'escape') || convert_from(value, 'UTF8') AS text FROM ledger_state
+       UNION ALL SELECT args::text || result::text || events::text FROM ledger_transactions`,
+    );
+    texts.push(...ledgerRows.map((r: { text: string }) => r.text));
+    expect(texts.length).toBeGreaterThan(200);
+    for (const text of texts) {
+      const leaked = phi.filter((value) => text.includes(value));
+      expect(leaked).toEqual([]);
+    }
+  });
+
   it('makes a proof and the chain check fail once a stored transaction is altered', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'claimtrail-proof-'));
     const { id } = submitted[5];
@@ -194,6 +232,17 @@ describe('claim pipeline, end to end', () => {
     expect(good.stderr).toBe('');
     expect(good.status).toBe(0);
     expect(runCli(['ledger', 'check']).status).toBe(0);
+
+    // Against the organizations' published keys: the payer's key matches, a clinic's does not.
+    for (const [org, expected] of [
+      [scenario.payer.id, 0],
+      [scenario.providers[0].id, 1],
+    ] as const) {
+      const published = await asPayer('GET', `/v1/organizations/${org}/public-key`);
+      writeFileSync(join(dir, `${org}.pem`), published.body.signingPublicKey);
+      const checked = runCli(['verify', join(dir, 'good.json'), '--signer-key', join(dir, `${org}.pem`)]);
+      expect(checked.status).toBe(expected);
+    }
 
     // Someone with database access raises this claim's approved amount inside the stored transaction.
     const block = (before.body as ProofBundle).block.number;

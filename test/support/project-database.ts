@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { Client } from 'pg';
+import { loadConfig } from '@claimtrail/claims/config/app-config';
 import { connectDataSource } from '@claimtrail/claims/infra/data-source';
 import { ADMIN_URL, projectEnvKey, queuePrefixFor } from './test-databases';
 
@@ -29,7 +30,9 @@ export async function createProjectDatabase(projectName: string): Promise<void> 
   url.pathname = `/${name}`;
   process.env[projectEnvKey(projectName)] = url.toString();
 
-  const ds = await connectDataSource({ DATABASE_URL: url.toString(), DATABASE_POOL_SIZE: 2 });
+  // The same keyring the suites will load (the development one unless PHI_KEYS is set).
+  const { PHI_KEYS } = loadConfig({ PHI_KEYS: process.env.PHI_KEYS });
+  const ds = await connectDataSource({ DATABASE_URL: url.toString(), DATABASE_POOL_SIZE: 2, PHI_KEYS });
   await ds.runMigrations({ transaction: 'each' });
   await ds.destroy();
 }

@@ -62,6 +62,7 @@ export async function buildScenario(baseUrl: string, tag: string): Promise<Scena
         memberNumber: `A-${tag}`,
         planId,
         fullName: 'Wanjiru Kamau',
+        phone: '+254 712 345678',
         birthDate: '1990-04-12',
         sex: 'F',
         coverageStart: '2026-01-01',

@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@claimtrail/claims/config/app-config';
 import { AppModule } from './app.module';
+import { registerHardening } from './common/hardening';
 
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -25,6 +26,7 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   const fastify = app.getHttpAdapter().getInstance();
   // Bodies are JSON only: without this, Fastify would hand a text/plain body to the handlers.
   fastify.removeContentTypeParser('text/plain');
+  await registerHardening(app, config);
   fastify.addHook('onSend', async (req, reply) => {
     void reply.header('x-request-id', req.id);
   });

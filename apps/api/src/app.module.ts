@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ClaimsModule } from '@claimtrail/claims/claims.module';
+import { AccessLogController } from './access-log/access-log.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ClaimsController } from './claims/claims.controller';
 import { ProblemFilter } from './common/problem.filter';
@@ -20,6 +21,7 @@ import { PlansController } from './plans/plans.controller';
     ClaimsController,
     LedgerController,
     HealthController,
+    AccessLogController,
   ],
   providers: [
     { provide: APP_GUARD, useClass: ApiKeyGuard },

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
+import { registerKeysCommands } from './keys.command';
 import { registerLedgerCommands } from './ledger.command';
 import { registerOrgCommands } from './org.command';
 import { registerReplayCommand } from './replay.command';
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerVerifyCommand(program);
   registerLedgerCommands(program);
   registerReplayCommand(program);
+  registerKeysCommands(program);
   return program;
 }
 

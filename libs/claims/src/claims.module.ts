@@ -2,7 +2,9 @@ import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LedgerModule } from '@claimtrail/ledger/ledger.module';
+import { AccessLogService } from './application/access-log.service';
 import { AdjudicationService } from './application/adjudication.service';
+import { ApiKeysService } from './application/api-keys.service';
 import { ClaimQueriesService } from './application/claim-queries.service';
 import { ClaimsService } from './application/claims.service';
 import { LedgerRelayService } from './application/ledger-relay.service';
@@ -20,6 +22,8 @@ import { QueueName } from './queue/queue-contracts';
 
 const services = [
   OrganizationsService,
+  ApiKeysService,
+  AccessLogService,
   PlansService,
   MembersService,
   ClaimsService,

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AccessLogService } from '@claimtrail/claims/application/access-log.service';
 import { ClaimQueriesService } from '@claimtrail/claims/application/claim-queries.service';
 import { ClaimsService } from '@claimtrail/claims/application/claims.service';
 import type { Principal } from '@claimtrail/claims/application/organizations.service';
@@ -26,6 +27,7 @@ export class ClaimsController {
     private readonly claims: ClaimsService,
     private readonly queries: ClaimQueriesService,
     private readonly reviews: ReviewService,
+    private readonly accessLog: AccessLogService,
   ) {}
 
   @Post()
@@ -56,8 +58,14 @@ export class ClaimsController {
   @Get(':id')
   @Roles('provider', 'payer')
   @ApiOperation({ summary: 'A claim with its decision and ledger position' })
-  get(@CurrentPrincipal() principal: Principal, @Param('id', new ZodPipe(claimIdSchema, 'id')) id: string) {
-    return this.queries.get(principal, id);
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ZodPipe(claimIdSchema, 'id')) id: string,
+    @Req() req: FastifyRequest,
+  ) {
+    const claim = await this.queries.get(principal, id);
+    await this.accessLog.record(principal, 'read_claim', id, String(req.id));
+    return claim;
   }
 
   @Post(':id/void')

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { ClaimStatus, currencyCode, isoDate, minorUnits, serviceCode } from '@claimtrail/claims/domain';
+import {
+  ClaimStatus,
+  currencyCode,
+  freeText,
+  isoDate,
+  minorUnits,
+  serviceCode,
+} from '@claimtrail/claims/domain';
 
 const ICD10 = /^[A-TV-Z][0-9][0-9AB](\.[0-9A-TV-Z]{1,4})?$/;
 
@@ -52,11 +59,7 @@ export const submitClaimSchema = z.strictObject({
 export const reviewClaimSchema = z
   .strictObject({
     action: z.enum(['approve', 'adjust', 'reject'], { error: 'must be approve, adjust or reject' }),
-    note: z
-      .string({ error: 'must be a string' })
-      .trim()
-      .max(2000, 'must be at most 2000 characters')
-      .optional(),
+    note: freeText(2000, { multiline: true }).optional(),
     lines: z
       .array(
         z.strictObject({

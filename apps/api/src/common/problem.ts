@@ -96,6 +96,9 @@ export function toProblem(err: unknown, instance: string, correlationId: string)
     err instanceof HttpException ? err.getStatus() : (err as { statusCode?: unknown }).statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const detail = err instanceof Error ? err.message : String(err);
+    if (status === 429) {
+      return { ...base, type: typeUri('rate_limited'), title: 'Too many requests', status, detail };
+    }
     const transport = TRANSPORT[status];
     const fromParser =
       status !== 400 ||

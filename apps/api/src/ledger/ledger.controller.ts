@@ -1,4 +1,6 @@
-import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { AccessLogService } from '@claimtrail/claims/application/access-log.service';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { LEDGER, type LedgerPort } from '@claimtrail/ledger';
@@ -16,6 +18,7 @@ export class LedgerController {
   constructor(
     @Inject(LEDGER) private readonly ledger: LedgerPort,
     private readonly claims: ClaimQueriesService,
+    private readonly accessLog: AccessLogService,
   ) {}
 
   @Get('head')
@@ -27,12 +30,14 @@ export class LedgerController {
   @Get('claims/:id/proof')
   @ApiOperation({ summary: "A self-contained proof of the claim's latest decision, verifiable offline" })
   async proof(
+    @Req() req: FastifyRequest,
     @CurrentPrincipal() p: Principal,
     @Param('id', new ZodPipe(z.uuid({ error: 'must be a claim id (UUID)' }), 'id')) id: string,
   ) {
     if (p.kind === 'provider' || p.kind === 'payer') await this.claims.get(p, id);
     const bundle = await this.ledger.proveClaim(id);
     if (!bundle) throw new NotFoundError('ledger record for this claim');
+    await this.accessLog.record(p, 'read_proof', id, String(req.id));
     return bundle;
   }
 }

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { MembersService } from '@claimtrail/claims/application/members.service';
 import type { Principal } from '@claimtrail/claims/application/organizations.service';
-import { isoDate } from '@claimtrail/claims/domain';
+import { freeText, isoDate } from '@claimtrail/claims/domain';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { openApiSchema } from '../common/openapi';
 import { ZodPipe } from '../common/zod-body.pipe';
@@ -14,11 +14,11 @@ const memberSchema = z
       .string({ error: 'must be a string' })
       .regex(/^[A-Za-z0-9-]{1,32}$/, 'must be 1-32 letters, digits or -'),
     planId: z.uuid({ error: 'must be a plan id (UUID)' }),
-    fullName: z
+    fullName: freeText(200),
+    phone: z
       .string({ error: 'must be a string' })
-      .trim()
-      .min(1, 'must not be empty')
-      .max(200, 'must be at most 200 characters'),
+      .regex(/^\+?[0-9 ()-]{6,20}$/, 'must be a phone number such as +254 712 345678')
+      .optional(),
     birthDate: isoDate,
     sex: z.enum(['F', 'M', 'X'], { error: 'must be F, M or X' }),
     coverageStart: isoDate,
@@ -88,6 +88,7 @@ export class MembersController {
       coverageStart: m.coverageStart,
       coverageEnd: m.coverageEnd,
       status: m.status,
+      phone: m.phone,
     };
   }
 }

@@ -1,8 +1,10 @@
-import { Body, Controller, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { OrganizationsService } from '@claimtrail/claims/application/organizations.service';
-import { Roles } from '../auth/auth.decorators';
+import { freeText } from '@claimtrail/claims/domain';
+import { ApiKeysService } from '@claimtrail/claims/application/api-keys.service';
+import { OrganizationsService, type Principal } from '@claimtrail/claims/application/organizations.service';
+import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { openApiSchema } from '../common/openapi';
 import { ZodPipe } from '../common/zod-body.pipe';
 
@@ -11,19 +13,32 @@ export const createOrganizationSchema = z.strictObject({
   kind: z.enum(['payer', 'provider', 'funder', 'operator'], {
     error: 'must be payer, provider, funder or operator',
   }),
-  name: z
-    .string({ error: 'must be a string' })
-    .trim()
-    .min(1, 'must not be empty')
-    .max(200, 'must be at most 200 characters'),
+  name: freeText(200),
 });
 
-/** Organizations are created by the platform operator. */
+const orgIdSchema = z.uuid({ error: 'must be an organization id (UUID)' });
+const keyIdSchema = z.uuid({ error: 'must be an API key id (UUID)' });
+const createKeySchema = z.strictObject({
+  label: freeText(100),
+});
+const rotateKeySchema = z.strictObject({
+  graceSeconds: z
+    .number({ error: 'must be a number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(0, 'must be from 0 to 86400')
+    .max(86_400, 'must be from 0 to 86400')
+    .default(0),
+});
+
+/** Organizations are created by the platform operator; each manages its own API keys. */
 @ApiTags('organizations')
 @ApiBearerAuth()
 @Controller('v1/organizations')
 export class OrganizationsController {
-  constructor(private readonly orgs: OrganizationsService) {}
+  constructor(
+    private readonly orgs: OrganizationsService,
+    private readonly keys: ApiKeysService,
+  ) {}
 
   @Post()
   @Roles('operator')
@@ -39,5 +54,58 @@ export class OrganizationsController {
       createdAt: organization.createdAt.toISOString(),
       apiKey,
     };
+  }
+
+  @Get(':id/public-key')
+  @ApiOperation({ summary: "An organization's published ledger signing key, to check proofs against" })
+  async publicKey(@Param('id', new ZodPipe(orgIdSchema, 'id')) id: string) {
+    const org = await this.orgs.get(id);
+    return {
+      id: org.id,
+      kind: org.kind,
+      name: org.name,
+      mspId: org.mspId,
+      signingPublicKey: org.signingPublicKey,
+    };
+  }
+
+  @Get(':id/keys')
+  @ApiOperation({ summary: "List an organization's API keys (never their secrets)" })
+  listKeys(@CurrentPrincipal() p: Principal, @Param('id', new ZodPipe(orgIdSchema, 'id')) id: string) {
+    return this.keys.list(p, id);
+  }
+
+  @Post(':id/keys')
+  @ApiOperation({ summary: 'Issue a new API key; the key is shown once' })
+  @ApiBody({ schema: openApiSchema(createKeySchema) })
+  createKey(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', new ZodPipe(orgIdSchema, 'id')) id: string,
+    @Body(new ZodPipe(createKeySchema)) body: z.output<typeof createKeySchema>,
+  ) {
+    return this.keys.create(p, id, body.label);
+  }
+
+  @Post(':id/keys/:keyId/revoke')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Revoke an API key at once' })
+  revokeKey(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', new ZodPipe(orgIdSchema, 'id')) id: string,
+    @Param('keyId', new ZodPipe(keyIdSchema, 'keyId')) keyId: string,
+  ) {
+    return this.keys.revoke(p, id, keyId);
+  }
+
+  @Post(':id/keys/:keyId/rotate')
+  @ApiOperation({ summary: 'Replace an API key; the old one stops working after graceSeconds' })
+  @ApiBody({ schema: openApiSchema(rotateKeySchema) })
+  rotateKey(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', new ZodPipe(orgIdSchema, 'id')) id: string,
+    @Param('keyId', new ZodPipe(keyIdSchema, 'keyId')) keyId: string,
+    @Body(new ZodPipe(rotateKeySchema)) body: z.output<typeof rotateKeySchema>,
+  ) {
+    return this.keys.rotate(p, id, keyId, body.graceSeconds);
   }
 }

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
+import { freeText } from '@claimtrail/claims/domain';
 import type { Principal } from '@claimtrail/claims/application/organizations.service';
 import { PlansService, type PlanView } from '@claimtrail/claims/application/plans.service';
 import type { PlanVersionEntity } from '@claimtrail/claims/infra/entities';
@@ -9,11 +10,7 @@ import { ZodPipe } from '../common/zod-body.pipe';
 
 // The rule set itself is validated by the domain on publish, which names every offending path.
 const createPlanSchema = z.strictObject({
-  name: z
-    .string({ error: 'must be a string' })
-    .trim()
-    .min(1, 'must not be empty')
-    .max(200, 'must be at most 200 characters'),
+  name: freeText(200),
   ruleSet: z.unknown(),
 });
 const publishVersionSchema = z.strictObject({ ruleSet: z.unknown() });

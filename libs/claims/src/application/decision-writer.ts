@@ -51,11 +51,8 @@ export async function writeDecision(
     from: args.from,
     to: status,
     actor: d.decidedBy,
-    detail: {
-      reasonCodes: d.reasonCodes,
-      approved: d.totals.approved,
-      ...(args.note ? { note: args.note } : {}),
-    },
+    // No note here: it is free text about the patient, kept only in the decision row, encrypted.
+    detail: { reasonCodes: d.reasonCodes, approved: d.totals.approved },
   });
   if (status === ClaimStatus.Approved || status === ClaimStatus.PartiallyApproved) {
     await addToAccumulators(em, claim.memberId, benefitYearOf(claim.serviceDate), affectedAccumulators(d));

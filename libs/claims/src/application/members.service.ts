@@ -15,6 +15,8 @@ export interface EnrolMember {
   fullName: string;
   birthDate: string;
   sex: 'F' | 'M' | 'X';
+  /** Stored encrypted. A renewal replaces the whole record, so leaving it out clears a phone on file. */
+  phone?: string;
   coverageStart: string;
   coverageEnd: string;
   status?: 'active' | 'suspended' | 'terminated';
@@ -55,6 +57,7 @@ export class MembersService {
       fullName: m.fullName,
       birthDate: m.birthDate,
       sex: m.sex,
+      phone: m.phone ?? null,
       coverageStart: m.coverageStart,
       coverageEnd: m.coverageEnd,
       status: m.status ?? 'active',
@@ -65,7 +68,7 @@ export class MembersService {
       .into(MemberEntity)
       .values(rows)
       .orUpdate(
-        ['plan_id', 'full_name', 'birth_date', 'sex', 'coverage_start', 'coverage_end', 'status'],
+        ['plan_id', 'full_name', 'birth_date', 'phone', 'sex', 'coverage_start', 'coverage_end', 'status'],
         ['payer_id', 'member_number'],
       )
       .returning('id, member_number')

@@ -44,6 +44,7 @@ export class OrganizationsService {
         organizationId: id,
         prefix: issued.prefix,
         secretHash: issued.secretHash,
+        label: 'default',
         revokedAt: null,
       });
     });
@@ -69,7 +70,9 @@ export class OrganizationsService {
       ])
       .where('k.prefix = :prefix', { prefix: parsed.prefix })
       .getRawOne<{ id: string; hash: string; revoked: Date | null; org: string; kind: OrganizationKind }>();
-    if (!row || row.revoked || !secretMatches(parsed.secret, row.hash)) throw fail();
+    // A rotated key keeps working until the end of its grace period.
+    if (!row || (row.revoked && row.revoked <= new Date()) || !secretMatches(parsed.secret, row.hash))
+      throw fail();
     return { orgId: row.org, kind: row.kind, keyId: row.id };
   }
 

@@ -31,14 +31,15 @@ export class PlansService {
 
   /** Publishes the next version of a plan; earlier versions and their decisions are untouched. */
   async publishVersion(payerId: string, planId: string, ruleSet: unknown): Promise<PlanVersionEntity> {
-    const published = publishRuleSet(ruleSet);
     return this.db.transaction(async (em) => {
       const plan = await em
         .createQueryBuilder(PlanEntity, 'p')
         .setLock('pessimistic_write')
         .where('p.id = :planId AND p.payer_id = :payerId', { planId, payerId })
         .getOne();
+      // Ownership first: another payer's plan is "not found", whatever the body holds.
       if (!plan) throw new NotFoundError('plan');
+      const published = publishRuleSet(ruleSet);
       await this.assertProvidersExist(em, contractedProviderIds(published.ruleSet));
       const { max } = (await em
         .createQueryBuilder(PlanVersionEntity, 'v')

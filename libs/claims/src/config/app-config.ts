@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { DEV_PHI_KEYS, parsePhiKeys } from './phi-keys';
 
 const DEV_MEMBER_REF_SECRET = 'dev-only-member-ref-secret-change-me';
+const DEV_KEYS = parsePhiKeys(DEV_PHI_KEYS).keys;
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
 
@@ -27,11 +29,32 @@ const schema = z
     LEDGER_BATCH_SIZE: int(500, 1).refine((n) => n <= 500, 'must be at most 500'),
     LEDGER_BATCH_WAIT_MS: int(100, 0),
     MEMBER_REF_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+    // Keyring for PHI at rest: the first key encrypts, every key decrypts (see docs/security.md).
+    PHI_KEYS: z
+      .string()
+      .optional()
+      .transform((text, ctx) => {
+        if (text === undefined) return undefined;
+        const { keys, problems } = parsePhiKeys(text);
+        for (const message of problems) ctx.addIssue({ code: 'custom', message });
+        return keys;
+      }),
     WORKER_CONCURRENCY: int(8, 1),
     WORKER_METRICS_PORT: int(9464, 0),
     SWEEP_INTERVAL_MS: int(15_000, 100),
     STUCK_CLAIM_AFTER_MS: int(60_000, 100),
     BODY_LIMIT_BYTES: int(1_048_576, 1024),
+    RATE_LIMIT_PER_MINUTE: int(6_000, 1),
+    CORS_ORIGINS: z
+      .string()
+      .default('')
+      .transform((s) =>
+        s
+          .split(',')
+          .map((o) => o.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.url({ error: 'must list origins such as https://portal.example.org' }))),
     SHUTDOWN_TIMEOUT_MS: int(20_000, 0),
     LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   })
@@ -44,10 +67,20 @@ const schema = z
         message: 'is required when NODE_ENV=production',
       });
     }
+    if (!env.PHI_KEYS) {
+      ctx.addIssue({ code: 'custom', path: ['PHI_KEYS'], message: 'is required when NODE_ENV=production' });
+    } else if (env.PHI_KEYS.some((k) => DEV_KEYS.some((d) => d.key.equals(k.key)))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PHI_KEYS'],
+        message: 'must not contain the public development key when NODE_ENV=production',
+      });
+    }
   })
   .transform((env) => ({
     ...env,
     MEMBER_REF_SECRET: env.MEMBER_REF_SECRET ?? DEV_MEMBER_REF_SECRET,
+    PHI_KEYS: env.PHI_KEYS ?? DEV_KEYS,
   }));
 
 /** Validated process configuration; the only place that reads `process.env`. */

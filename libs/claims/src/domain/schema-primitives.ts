@@ -37,3 +37,19 @@ export function zodIssueDetail(
   const nested = issue.code === 'invalid_key' ? issue.issues[0] : undefined;
   return { field: path.join('.') || 'body', rule: nested?.message ?? issue.message };
 }
+
+/**
+ * Free text a person typed (names, labels, notes): trimmed, bounded, and without control
+ * characters, which PostgreSQL cannot store (NUL) or which only serve to spoof logs.
+ */
+export const freeText = (max: number, opts: { multiline?: boolean } = {}) =>
+  z
+    .string({ error: 'must be a string' })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`)
+    .regex(
+      // eslint-disable-next-line no-control-regex
+      opts.multiline ? /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/ : /^[^\u0000-\u001f\u007f]*$/,
+      'must not contain control characters',
+    );

@@ -1,10 +1,13 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ledgerEntities, ledgerMigrations } from '@claimtrail/ledger';
 import type { AppConfig } from '../config/app-config';
+import { configurePhiCipher } from './crypto/phi-cipher.registry';
 import { claimsEntities } from './entities';
 import { CoreSchema1764000000000 } from './migrations/1764000000000-core-schema';
 import { ServiceCatalogue1764000000500 } from './migrations/1764000000500-service-catalogue';
 import { BenefitRules1764000002000 } from './migrations/1764000002000-benefit-rules';
+import { AccessControl1764000003000 } from './migrations/1764000003000-access-control';
+import { PhiEncryption1764000004000 } from './migrations/1764000004000-phi-encryption';
 
 /** Every migration, in the order they apply; listed explicitly so compiled and source runs agree. */
 export const migrations = [
@@ -12,12 +15,20 @@ export const migrations = [
   ServiceCatalogue1764000000500,
   ...ledgerMigrations,
   BenefitRules1764000002000,
+  AccessControl1764000003000,
+  PhiEncryption1764000004000,
 ];
 
-/** TypeORM options for the platform database. Schema changes only ever come from migrations. */
-export function dataSourceOptions(
-  config: Pick<AppConfig, 'DATABASE_URL' | 'DATABASE_POOL_SIZE'>,
-): DataSourceOptions {
+/** What opening the platform database needs from configuration. */
+export type DatabaseConfig = Pick<AppConfig, 'DATABASE_URL' | 'DATABASE_POOL_SIZE' | 'PHI_KEYS'>;
+
+/**
+ * TypeORM options for the platform database. Schema changes only ever come from migrations.
+ * Also installs the PHI cipher, since every DataSource is built from here and its encrypted
+ * columns (and the migrations) need the keyring.
+ */
+export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
+  configurePhiCipher(config);
   return {
     type: 'postgres',
     url: config.DATABASE_URL,
@@ -31,8 +42,6 @@ export function dataSourceOptions(
 }
 
 /** Creates and connects a DataSource. */
-export async function connectDataSource(
-  config: Pick<AppConfig, 'DATABASE_URL' | 'DATABASE_POOL_SIZE'>,
-): Promise<DataSource> {
+export async function connectDataSource(config: DatabaseConfig): Promise<DataSource> {
   return new DataSource(dataSourceOptions(config)).initialize();
 }

@@ -7,6 +7,7 @@ export class ApiKeyEntity {
   @Column('uuid', { name: 'organization_id' }) organizationId!: string;
   @Column('text') prefix!: string;
   @Column('text', { name: 'secret_hash' }) secretHash!: string;
+  @Column('text') label!: string;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @Column('timestamptz', { name: 'revoked_at', nullable: true }) revokedAt!: Date | null;
 }

@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { DecisionStatus, LineDecision } from '../../domain';
 import type { DecisionInputs } from '../../application/decision-inputs';
+import { encryptedJson, encryptedText } from '../crypto/encrypted-column.transformer';
 import { bigintToNumber } from './bigint.transformer';
 
 /** A decision on one revision of a claim. */
@@ -16,9 +17,19 @@ export class ClaimDecisionEntity {
   @Column('bigint', { name: 'total_deductible', transformer: bigintToNumber }) totalDeductible!: number;
   @Column('bigint', { name: 'total_approved', transformer: bigintToNumber }) totalApproved!: number;
   @Column('text', { name: 'reason_codes', array: true }) reasonCodes!: string[];
-  /** Everything adjudication was given besides the rule set, so the decision can be replayed. */
-  @Column('jsonb', { nullable: true, select: false }) inputs!: DecisionInputs | null;
-  @Column('text', { nullable: true }) note!: string | null;
+  /**
+   * Everything adjudication was given besides the rule set, so the decision can be replayed.
+   * Encrypted: it holds the member's birth date, the diagnoses and the reviewer's note.
+   */
+  @Column('text', {
+    nullable: true,
+    select: false,
+    transformer: encryptedJson<DecisionInputs>('claim_decisions.inputs'),
+  })
+  inputs!: DecisionInputs | null;
+  /** The reviewer's free text, which may describe the patient's condition. */
+  @Column('text', { nullable: true, transformer: encryptedText('claim_decisions.note') }) note!:
+    string | null;
   @Column('jsonb') lines!: LineDecision[];
   @Column('char', { name: 'rule_set_hash', length: 64 }) ruleSetHash!: string;
   @Column('timestamptz', { name: 'decided_at' }) decidedAt!: Date;

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { encryptedText } from '../crypto/encrypted-column.transformer';
 
 /** Organization kinds; each maps to a role in the API and on the ledger. */
 export type OrganizationKind = 'payer' | 'provider' | 'funder' | 'operator';
@@ -11,6 +12,12 @@ export class OrganizationEntity {
   @Column('text') name!: string;
   @Column('text', { name: 'msp_id' }) mspId!: string;
   @Column('text', { name: 'signing_public_key' }) signingPublicKey!: string;
-  @Column('text', { name: 'signing_private_key', select: false }) signingPrivateKey!: string;
+  /** PKCS#8 PEM; encrypted because whoever reads it can sign ledger records as this organization. */
+  @Column('text', {
+    name: 'signing_private_key',
+    select: false,
+    transformer: encryptedText('organizations.signing_private_key'),
+  })
+  signingPrivateKey!: string;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }

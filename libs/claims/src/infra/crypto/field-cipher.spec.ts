@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import type { PhiKey } from '../../config/phi-keys';
+import { FieldCipher, FieldCipherError, FieldCipherErrorCode } from './field-cipher';
+
+const key = (kid: string): PhiKey => ({ kid, key: randomBytes(32) });
+const COLUMN = 'members.full_name';
+
+function failure(fn: () => unknown): FieldCipherError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof FieldCipherError) return err;
+    throw err;
+  }
+  throw new Error('expected a FieldCipherError');
+}
+
+describe('FieldCipher', () => {
+  const k1 = key('k1');
+  const cipher = new FieldCipher([k1]);
+
+  it('round-trips text, including empty and non-ASCII values', () => {
+    for (const plain of ['Wanjiru Kamau', '', '1990-04-12', 'Ñjoroge 🩺 +254 700 000 000']) {
+      expect(cipher.decrypt(cipher.encrypt(plain, COLUMN), COLUMN)).toBe(plain);
+    }
+  });
+
+  it('stores v1.<kid>.<iv>.<ciphertext>.<tag> with no plaintext in it', () => {
+    const stored = cipher.encrypt('Wanjiru Kamau', COLUMN);
+    expect(stored).toMatch(/^v1\.k1\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/);
+    expect(stored).not.toContain('Wanjiru');
+    expect(FieldCipher.kidOf(stored)).toBe('k1');
+  });
+
+  it('uses a fresh IV every time, so equal values do not look equal', () => {
+    const values = Array.from({ length: 50 }, () => cipher.encrypt('same', COLUMN));
+    expect(new Set(values).size).toBe(50);
+    expect(new Set(values.map((v) => v.split('.')[2])).size).toBe(50);
+  });
+
+  it.each([0, 1, 2, 3, 4])('refuses a value whose part %i was altered', (part) => {
+    const stored = cipher.encrypt('Wanjiru Kamau', COLUMN);
+    const parts = stored.split('.');
+    for (const position of [0, parts[part].length - 1]) {
+      const altered = [...parts];
+      const c = altered[part][position];
+      altered[part] =
+        altered[part].slice(0, position) + (c === 'A' ? 'B' : 'A') + altered[part].slice(position + 1);
+      expect(() => cipher.decrypt(altered.join('.'), COLUMN)).toThrow(FieldCipherError);
+    }
+  });
+
+  it('refuses a truncated or extended value', () => {
+    const stored = cipher.encrypt('Wanjiru Kamau', COLUMN);
+    expect(failure(() => cipher.decrypt(stored.slice(0, -1), COLUMN)).code).toBe(
+      FieldCipherErrorCode.Malformed,
+    );
+    expect(failure(() => cipher.decrypt(`${stored}.x`, COLUMN)).code).toBe(FieldCipherErrorCode.Malformed);
+    expect(failure(() => cipher.decrypt('Wanjiru Kamau', COLUMN)).code).toBe(FieldCipherErrorCode.Malformed);
+  });
+
+  it('refuses a value moved from another column', () => {
+    const stored = cipher.encrypt('1990-04-12', 'members.birth_date');
+    const err = failure(() => cipher.decrypt(stored, COLUMN));
+    expect(err.code).toBe(FieldCipherErrorCode.Unauthentic);
+    expect(err.message).toContain(COLUMN);
+    expect(err.message).not.toContain('1990');
+  });
+
+  it('refuses a value under a key id it does not hold, naming the key id', () => {
+    const other = new FieldCipher([key('k9')]);
+    const err = failure(() => cipher.decrypt(other.encrypt('x', COLUMN), COLUMN));
+    expect(err.code).toBe(FieldCipherErrorCode.UnknownKey);
+    expect(err.message).toMatch(/key id "k9" is not in PHI_KEYS/);
+  });
+
+  it('refuses a value relabelled with another key id of the keyring', () => {
+    const both = new FieldCipher([k1, { kid: 'k1b', key: k1.key }]);
+    const relabelled = both.encrypt('x', COLUMN).replace(/^v1\.k1\./, 'v1.k1b.');
+    expect(failure(() => both.decrypt(relabelled, COLUMN)).code).toBe(FieldCipherErrorCode.Unauthentic);
+  });
+
+  it('decrypts old values after a new key is prepended, and encrypts new ones under it', () => {
+    const old = cipher.encrypt('Otieno Odhiambo', COLUMN);
+    const rotated = new FieldCipher([key('k2'), k1]);
+    expect(rotated.activeKid).toBe('k2');
+    expect(rotated.decrypt(old, COLUMN)).toBe('Otieno Odhiambo');
+    const fresh = rotated.encrypt('Otieno Odhiambo', COLUMN);
+    expect(FieldCipher.kidOf(fresh)).toBe('k2');
+    expect(failure(() => cipher.decrypt(fresh, COLUMN)).code).toBe(FieldCipherErrorCode.UnknownKey);
+  });
+
+  it('refuses an empty keyring or a key of the wrong size', () => {
+    expect(() => new FieldCipher([])).toThrow(/empty/);
+    expect(() => new FieldCipher([{ kid: 'short', key: randomBytes(16) }])).toThrow(
+      /"short" is not 32 bytes/,
+    );
+  });
+});
