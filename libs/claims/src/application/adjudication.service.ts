@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { ClaimStatus, RULES_ENGINE } from '../domain';
-import { ClaimEntity, MemberEntity, PlanVersionEntity } from '../infra/entities';
-import { loadDecisionInputs } from './adjudication-inputs';
+import { ClaimEntity } from '../infra/entities';
 import { recordClaimEvent } from './claim-events';
-import { decideFromInputs } from './decision-runner';
-import { writeDecision } from './decision-writer';
+import { decideLockedClaim, lockClaim } from './decide-claim';
 
 /** What happened to a claim handed to adjudication. */
 export type AdjudicationOutcome =
@@ -28,25 +26,12 @@ export class AdjudicationService {
       const claim = await lockClaim(em, claimId);
       if (!claim) throw new Error(`claim ${claimId} does not exist`);
       if (claim.status !== ClaimStatus.Adjudicating) return { kind: 'skipped', status: claim.status };
-      const member = await lockMember(em, claim.memberId);
-      const planVersion = await em.findOneByOrFail(PlanVersionEntity, { id: claim.planVersionId });
-      const inputs = await loadDecisionInputs(em, claim, member, {
-        decidedAt: now.toISOString(),
+      const decided = await decideLockedClaim(em, claim, {
+        now,
         decidedBy: RULES_ENGINE,
-        reviewed: false,
-      });
-      const decision = decideFromInputs(inputs, planVersion.ruleSet, planVersion.ruleSetHash);
-      const revision = claim.revision + 1;
-      await writeDecision(em, {
-        claim,
-        memberRef: member?.memberRef ?? '',
-        revision,
-        decision,
-        inputs,
-        from: ClaimStatus.Adjudicating,
         signerOrgId: claim.payerId,
       });
-      return { kind: 'decided', status: decision.status as ClaimStatus, revision };
+      return { kind: 'decided', ...decided };
     });
   }
 
@@ -71,25 +56,4 @@ export class AdjudicationService {
       }
     });
   }
-}
-
-/** The claim, row-locked for the rest of the transaction. */
-export function lockClaim(em: EntityManager, claimId: string): Promise<ClaimEntity | null> {
-  return em
-    .createQueryBuilder(ClaimEntity, 'c')
-    .setLock('pessimistic_write')
-    .where('c.id = :claimId', { claimId })
-    .getOne();
-}
-
-/**
- * The member, row-locked: every claim of one member is decided one at a time, so limits,
- * frequencies and accumulators can never be exceeded by two claims decided together.
- */
-export function lockMember(em: EntityManager, memberId: string): Promise<MemberEntity | null> {
-  return em
-    .createQueryBuilder(MemberEntity, 'm')
-    .setLock('pessimistic_write')
-    .where('m.id = :memberId', { memberId })
-    .getOne();
 }

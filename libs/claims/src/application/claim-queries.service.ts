@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
-import type { ClaimStatus, LineDecision } from '../domain';
+import type { ClaimStatus, Decision } from '../domain';
 import { ClaimDecisionEntity, ClaimEntity, ClaimLineEntity, LedgerOutboxEntity } from '../infra/entities';
 import { AppError, AppErrorCode, NotFoundError } from './app.errors';
+import { storedDecision } from './stored-decision';
 import type { Principal } from './organizations.service';
 
 /** A claim as its provider or payer reads it. */
@@ -28,17 +29,8 @@ export interface ClaimView {
     unitPrice: number;
     preauthRef: string | null;
   }[];
-  decision: {
-    revision: number;
-    status: string;
-    totals: { claimed: number; eligible: number; coPayment: number; deductible: number; approved: number };
-    reasonCodes: string[];
-    lines: LineDecision[];
-    note: string | null;
-    ruleSetHash: string;
-    decidedAt: string;
-    decidedBy: string;
-  } | null;
+  /** The current decision, as the engine made it, with its revision and any reviewer's note. */
+  decision: (Decision & { revision: number; note: string | null }) | null;
   ledger: { txId: string; block: number } | null;
   createdAt: string;
   updatedAt: string;
@@ -146,25 +138,7 @@ export class ClaimQueriesService {
             unitPrice,
             preauthRef,
           })),
-        decision: d
-          ? {
-              revision: d.revision,
-              status: d.status,
-              totals: {
-                claimed: d.totalClaimed,
-                eligible: d.totalEligible,
-                coPayment: d.totalCoPayment,
-                deductible: d.totalDeductible,
-                approved: d.totalApproved,
-              },
-              reasonCodes: d.reasonCodes,
-              lines: d.lines,
-              ruleSetHash: d.ruleSetHash,
-              decidedAt: d.decidedAt.toISOString(),
-              decidedBy: d.decidedBy,
-              note: d.note,
-            }
-          : null,
+        decision: d ? { revision: d.revision, ...storedDecision(d), note: d.note } : null,
         ledger:
           l && l.txId !== null && l.blockNumber !== null ? { txId: l.txId, block: l.blockNumber } : null,
         createdAt: c.createdAt.toISOString(),

@@ -1,9 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { DataSource } from 'typeorm';
-import type { Decision } from '../domain';
 import { ClaimDecisionEntity, PlanVersionEntity } from '../infra/entities';
 import { NotFoundError } from './app.errors';
 import { decideFromInputs } from './decision-runner';
+import { storedDecision } from './stored-decision';
 
 /** Result of replaying one stored decision. */
 export interface ReplayResult {
@@ -44,25 +44,6 @@ export async function replayDecision(
     ruleSetHash: stored.ruleSetHash,
     identical: differences.length === 0,
     differences,
-  };
-}
-
-function storedDecision(d: ClaimDecisionEntity): Omit<Decision, 'currency'> & { currency: string } {
-  return {
-    status: d.status,
-    currency: d.currency,
-    lines: d.lines,
-    totals: {
-      claimed: d.totalClaimed,
-      eligible: d.totalEligible,
-      coPayment: d.totalCoPayment,
-      deductible: d.totalDeductible,
-      approved: d.totalApproved,
-    },
-    reasonCodes: d.reasonCodes as Decision['reasonCodes'],
-    ruleSetHash: d.ruleSetHash,
-    decidedAt: d.decidedAt.toISOString(),
-    decidedBy: d.decidedBy,
   };
 }
 

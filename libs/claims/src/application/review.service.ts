@@ -2,13 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ClaimStatus } from '../domain';
-import { PlanVersionEntity } from '../infra/entities';
-import { lockClaim, lockMember } from './adjudication.service';
-import { loadDecisionInputs } from './adjudication-inputs';
 import { AppError, AppErrorCode, NotFoundError } from './app.errors';
+import { decideLockedClaim, lockClaim } from './decide-claim';
 import type { ReviewInstruction } from './decision-inputs';
-import { decideFromInputs } from './decision-runner';
-import { writeDecision } from './decision-writer';
 
 /**
  * An insurer's review of a pended claim. The review is a new revision: the rules run again on
@@ -29,29 +25,13 @@ export class ReviewService {
           { field: 'status', rule: 'must be pended' },
         ]);
       }
-      const member = await lockMember(em, claim.memberId);
-      const planVersion = await em.findOneByOrFail(PlanVersionEntity, { id: claim.planVersionId });
-      const inputs = {
-        ...(await loadDecisionInputs(em, claim, member, {
-          decidedAt: now.toISOString(),
-          decidedBy: `payer:${payerId}`,
-          reviewed: true,
-        })),
-        instruction,
-      };
-      const decision = decideFromInputs(inputs, planVersion.ruleSet, planVersion.ruleSetHash);
-      const revision = claim.revision + 1;
-      await writeDecision(em, {
-        claim,
-        memberRef: member?.memberRef ?? '',
-        revision,
-        decision,
-        inputs,
-        from: ClaimStatus.Pended,
+      const decided = await decideLockedClaim(em, claim, {
+        now,
+        decidedBy: `payer:${payerId}`,
         signerOrgId: payerId,
-        note: instruction.note ?? null,
+        instruction,
       });
-      return { id: claim.id, status: decision.status as ClaimStatus, revision };
+      return { id: claim.id, ...decided };
     });
   }
 }

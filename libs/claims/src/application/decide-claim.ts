@@ -1,0 +1,60 @@
+import type { EntityManager } from 'typeorm';
+import type { ClaimStatus } from '../domain';
+import { ClaimEntity, MemberEntity, PlanVersionEntity } from '../infra/entities';
+import { loadDecisionInputs } from './adjudication-inputs';
+import type { ReviewInstruction } from './decision-inputs';
+import { decideFromInputs } from './decision-runner';
+import { writeDecision } from './decision-writer';
+
+/** The claim, row-locked for the rest of the transaction. */
+export function lockClaim(em: EntityManager, claimId: string): Promise<ClaimEntity | null> {
+  return em
+    .createQueryBuilder(ClaimEntity, 'c')
+    .setLock('pessimistic_write')
+    .where('c.id = :claimId', { claimId })
+    .getOne();
+}
+
+/**
+ * The member, row-locked: every claim of one member is decided one at a time, so limits,
+ * frequencies and accumulators can never be exceeded by two claims decided together.
+ */
+export function lockMember(em: EntityManager, memberId: string): Promise<MemberEntity | null> {
+  return em
+    .createQueryBuilder(MemberEntity, 'm')
+    .setLock('pessimistic_write')
+    .where('m.id = :memberId', { memberId })
+    .getOne();
+}
+
+/**
+ * Decides a claim the caller has locked and writes the new revision: the one path shared by the
+ * rules engine (no instruction) and a reviewer (an instruction, pend reasons skipped).
+ */
+export async function decideLockedClaim(
+  em: EntityManager,
+  claim: ClaimEntity,
+  opts: { now: Date; decidedBy: string; signerOrgId: string; instruction?: ReviewInstruction },
+): Promise<{ status: ClaimStatus; revision: number }> {
+  const member = await lockMember(em, claim.memberId);
+  const planVersion = await em.findOneByOrFail(PlanVersionEntity, { id: claim.planVersionId });
+  const loaded = await loadDecisionInputs(em, claim, member, {
+    decidedAt: opts.now.toISOString(),
+    decidedBy: opts.decidedBy,
+    reviewed: opts.instruction !== undefined,
+  });
+  const inputs = opts.instruction ? { ...loaded, instruction: opts.instruction } : loaded;
+  const decision = decideFromInputs(inputs, planVersion.ruleSet, planVersion.ruleSetHash);
+  const revision = claim.revision + 1;
+  await writeDecision(em, {
+    claim,
+    memberRef: member?.memberRef ?? '',
+    revision,
+    decision,
+    inputs,
+    from: claim.status,
+    signerOrgId: opts.signerOrgId,
+    note: opts.instruction?.note ?? null,
+  });
+  return { status: decision.status as ClaimStatus, revision };
+}
