@@ -36,6 +36,8 @@ const withServices = (name) => ({
 });
 
 module.exports = {
+  // Suites that drive the whole stack wait for real work (hundreds of claims, ledger commits).
+  testTimeout: 180_000,
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   projects: [
     {
@@ -49,7 +51,6 @@ module.exports = {
       ...base,
       ...withServices('e2e'),
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
-      testTimeout: 120_000,
     },
   ],
 };

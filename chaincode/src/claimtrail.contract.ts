@@ -4,6 +4,8 @@ import { canonicalBytes, canonicalJson } from './canonical-json';
 import { ChaincodeError } from './chaincode.error';
 import { CLAIM_OBJECT_TYPE, claimKey } from './claim-keys';
 import { DecisionRecordFactory } from './decision-record.factory';
+import { createFund, getFund, getFundAllocations, topUpFund } from './fund.transactions';
+import { getPayment, recordPayments } from './payment.transactions';
 import type { DecisionRecord, RecordOutcome, StoredDecisionRecord } from './records';
 import { txTimestampIso } from './tx-timestamp';
 
@@ -23,7 +25,10 @@ interface KnownRecord {
  * once; resubmitting the identical record is a no-op and a different one is reported as a conflict,
  * which makes retries from the platform's outbox harmless.
  */
-@Info({ title: 'claimtrail', description: 'Tamper-evident trail of health-insurance claim decisions' })
+@Info({
+  title: 'claimtrail',
+  description: 'Tamper-evident trail of health-insurance claim decisions, payments and fund allocations',
+})
 export class ClaimtrailContract extends Contract {
   constructor() {
     super('claimtrail');
@@ -92,6 +97,48 @@ export class ClaimtrailContract extends Contract {
   @Returns('string')
   async GetClaimHistory(ctx: Context, claimId: string): Promise<string> {
     return canonicalJson(await readHistory(ctx, claimId));
+  }
+
+  /** Creates a funder's fund (JSON FundRecord); returns a FundOutcome. */
+  @Transaction()
+  @Returns('string')
+  async CreateFund(ctx: Context, fundJson: string): Promise<string> {
+    return createFund(ctx, fundJson);
+  }
+
+  /** Tops up a fund owned by the calling funder (JSON FundTopUp); returns a FundOutcome. */
+  @Transaction()
+  @Returns('string')
+  async TopUpFund(ctx: Context, topUpJson: string): Promise<string> {
+    return topUpFund(ctx, topUpJson);
+  }
+
+  /** Records a batch (JSON array) of claim payments with their fund allocations; returns `{ results: RecordOutcome[] }`. */
+  @Transaction()
+  @Returns('string')
+  async RecordPayments(ctx: Context, batchJson: string): Promise<string> {
+    return recordPayments(ctx, batchJson);
+  }
+
+  /** A fund with `remaining`; NOT_FOUND when there is none. */
+  @Transaction(false)
+  @Returns('string')
+  async GetFund(ctx: Context, fundId: string): Promise<string> {
+    return getFund(ctx, fundId);
+  }
+
+  /** Every allocation to a fund, ordered by claim id, as a JSON array. */
+  @Transaction(false)
+  @Returns('string')
+  async GetFundAllocations(ctx: Context, fundId: string): Promise<string> {
+    return getFundAllocations(ctx, fundId);
+  }
+
+  /** The payment recorded for a claim; NOT_FOUND when there is none. */
+  @Transaction(false)
+  @Returns('string')
+  async GetPayment(ctx: Context, claimId: string): Promise<string> {
+    return getPayment(ctx, claimId);
   }
 }
 

@@ -2,10 +2,13 @@ import { ChaincodeError } from './chaincode.error';
 import { checkString, FieldReader } from './field-reader';
 import type { DecisionLineRecord, DecisionRecord, LedgerDecisionStatus } from './records';
 
-const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-const ID_TEXT = 'an id of letters, digits, ".", "_" or "-"';
+/** Ids of claims, organizations, funds and plans: letters, digits, ".", "_" or "-". */
+export const ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** How ID is described in errors. */
+export const ID_TEXT = 'an id of letters, digits, ".", "_" or "-"';
 const HEX_HASH = /^[0-9a-f]{64}$/;
-const CURRENCY = /^[A-Z]{3}$/;
+/** ISO 4217 currency code. */
+export const CURRENCY = /^[A-Z]{3}$/;
 const REASON_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
 const DECISION_STATUSES: readonly LedgerDecisionStatus[] = [
   'approved',

@@ -3,6 +3,7 @@ import { ChaincodeError } from './chaincode.error';
 // Control characters have no business in ledger records and U+0000 would break composite keys.
 // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
 const PRINTABLE = /^[^\u0000-\u001f\u007f-\u009f\u{10ffff}]+$/u;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
 /** Reads typed fields from an untrusted JSON object, throwing INVALID_FIELD with the field's path. */
@@ -66,6 +67,20 @@ export class FieldReader {
     const v = this.string(name, 40, ISO_INSTANT, 'an ISO 8601 date-time with a time zone');
     if (Number.isNaN(Date.parse(v)))
       throw new ChaincodeError('INVALID_FIELD', 'is not a real date-time', this.at(name));
+    return v;
+  }
+
+  /** Whether an optional field is present (undefined counts as absent). */
+  has(name: string): boolean {
+    return Object.prototype.hasOwnProperty.call(this.value, name) && this.value[name] !== undefined;
+  }
+
+  /** A calendar date, YYYY-MM-DD, that exists. */
+  date(name: string): string {
+    const v = this.string(name, 10, ISO_DATE, 'a date (YYYY-MM-DD)');
+    const parsed = new Date(`${v}T00:00:00.000Z`);
+    if (Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== v)
+      throw new ChaincodeError('INVALID_FIELD', 'is not a real date', this.at(name));
     return v;
   }
 

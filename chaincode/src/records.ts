@@ -56,3 +56,114 @@ export interface RecordOutcome {
   /** Transaction that first recorded this key (this one for `recorded`). */
   txId: string;
 }
+
+/** What a fund may be spent on; an absent list means "any". */
+export interface FundEarmarks {
+  payerIds?: string[];
+  planIds?: string[];
+  providerIds?: string[];
+  categories?: string[];
+}
+
+/** A funder's budget as submitted to CreateFund. */
+export interface FundRecord {
+  fundId: string;
+  funderId: string;
+  currency: string;
+  /** Initial budget, integer minor units. */
+  budget: number;
+  /** Service dates the fund covers, YYYY-MM-DD, both inclusive. */
+  period: { start: string; end: string };
+  earmarks: FundEarmarks;
+  name?: string;
+}
+
+/** A fund as stored in world state. */
+export interface StoredFundRecord extends FundRecord {
+  docType: 'fund';
+  /** Budget plus every top-up. */
+  total: number;
+  /** Sum of every allocation to the fund. */
+  allocated: number;
+  /** Transaction that created the fund. */
+  txId: string;
+  createdAt: string;
+  createdBy: string;
+}
+
+/** A fund as GetFund returns it. */
+export interface FundView extends StoredFundRecord {
+  remaining: number;
+}
+
+/** A top-up of a fund, idempotent by topUpId. */
+export interface FundTopUp {
+  fundId: string;
+  topUpId: string;
+  amount: number;
+}
+
+/** A top-up as stored in world state. */
+export interface StoredFundTopUp extends FundTopUp {
+  docType: 'fundTopUp';
+  txId: string;
+  recordedAt: string;
+}
+
+/** Outcome of CreateFund or TopUpFund. */
+export interface FundOutcome {
+  fundId: string;
+  outcome: 'recorded' | 'unchanged';
+  /** Transaction that first recorded the fund or top-up. */
+  txId: string;
+}
+
+/** Part of a payment charged to one fund for one benefit category. */
+export interface PaymentAllocation {
+  fundId: string;
+  category: string;
+  amount: number;
+}
+
+/** A payer's payment of a decided claim, as submitted to RecordPayments. */
+export interface PaymentRecord {
+  claimId: string;
+  /** The decision revision paid. */
+  revision: number;
+  payerId: string;
+  providerId: string;
+  planId: string;
+  currency: string;
+  amount: number;
+  serviceDate: string;
+  paidAt: string;
+  paymentRef: string;
+  allocations: PaymentAllocation[];
+}
+
+/** A payment as stored in world state. */
+export interface StoredPaymentRecord extends PaymentRecord {
+  docType: 'claimPayment';
+  txId: string;
+  recordedAt: string;
+  recordedBy: string;
+}
+
+/** What one payment charged to one fund (key `alloc` [fundId, claimId]). */
+export interface StoredAllocationRecord {
+  docType: 'fundAllocation';
+  fundId: string;
+  claimId: string;
+  revision: number;
+  payerId: string;
+  providerId: string;
+  planId: string;
+  currency: string;
+  serviceDate: string;
+  /** Sum over `categories`. */
+  amount: number;
+  /** Per category, in the payment's allocation order. */
+  categories: { category: string; amount: number }[];
+  txId: string;
+  recordedAt: string;
+}

@@ -5,10 +5,12 @@ import { AccessLogController } from './access-log/access-log.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ClaimsController } from './claims/claims.controller';
 import { ProblemFilter } from './common/problem.filter';
+import { FundsController } from './funds/funds.controller';
 import { HealthController } from './health/health.controller';
 import { LedgerController } from './ledger/ledger.controller';
 import { MembersController } from './members/members.controller';
 import { OrganizationsController } from './organizations/organizations.controller';
+import { PaymentsController } from './payments/payments.controller';
 import { PlansController } from './plans/plans.controller';
 
 /** The HTTP API. */
@@ -22,6 +24,8 @@ import { PlansController } from './plans/plans.controller';
     LedgerController,
     HealthController,
     AccessLogController,
+    FundsController,
+    PaymentsController,
   ],
   providers: [
     { provide: APP_GUARD, useClass: ApiKeyGuard },

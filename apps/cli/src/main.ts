@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
+import { registerAuditCommand } from './audit.command';
 import { registerKeysCommands } from './keys.command';
 import { registerLedgerCommands } from './ledger.command';
 import { registerOrgCommands } from './org.command';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerLedgerCommands(program);
   registerReplayCommand(program);
   registerKeysCommands(program);
+  registerAuditCommand(program);
   return program;
 }
 

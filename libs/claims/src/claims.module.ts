@@ -7,7 +7,10 @@ import { AdjudicationService } from './application/adjudication.service';
 import { ApiKeysService } from './application/api-keys.service';
 import { ClaimQueriesService } from './application/claim-queries.service';
 import { ClaimsService } from './application/claims.service';
+import { FundReportsService } from './application/fund-reports.service';
+import { FundsService } from './application/funds.service';
 import { LedgerRelayService } from './application/ledger-relay.service';
+import { PaymentsService } from './application/payments.service';
 import { MembersService } from './application/members.service';
 import { OrganizationsService } from './application/organizations.service';
 import { PlansService } from './application/plans.service';
@@ -30,6 +33,9 @@ const services = [
   ClaimQueriesService,
   AdjudicationService,
   ReviewService,
+  FundsService,
+  FundReportsService,
+  PaymentsService,
   LedgerRelayService,
   SweeperService,
   ClaimQueueProducer,

@@ -3,6 +3,7 @@ import { EmbeddedLedgerSchema1764000001000 } from './embedded/migrations/1764000
 export {
   LEDGER,
   type ChainCheck,
+  type FundReceipt,
   type LedgerHead,
   type LedgerPort,
   type LedgerReceipt,
@@ -16,7 +17,10 @@ export { verifyProofBundle } from './proof/verify-proof-bundle';
 export {
   PROOF_BUNDLE_VERSION,
   type BlockRef,
+  type PaymentProofBundle,
   type ProofBundle,
+  type ProofKind,
+  type ProvableRecord,
   type ProofTransaction,
   type ProofVerification,
 } from './proof/proof-bundle';
@@ -25,9 +29,20 @@ export type { SignedTransaction, TransactionCreator, TransactionPayload } from '
 export type {
   DecisionLineRecord,
   DecisionRecord,
+  FundEarmarks,
+  FundOutcome,
+  FundRecord,
+  FundTopUp,
+  FundView,
   LedgerDecisionStatus,
+  PaymentAllocation,
+  PaymentRecord,
   RecordOutcome,
+  StoredAllocationRecord,
   StoredDecisionRecord,
+  StoredFundRecord,
+  StoredFundTopUp,
+  StoredPaymentRecord,
 } from '@claimtrail/chaincode/records';
 
 /** The embedded ledger's schema migrations, for the platform's data source. */

@@ -1,5 +1,14 @@
-import type { DecisionRecord, StoredDecisionRecord } from '@claimtrail/chaincode/records';
-import type { ProofBundle } from './proof/proof-bundle';
+import type {
+  DecisionRecord,
+  FundRecord,
+  FundTopUp,
+  FundView,
+  PaymentRecord,
+  StoredAllocationRecord,
+  StoredDecisionRecord,
+  StoredPaymentRecord,
+} from '@claimtrail/chaincode/records';
+import type { PaymentProofBundle, ProofBundle } from './proof/proof-bundle';
 
 /** Organization kinds that may sign ledger transactions. */
 export type OrgKind = 'payer' | 'provider' | 'funder' | 'operator';
@@ -22,6 +31,15 @@ export interface LedgerReceipt {
   /** Transaction holding the record (the original one for `unchanged`). */
   txId: string;
   /** Block holding that transaction; null for `conflict`. */
+  blockNumber: number | null;
+}
+
+/** Where a fund creation or top-up landed on the ledger. */
+export interface FundReceipt {
+  fundId: string;
+  outcome: 'recorded' | 'unchanged';
+  /** Transaction holding the fund or top-up (the original one for `unchanged`). */
+  txId: string;
   blockNumber: number | null;
 }
 
@@ -52,6 +70,23 @@ export interface LedgerPort {
   proveClaim(claimId: string, revision?: number): Promise<ProofBundle | null>;
   /** Re-verifies every stored block and transaction. */
   checkChain(): Promise<ChainCheck>;
+  /** Creates a fund signed by its funder; the identical fund again is a no-op, a different one is refused. */
+  createFund(fund: FundRecord, signer: SigningIdentity): Promise<FundReceipt>;
+  /** Tops up a fund owned by `signer`; idempotent by topUpId. */
+  topUpFund(topUp: FundTopUp, signer: SigningIdentity): Promise<FundReceipt>;
+  /**
+   * Records payments (with fund allocations) signed by the paying payer in one ledger transaction;
+   * receipts are keyed by claim id with the paid decision revision. Any invalid payment refuses the batch.
+   */
+  recordPayments(payments: PaymentRecord[], signer: SigningIdentity): Promise<LedgerReceipt[]>;
+  /** A fund with its total, allocated and remaining amounts, or null. */
+  getFund(fundId: string): Promise<FundView | null>;
+  /** Every allocation to a fund, ordered by claim id. */
+  getFundAllocations(fundId: string): Promise<StoredAllocationRecord[]>;
+  /** The payment recorded for a claim, or null. */
+  getPayment(claimId: string): Promise<StoredPaymentRecord | null>;
+  /** A self-contained proof of a claim's payment, or null when none is recorded. */
+  provePayment(claimId: string): Promise<PaymentProofBundle | null>;
 }
 
 /** Nest injection token for the configured LedgerPort. */

@@ -1,7 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
-import { LEDGER, LedgerError, type LedgerPort, type LedgerReceipt } from '@claimtrail/ledger';
+import {
+  LEDGER,
+  LedgerError,
+  type DecisionRecord,
+  type LedgerPort,
+  type LedgerReceipt,
+  type PaymentRecord,
+} from '@claimtrail/ledger';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { LedgerOutboxEntity } from '../infra/entities';
@@ -58,8 +65,16 @@ export class LedgerRelayService {
         take: this.config.LEDGER_BATCH_SIZE,
       });
       const total: GroupResult = { committed: 0, failed: 0, rejected: 0 };
+      const stalled = new Set<string>();
       for (const group of groupBySigner(rows)) {
+        // A payment needs its decision on the ledger: if that signer's decisions could not be
+        // written in this pass, its payments wait for the next one.
+        if (group[0].kind === 'payment' && stalled.has(group[0].signerOrgId)) {
+          total.failed += group.length;
+          continue;
+        }
         const r = await this.submitGroup(em, group);
+        if (r.failed > 0) stalled.add(group[0].signerOrgId);
         total.committed += r.committed;
         total.failed += r.failed;
         total.rejected += r.rejected;
@@ -73,10 +88,16 @@ export class LedgerRelayService {
     const timer = this.metrics.ledgerCommitSeconds.startTimer({ ledger: this.config.LEDGER });
     let receipts: LedgerReceipt[];
     try {
-      receipts = await this.ledger.recordDecisions(
-        rows.map((r) => r.record),
-        signer,
-      );
+      receipts =
+        rows[0].kind === 'payment'
+          ? await this.ledger.recordPayments(
+              rows.map((r) => r.record as PaymentRecord),
+              signer,
+            )
+          : await this.ledger.recordDecisions(
+              rows.map((r) => r.record as DecisionRecord),
+              signer,
+            );
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       if (err instanceof LedgerError && err.code === 'CHAINCODE_REJECTED') {
@@ -151,13 +172,19 @@ export class LedgerRelayService {
   }
 }
 
-/** Groups rows by signing organization, keeping outbox order inside each group (a claim has one payer). */
+/**
+ * Groups rows by record kind and signing organization, keeping outbox order inside each group
+ * (a claim has one payer, and its decision always precedes its payment in the outbox).
+ */
 function groupBySigner(rows: LedgerOutboxEntity[]): LedgerOutboxEntity[][] {
   const groups = new Map<string, LedgerOutboxEntity[]>();
   for (const row of rows) {
-    const group = groups.get(row.signerOrgId);
+    const group = groups.get(`${row.kind}:${row.signerOrgId}`);
     if (group) group.push(row);
-    else groups.set(row.signerOrgId, [row]);
+    else groups.set(`${row.kind}:${row.signerOrgId}`, [row]);
   }
-  return [...groups.values()];
+  // Decisions first: a payment row always follows its decision row in the outbox.
+  return [...groups.values()].sort(
+    (a, b) => Number(a[0].kind === 'payment') - Number(b[0].kind === 'payment'),
+  );
 }

@@ -13,3 +13,4 @@ export * from './rule-set';
 export * from './pseudonyms';
 export * from './sampling';
 export * from './schema-primitives';
+export * from './fund-allocation';

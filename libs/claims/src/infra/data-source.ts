@@ -8,6 +8,7 @@ import { ServiceCatalogue1764000000500 } from './migrations/1764000000500-servic
 import { BenefitRules1764000002000 } from './migrations/1764000002000-benefit-rules';
 import { AccessControl1764000003000 } from './migrations/1764000003000-access-control';
 import { PhiEncryption1764000004000 } from './migrations/1764000004000-phi-encryption';
+import { FundsAndPayments1764000005000 } from './migrations/1764000005000-funds-and-payments';
 
 /** Every migration, in the order they apply; listed explicitly so compiled and source runs agree. */
 export const migrations = [
@@ -17,6 +18,7 @@ export const migrations = [
   BenefitRules1764000002000,
   AccessControl1764000003000,
   PhiEncryption1764000004000,
+  FundsAndPayments1764000005000,
 ];
 
 /** What opening the platform database needs from configuration. */

@@ -15,6 +15,12 @@ const FUNCTIONS: Readonly<Record<string, { arity: number; call: TxFunction }>> =
   RecordDecisions: { arity: 1, call: (c, ctx, [batch]) => c.RecordDecisions(ctx, batch) },
   GetClaim: { arity: 1, call: (c, ctx, [claimId]) => c.GetClaim(ctx, claimId) },
   GetClaimHistory: { arity: 1, call: (c, ctx, [claimId]) => c.GetClaimHistory(ctx, claimId) },
+  CreateFund: { arity: 1, call: (c, ctx, [fund]) => c.CreateFund(ctx, fund) },
+  TopUpFund: { arity: 1, call: (c, ctx, [topUp]) => c.TopUpFund(ctx, topUp) },
+  RecordPayments: { arity: 1, call: (c, ctx, [batch]) => c.RecordPayments(ctx, batch) },
+  GetFund: { arity: 1, call: (c, ctx, [fundId]) => c.GetFund(ctx, fundId) },
+  GetFundAllocations: { arity: 1, call: (c, ctx, [fundId]) => c.GetFundAllocations(ctx, fundId) },
+  GetPayment: { arity: 1, call: (c, ctx, [claimId]) => c.GetPayment(ctx, claimId) },
 };
 
 // The contract is stateless; one instance serves every invocation.

@@ -2,13 +2,31 @@ import { randomBytes } from 'node:crypto';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { ChaincodeError } from '@claimtrail/chaincode/chaincode.error';
 import { canonicalJson } from '@claimtrail/chaincode/canonical-json';
-import type { DecisionRecord, RecordOutcome, StoredDecisionRecord } from '@claimtrail/chaincode/records';
+import type {
+  DecisionRecord,
+  FundOutcome,
+  FundRecord,
+  FundTopUp,
+  FundView,
+  PaymentRecord,
+  RecordOutcome,
+  StoredAllocationRecord,
+  StoredDecisionRecord,
+  StoredPaymentRecord,
+} from '@claimtrail/chaincode/records';
 import { buildBlockHeader } from '../chain/block-header';
 import { computeTxHash, createSignedTransaction, type SignedTransaction } from '../chain/transaction';
 import { LedgerError } from '../ledger.errors';
-import type { ChainCheck, LedgerHead, LedgerPort, LedgerReceipt, SigningIdentity } from '../ledger.port';
+import type {
+  ChainCheck,
+  FundReceipt,
+  LedgerHead,
+  LedgerPort,
+  LedgerReceipt,
+  SigningIdentity,
+} from '../ledger.port';
 import { buildProofBundle } from '../proof/build-proof-bundle';
-import type { ProofBundle } from '../proof/proof-bundle';
+import type { PaymentProofBundle, ProofBundle, ProvableRecord } from '../proof/proof-bundle';
 import { executeTransaction } from './contract-runner';
 import { PostgresBlockStore, type StoredBlock } from './postgres-block-store';
 import { PostgresStateStore } from './postgres-state-store';
@@ -51,32 +69,46 @@ export class EmbeddedLedger implements LedgerPort {
 
   async recordDecisions(records: DecisionRecord[], signer: SigningIdentity): Promise<LedgerReceipt[]> {
     if (records.length === 0) return [];
-    const tx = this.sign(signer, 'RecordDecisions', [canonicalJson(records)]);
-    return withQueryRunner(this.dataSource, { tx: 'read-write', isolation: 'READ COMMITTED' }, async (q) => {
-      const blocks = new PostgresBlockStore(q);
-      const head = await blocks.lockHead();
-      const state = new PostgresStateStore(q);
-      const execution = await executeTransaction(state, tx.payload).catch(rejected);
-      const results = (JSON.parse(execution.result) as { results: RecordOutcome[] }).results;
-      const number = head.number + 1;
-      const txHash = computeTxHash(tx);
-      const events = execution.event
-        ? [{ name: execution.event.name, payload: JSON.parse(execution.event.payload.toString('utf8')) }]
-        : [];
-      await blocks.append(buildBlockHeader(number, head.hash, [txHash]), [
-        { ...tx, blockNumber: number, txIndex: 0, txHash, result: { results }, events },
-      ]);
-      await state.apply(execution.writes, tx.payload.txId, number);
+    return this.submit(signer, 'RecordDecisions', canonicalJson(records), receipts);
+  }
 
-      const earlier = results
-        .filter((r) => r.outcome === 'unchanged' && r.txId !== tx.payload.txId)
-        .map((r) => r.txId);
-      const located = await blocks.blockNumbersOf([...new Set(earlier)]);
-      located.set(tx.payload.txId, number);
-      return results.map((r) => ({
-        ...r,
-        blockNumber: r.outcome === 'conflict' ? null : (located.get(r.txId) ?? null),
-      }));
+  async recordPayments(payments: PaymentRecord[], signer: SigningIdentity): Promise<LedgerReceipt[]> {
+    if (payments.length === 0) return [];
+    return this.submit(signer, 'RecordPayments', canonicalJson(payments), receipts);
+  }
+
+  async createFund(fund: FundRecord, signer: SigningIdentity): Promise<FundReceipt> {
+    return this.submit(signer, 'CreateFund', canonicalJson(fund), fundReceipt);
+  }
+
+  async topUpFund(topUp: FundTopUp, signer: SigningIdentity): Promise<FundReceipt> {
+    return this.submit(signer, 'TopUpFund', canonicalJson(topUp), fundReceipt);
+  }
+
+  async getFund(fundId: string): Promise<FundView | null> {
+    return withQueryRunner(this.dataSource, { tx: 'none' }, (q) =>
+      this.evaluate<FundView>(q, 'GetFund', fundId),
+    );
+  }
+
+  async getFundAllocations(fundId: string): Promise<StoredAllocationRecord[]> {
+    return withQueryRunner(
+      this.dataSource,
+      { tx: 'none' },
+      async (q) => (await this.evaluate<StoredAllocationRecord[]>(q, 'GetFundAllocations', fundId))!,
+    );
+  }
+
+  async getPayment(claimId: string): Promise<StoredPaymentRecord | null> {
+    return withQueryRunner(this.dataSource, { tx: 'none' }, (q) =>
+      this.evaluate<StoredPaymentRecord>(q, 'GetPayment', claimId),
+    );
+  }
+
+  async provePayment(claimId: string): Promise<PaymentProofBundle | null> {
+    return withQueryRunner(this.dataSource, { tx: 'read-only', isolation: 'REPEATABLE READ' }, async (q) => {
+      const record = await this.evaluate<StoredPaymentRecord>(q, 'GetPayment', claimId);
+      return record ? prove(q, record) : null;
     });
   }
 
@@ -97,21 +129,7 @@ export class EmbeddedLedger implements LedgerPort {
       const history = await this.history(q, claimId);
       const record = revision === undefined ? history.at(-1) : history.find((r) => r.revision === revision);
       if (!record) return null;
-      const blocks = new PostgresBlockStore(q);
-      const tx = await blocks.transaction(record.txId);
-      if (!tx)
-        throw new Error(
-          `claim ${claimId} revision ${record.revision} names transaction ${record.txId}, which is not stored`,
-        );
-      const head = await blocks.head();
-      const headers = await blocks.blocks(tx.blockNumber, head.number);
-      return buildProofBundle({
-        record,
-        blockTransactions: await blocks.transactions(tx.blockNumber, tx.blockNumber),
-        txIndex: tx.txIndex,
-        block: header(headers[0]),
-        headerChain: headers.slice(1).map(header),
-      });
+      return prove(q, record);
     });
   }
 
@@ -147,18 +165,110 @@ export class EmbeddedLedger implements LedgerPort {
     }
   }
 
-  private async history(q: QueryRunner, claimId: string): Promise<StoredDecisionRecord[]> {
-    const { result } = await executeTransaction(new PostgresStateStore(q), {
-      txId: randomBytes(32).toString('hex'),
-      channel: this.channel,
-      chaincode: CHAINCODE,
-      fn: 'GetClaimHistory',
-      args: [claimId],
-      timestamp: this.clock().toISOString(),
-      creator: READER,
-    }).catch(rejected);
-    return JSON.parse(result) as StoredDecisionRecord[];
+  /**
+   * Runs one transaction as one block: the head row is locked first, so the contract reads state as
+   * every earlier block left it (this is what keeps concurrent payments from overspending a fund).
+   */
+  private async submit<T>(
+    signer: SigningIdentity,
+    fn: string,
+    arg: string,
+    answer: (result: string, done: Committed) => Promise<T>,
+  ): Promise<T> {
+    const tx = this.sign(signer, fn, [arg]);
+    return withQueryRunner(this.dataSource, { tx: 'read-write', isolation: 'READ COMMITTED' }, async (q) => {
+      const blocks = new PostgresBlockStore(q);
+      const head = await blocks.lockHead();
+      const state = new PostgresStateStore(q);
+      const execution = await executeTransaction(state, tx.payload).catch(rejected);
+      const result = JSON.parse(execution.result) as unknown;
+      const number = head.number + 1;
+      const txHash = computeTxHash(tx);
+      const events = execution.event
+        ? [{ name: execution.event.name, payload: JSON.parse(execution.event.payload.toString('utf8')) }]
+        : [];
+      await blocks.append(buildBlockHeader(number, head.hash, [txHash]), [
+        { ...tx, blockNumber: number, txIndex: 0, txHash, result, events },
+      ]);
+      await state.apply(execution.writes, tx.payload.txId, number);
+      return answer(execution.result, { blocks, txId: tx.payload.txId, blockNumber: number });
+    });
   }
+
+  private async history(q: QueryRunner, claimId: string): Promise<StoredDecisionRecord[]> {
+    return (await this.evaluate<StoredDecisionRecord[]>(q, 'GetClaimHistory', claimId)) ?? [];
+  }
+
+  /** Runs a read-only contract function; null when the contract answers NOT_FOUND. */
+  private async evaluate<T>(q: QueryRunner, fn: string, arg: string): Promise<T | null> {
+    try {
+      const { result } = await executeTransaction(new PostgresStateStore(q), {
+        txId: randomBytes(32).toString('hex'),
+        channel: this.channel,
+        chaincode: CHAINCODE,
+        fn,
+        args: [arg],
+        timestamp: this.clock().toISOString(),
+        creator: READER,
+      });
+      return JSON.parse(result) as T;
+    } catch (err) {
+      if (err instanceof ChaincodeError && err.code === 'NOT_FOUND') return null;
+      return rejected(err);
+    }
+  }
+}
+
+/** The transaction a submit committed. */
+interface Committed {
+  blocks: PostgresBlockStore;
+  txId: string;
+  blockNumber: number;
+}
+
+/** Receipts of a RecordDecisions or RecordPayments transaction, locating earlier transactions' blocks. */
+async function receipts(result: string, done: Committed): Promise<LedgerReceipt[]> {
+  const results = (JSON.parse(result) as { results: RecordOutcome[] }).results;
+  const located = await locate(
+    done,
+    results.filter((r) => r.outcome !== 'conflict').map((r) => r.txId),
+  );
+  return results.map((r) => ({
+    ...r,
+    blockNumber: r.outcome === 'conflict' ? null : (located.get(r.txId) ?? null),
+  }));
+}
+
+async function fundReceipt(result: string, done: Committed): Promise<FundReceipt> {
+  const outcome = JSON.parse(result) as FundOutcome;
+  const located = await locate(done, [outcome.txId]);
+  return { ...outcome, blockNumber: located.get(outcome.txId) ?? null };
+}
+
+async function locate(done: Committed, txIds: string[]): Promise<Map<string, number>> {
+  const earlier = [...new Set(txIds.filter((id) => id !== done.txId))];
+  const located = await done.blocks.blockNumbersOf(earlier);
+  located.set(done.txId, done.blockNumber);
+  return located;
+}
+
+/** A proof for a stored record, from one snapshot of the block store. */
+async function prove<R extends ProvableRecord>(q: QueryRunner, record: R): Promise<ProofBundle<R>> {
+  const blocks = new PostgresBlockStore(q);
+  const tx = await blocks.transaction(record.txId);
+  if (!tx)
+    throw new Error(
+      `claim ${record.claimId} revision ${record.revision} names transaction ${record.txId}, which is not stored`,
+    );
+  const head = await blocks.head();
+  const headers = await blocks.blocks(tx.blockNumber, head.number);
+  return buildProofBundle({
+    record,
+    blockTransactions: await blocks.transactions(tx.blockNumber, tx.blockNumber),
+    txIndex: tx.txIndex,
+    block: header(headers[0]),
+    headerChain: headers.slice(1).map(header),
+  });
 }
 
 function header(block: StoredBlock) {

@@ -1,12 +1,11 @@
-import type { StoredDecisionRecord } from '@claimtrail/chaincode/records';
 import type { BlockHeader } from '../chain/block-header';
 import { merkleAuditPath } from '../chain/merkle';
 import { computeTxHash, type SignedTransaction } from '../chain/transaction';
-import { PROOF_BUNDLE_VERSION, type ProofBundle } from './proof-bundle';
+import { PROOF_BUNDLE_VERSION, type ProofBundle, type ProvableRecord } from './proof-bundle';
 
 /** What a proof is made from, as read from the ledger's store. */
-export interface ProofSource {
-  record: StoredDecisionRecord;
+export interface ProofSource<R extends ProvableRecord> {
+  record: R;
   /** Every transaction of the record's block, in block order. */
   blockTransactions: readonly SignedTransaction[];
   txIndex: number;
@@ -19,7 +18,7 @@ export interface ProofSource {
  * Assembles a proof bundle. Transaction hashes are recomputed from the stored contents rather
  * than copied, so an altered transaction yields a proof that fails verification.
  */
-export function buildProofBundle(source: ProofSource): ProofBundle {
+export function buildProofBundle<R extends ProvableRecord>(source: ProofSource<R>): ProofBundle<R> {
   const { record, blockTransactions, txIndex, block } = source;
   const txHashes = blockTransactions.map(computeTxHash);
   const tx = blockTransactions[txIndex];
@@ -28,6 +27,7 @@ export function buildProofBundle(source: ProofSource): ProofBundle {
   return {
     version: PROOF_BUNDLE_VERSION,
     ledger: 'embedded',
+    kind: record.docType === 'claimPayment' ? 'payment' : 'decision',
     claimId: record.claimId,
     revision: record.revision,
     record,

@@ -43,6 +43,8 @@ const record = z.looseObject({
 export const proofBundleSchema = z.strictObject({
   version: z.literal(1),
   ledger: z.literal('embedded'),
+  // Absent in bundles issued before payments were provable: those are decisions.
+  kind: z.enum(['decision', 'payment']).optional(),
   claimId: z.string(),
   revision: z.int().min(1),
   record,

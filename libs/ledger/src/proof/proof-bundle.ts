@@ -1,4 +1,4 @@
-import type { StoredDecisionRecord } from '@claimtrail/chaincode/records';
+import type { StoredDecisionRecord, StoredPaymentRecord } from '@claimtrail/chaincode/records';
 import type { BlockHeader } from '../chain/block-header';
 import type { SignedTransaction } from '../chain/transaction';
 
@@ -17,17 +17,26 @@ export interface ProofTransaction extends SignedTransaction {
   txHash: string;
 }
 
+/** What a proof bundle proves: a claim decision or a claim payment. */
+export type ProofKind = 'decision' | 'payment';
+
+/** Records a proof bundle can carry. */
+export type ProvableRecord = StoredDecisionRecord | StoredPaymentRecord;
+
 /**
- * Everything needed to check offline that a claim decision is on the ledger: the record, the
+ * Everything needed to check offline that a claim decision (or payment) is on the ledger: the record, the
  * signed transaction that recorded it, its Merkle path to the block header, and the headers linking
  * that block to the head. Holds no PHI. Compare `head` with a head obtained independently.
  */
-export interface ProofBundle {
+export interface ProofBundle<R extends ProvableRecord = StoredDecisionRecord> {
   version: typeof PROOF_BUNDLE_VERSION;
   ledger: 'embedded';
+  /** What the record is; bundles issued before payments existed omit it and are decisions. */
+  kind: ProofKind;
   claimId: string;
+  /** The decision revision (for a payment: the revision paid). */
   revision: number;
-  record: StoredDecisionRecord;
+  record: R;
   transaction: ProofTransaction;
   /** Position of the transaction in its block. */
   txIndex: number;
@@ -43,6 +52,9 @@ export interface ProofBundle {
   headerChain: BlockHeader[];
   head: BlockRef;
 }
+
+/** A proof that a claim's payment, with its fund allocations, is on the ledger. */
+export type PaymentProofBundle = ProofBundle<StoredPaymentRecord>;
 
 /** Outcome of verifying a proof bundle; `problems` are human-readable. */
 export type ProofVerification = { ok: true } | { ok: false; problems: string[] };

@@ -1,5 +1,4 @@
 import { canonicalJson } from '@claimtrail/chaincode/canonical-json';
-import type { StoredDecisionRecord } from '@claimtrail/chaincode/records';
 import { headerHashMatches, type BlockHeader } from '../chain/block-header';
 import { rootFromAuditPath } from '../chain/merkle';
 import {
@@ -9,10 +8,16 @@ import {
   type TransactionPayload,
 } from '../chain/transaction';
 import { verifyBytes } from '../signing';
-import type { ProofBundle, ProofVerification } from './proof-bundle';
+import type { ProofBundle, ProofKind, ProofVerification, ProvableRecord } from './proof-bundle';
 import { proofBundleSchema } from './proof-bundle.schema';
 
 const LEDGER_FIELDS = new Set(['docType', 'txId', 'recordedAt', 'recordedBy']);
+
+/** Per kind: the stored docType, the function that records it, and how errors name it. */
+const KINDS: Readonly<Record<ProofKind, { docType: string; fn: string; noun: string }>> = {
+  decision: { docType: 'claimDecision', fn: 'RecordDecisions', noun: 'decision' },
+  payment: { docType: 'claimPayment', fn: 'RecordPayments', noun: 'payment' },
+};
 
 /**
  * Checks a proof bundle offline, with no access to the ledger: the record is the one the signed
@@ -30,13 +35,14 @@ export function verifyProofBundle(input: ProofBundle | unknown): ProofVerificati
     };
   }
   // The record is only checked structurally here; its content is compared with the signed transaction below.
-  const bundle = parsed.data as unknown as ProofBundle;
+  const bundle = parsed.data as unknown as ProofBundle<ProvableRecord>;
   const problems = [...checkRecord(bundle), ...checkTransaction(bundle), ...checkBlocks(bundle)];
   return problems.length === 0 ? { ok: true } : { ok: false, problems };
 }
 
-function checkRecord(bundle: ProofBundle): string[] {
+function checkRecord(bundle: ProofBundle<ProvableRecord>): string[] {
   const { record, claimId, revision } = bundle;
+  const kind = KINDS[bundle.kind ?? 'decision'];
   const payload = bundle.transaction.payload;
   const problems: string[] = [];
   if (record.claimId !== claimId || record.revision !== revision) {
@@ -44,8 +50,8 @@ function checkRecord(bundle: ProofBundle): string[] {
       `the record is for claim ${record.claimId} revision ${record.revision}, not claim ${claimId} revision ${revision}`,
     );
   }
-  if (record.docType !== 'claimDecision')
-    problems.push(`the record is a '${record.docType}', not a claim decision`);
+  if (record.docType !== kind.docType)
+    problems.push(`the record is a '${record.docType}', not a claim ${kind.noun}`);
   if (record.txId !== payload.txId) {
     problems.push(
       `the record names transaction ${short(record.txId)} but the bundle carries transaction ${short(payload.txId)}`,
@@ -64,20 +70,27 @@ function checkRecord(bundle: ProofBundle): string[] {
       `the record's recordedAt (${record.recordedAt}) is not the transaction's timestamp (${payload.timestamp})`,
     );
   }
-  const submitted = submittedInTransaction(payload, record);
+  const submitted = submittedInTransaction(payload, record, kind);
   if (typeof submitted === 'string') problems.push(submitted);
   else if (canonicalJson(submitted) !== canonicalJson(withoutLedgerFields(record))) {
     problems.push(
-      `the record differs from the decision the transaction carries for claim ${record.claimId} revision ${record.revision}`,
+      `the record differs from the ${kind.noun} the transaction carries for claim ${record.claimId} revision ${record.revision}`,
     );
   }
   return problems;
 }
 
-/** The decision the transaction submitted for the record's key (the first one, as chaincode keeps it), or why there is none. */
-function submittedInTransaction(payload: TransactionPayload, record: StoredDecisionRecord): unknown {
-  if (payload.chaincode !== 'claimtrail' || payload.fn !== 'RecordDecisions' || payload.args.length !== 1) {
-    return `the transaction is ${payload.chaincode}.${payload.fn} with ${payload.args.length} argument(s), not claimtrail.RecordDecisions with a batch`;
+/**
+ * The record the transaction submitted for the record's key (the first one, as chaincode keeps it),
+ * or why there is none. A decision is keyed by claim and revision, a payment by claim alone.
+ */
+function submittedInTransaction(
+  payload: TransactionPayload,
+  record: ProvableRecord,
+  kind: (typeof KINDS)[ProofKind],
+): unknown {
+  if (payload.chaincode !== 'claimtrail' || payload.fn !== kind.fn || payload.args.length !== 1) {
+    return `the transaction is ${payload.chaincode}.${payload.fn} with ${payload.args.length} argument(s), not claimtrail.${kind.fn} with a batch`;
   }
   let batch: unknown;
   try {
@@ -85,25 +98,25 @@ function submittedInTransaction(payload: TransactionPayload, record: StoredDecis
   } catch {
     return "the transaction's batch argument is not JSON";
   }
-  if (!Array.isArray(batch)) return "the transaction's batch argument is not a list of decisions";
-  const match = batch.find(
+  if (!Array.isArray(batch)) return `the transaction's batch argument is not a list of ${kind.noun}s`;
+  const match = (batch as unknown[]).find(
     (item: unknown) =>
       typeof item === 'object' &&
       item !== null &&
-      (item as StoredDecisionRecord).claimId === record.claimId &&
-      (item as StoredDecisionRecord).revision === record.revision,
+      (item as ProvableRecord).claimId === record.claimId &&
+      (kind.fn === 'RecordPayments' || (item as ProvableRecord).revision === record.revision),
   );
   return (
     match ??
-    `the transaction does not contain a decision for claim ${record.claimId} revision ${record.revision}`
+    `the transaction does not contain a ${kind.noun} for claim ${record.claimId} revision ${record.revision}`
   );
 }
 
-function withoutLedgerFields(record: StoredDecisionRecord): Record<string, unknown> {
+function withoutLedgerFields(record: ProvableRecord): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).filter(([key]) => !LEDGER_FIELDS.has(key)));
 }
 
-function checkTransaction(bundle: ProofBundle): string[] {
+function checkTransaction(bundle: ProofBundle<ProvableRecord>): string[] {
   const { payload, signature, txHash } = bundle.transaction;
   const problems: string[] = [];
   if (payload.creator.kind !== 'payer')
@@ -136,7 +149,7 @@ function checkTransaction(bundle: ProofBundle): string[] {
   return problems;
 }
 
-function checkBlocks(bundle: ProofBundle): string[] {
+function checkBlocks(bundle: ProofBundle<ProvableRecord>): string[] {
   const problems: string[] = [];
   let previous: BlockHeader = bundle.block;
   if (!headerHashMatches(previous))

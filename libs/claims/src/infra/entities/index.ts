@@ -1,7 +1,9 @@
 import { ApiKeyEntity } from './api-key.entity';
 import { ClaimDecisionEntity, ClaimEventEntity } from './claim-decision.entity';
 import { ClaimEntity, ClaimLineEntity } from './claim.entity';
+import { FundEntity, FundTopUpEntity } from './fund.entity';
 import { LedgerOutboxEntity } from './ledger-outbox.entity';
+import { PaymentAllocationEntity, PaymentEntity } from './payment.entity';
 import { MemberAccumulatorsEntity } from './member-accumulators.entity';
 import { MemberEntity } from './member.entity';
 import { OrganizationEntity } from './organization.entity';
@@ -11,7 +13,9 @@ import { ServiceCodeEntity } from './service-code.entity';
 export * from './api-key.entity';
 export * from './claim-decision.entity';
 export * from './claim.entity';
+export * from './fund.entity';
 export * from './ledger-outbox.entity';
+export * from './payment.entity';
 export * from './member-accumulators.entity';
 export * from './member.entity';
 export * from './organization.entity';
@@ -32,4 +36,8 @@ export const claimsEntities = [
   ClaimDecisionEntity,
   ClaimEventEntity,
   LedgerOutboxEntity,
+  FundEntity,
+  FundTopUpEntity,
+  PaymentEntity,
+  PaymentAllocationEntity,
 ];

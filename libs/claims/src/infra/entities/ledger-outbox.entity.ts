@@ -1,16 +1,16 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { DecisionRecord } from '@claimtrail/ledger';
+import type { DecisionRecord, PaymentRecord } from '@claimtrail/ledger';
 import { bigintToNumber } from './bigint.transformer';
 
 /** A ledger record waiting to be (or already) written to the ledger. */
 @Entity('ledger_outbox')
 export class LedgerOutboxEntity {
   @PrimaryColumn('bigint', { generated: 'increment', transformer: bigintToNumber }) id!: number;
-  @Column('text') kind!: 'decision';
+  @Column('text') kind!: 'decision' | 'payment';
   @Column('uuid', { name: 'claim_id' }) claimId!: string;
   @Column('integer') revision!: number;
   @Column('uuid', { name: 'signer_org_id' }) signerOrgId!: string;
-  @Column('jsonb') record!: DecisionRecord;
+  @Column('jsonb') record!: DecisionRecord | PaymentRecord;
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' }) createdAt!: Date;
   @Column('integer') attempts!: number;
   @Column('text', { name: 'last_error', nullable: true }) lastError!: string | null;

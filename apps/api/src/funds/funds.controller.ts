@@ -1,0 +1,118 @@
+import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { fundReportCsv } from '@claimtrail/claims/application/fund-report';
+import { FundReportsService } from '@claimtrail/claims/application/fund-reports.service';
+import { FundsService } from '@claimtrail/claims/application/funds.service';
+import type { Principal } from '@claimtrail/claims/application/organizations.service';
+import { BENEFIT_CATEGORIES, currencyCode, freeText, isoDate } from '@claimtrail/claims/domain';
+import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import { openApiSchema } from '../common/openapi';
+import { ZodPipe } from '../common/zod-body.pipe';
+
+const ids = (what: string) =>
+  z
+    .array(z.uuid({ error: `must be ${what} ids (UUID)` }))
+    .min(1, 'must name at least one')
+    .max(1000, 'must name at most 1000')
+    .optional();
+const positiveMinor = z
+  .number({ error: 'must be a positive integer (minor units)' })
+  .int('must be a positive integer (minor units)')
+  .min(1, 'must be a positive integer (minor units)')
+  .max(1e13, 'must be at most 10000000000000 minor units');
+
+/** Body of POST /v1/funds. */
+export const createFundSchema = z
+  .strictObject({
+    name: freeText(200),
+    currency: currencyCode,
+    budget: positiveMinor,
+    period: z.strictObject({ start: isoDate, end: isoDate }),
+    earmarks: z
+      .strictObject({
+        payerIds: ids('payer organization'),
+        planIds: ids('plan'),
+        providerIds: ids('provider organization'),
+        categories: z
+          .array(z.enum(BENEFIT_CATEGORIES, { error: `must be one of ${BENEFIT_CATEGORIES.join(', ')}` }))
+          .min(1)
+          .optional(),
+      })
+      .default({}),
+  })
+  .refine((f) => f.period.start <= f.period.end, {
+    path: ['period', 'end'],
+    message: 'must not be before period.start',
+  });
+
+const topUpSchema = z.strictObject({ amount: positiveMinor });
+const fundIdSchema = z.uuid({ error: 'must be a fund id (UUID)' });
+const reportQuerySchema = z.strictObject({
+  format: z.enum(['json', 'csv'], { error: 'must be json or csv' }).default('json'),
+});
+
+/** Donor funds and their reports. */
+@ApiTags('funds')
+@ApiBearerAuth()
+@Controller('v1/funds')
+@Roles('funder')
+export class FundsController {
+  constructor(
+    private readonly funds: FundsService,
+    private readonly reports: FundReportsService,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create an earmarked fund; recorded on the ledger' })
+  @ApiBody({ schema: openApiSchema(createFundSchema) })
+  create(
+    @CurrentPrincipal() p: Principal,
+    @Body(new ZodPipe(createFundSchema)) body: z.output<typeof createFundSchema>,
+  ) {
+    return this.funds.create(p.orgId, body);
+  }
+
+  @Get()
+  @ApiOperation({ summary: "This funder's funds" })
+  list(@CurrentPrincipal() p: Principal) {
+    return this.funds.list(p.orgId);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'A fund and its balance' })
+  get(@CurrentPrincipal() p: Principal, @Param('id', new ZodPipe(fundIdSchema, 'id')) id: string) {
+    return this.funds.get(p.orgId, id);
+  }
+
+  @Post(':id/top-ups')
+  @ApiOperation({ summary: 'Add money to a fund; recorded on the ledger' })
+  @ApiBody({ schema: openApiSchema(topUpSchema) })
+  topUp(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', new ZodPipe(fundIdSchema, 'id')) id: string,
+    @Body(new ZodPipe(topUpSchema)) body: z.output<typeof topUpSchema>,
+  ) {
+    return this.funds.topUp(p.orgId, id, body.amount);
+  }
+
+  @Get(':id/report')
+  @ApiOperation({
+    summary:
+      'Spend by provider, category and service month, each figure with its ledger records (JSON or CSV)',
+  })
+  async report(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', new ZodPipe(fundIdSchema, 'id')) id: string,
+    @Query(new ZodPipe(reportQuerySchema)) query: z.output<typeof reportQuerySchema>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const report = await this.reports.report(p.orgId, id);
+    if (query.format === 'json') return report;
+    void reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="fund-${id}.csv"`);
+    return fundReportCsv(report);
+  }
+}

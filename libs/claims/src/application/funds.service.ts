@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { LEDGER, type FundEarmarks, type LedgerPort } from '@claimtrail/ledger';
+import { FundEntity, FundTopUpEntity } from '../infra/entities';
+import { NotFoundError } from './app.errors';
+import { OrganizationsService } from './organizations.service';
+
+/** A fund as its funder creates it. */
+export interface CreateFund {
+  name: string;
+  currency: string;
+  budget: number;
+  period: { start: string; end: string };
+  earmarks: FundEarmarks;
+}
+
+/** A fund with its balance. */
+export interface FundView {
+  id: string;
+  funderId: string;
+  name: string;
+  currency: string;
+  total: number;
+  allocated: number;
+  remaining: number;
+  period: { start: string; end: string };
+  earmarks: FundEarmarks;
+  ledgerTxId: string;
+  createdAt: string;
+}
+
+/** The view of a fund row. */
+export const fundView = (f: FundEntity): FundView => ({
+  id: f.id,
+  funderId: f.funderId,
+  name: f.name,
+  currency: f.currency,
+  total: f.total,
+  allocated: f.allocated,
+  remaining: f.total - f.allocated,
+  period: { start: f.periodStart, end: f.periodEnd },
+  earmarks: f.earmarks,
+  ledgerTxId: f.ledgerTxId,
+  createdAt: f.createdAt.toISOString(),
+});
+
+/**
+ * Donor funds. Creating a fund or topping it up is written to the ledger first (signed by the
+ * funder; the chaincode treats a repeat as a no-op) and then to PostgreSQL, so the ledger never
+ * lacks money the database shows.
+ */
+@Injectable()
+export class FundsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(LEDGER) private readonly ledger: LedgerPort,
+    private readonly orgs: OrganizationsService,
+  ) {}
+
+  /** Creates a fund owned by `funderId`. */
+  async create(funderId: string, input: CreateFund): Promise<FundView> {
+    const id = randomUUID();
+    const signer = await this.orgs.signingIdentity(funderId);
+    const receipt = await this.ledger.createFund(
+      {
+        fundId: id,
+        funderId,
+        currency: input.currency,
+        budget: input.budget,
+        period: input.period,
+        earmarks: input.earmarks,
+        name: input.name,
+      },
+      signer,
+    );
+    await this.db.getRepository(FundEntity).insert({
+      id,
+      funderId,
+      name: input.name,
+      currency: input.currency,
+      total: input.budget,
+      allocated: 0,
+      periodStart: input.period.start,
+      periodEnd: input.period.end,
+      earmarks: input.earmarks,
+      ledgerTxId: receipt.txId,
+    });
+    return this.get(funderId, id);
+  }
+
+  /** Adds money to a fund of this funder. */
+  async topUp(funderId: string, fundId: string, amount: number): Promise<FundView> {
+    const signer = await this.orgs.signingIdentity(funderId);
+    await this.db.transaction(async (em) => {
+      const fund = await em
+        .createQueryBuilder(FundEntity, 'f')
+        .setLock('pessimistic_write')
+        .where('f.id = :fundId AND f.funder_id = :funderId', { fundId, funderId })
+        .getOne();
+      if (!fund) throw new NotFoundError('fund');
+      const topUpId = randomUUID();
+      const receipt = await this.ledger.topUpFund({ fundId, topUpId, amount }, signer);
+      await em.insert(FundTopUpEntity, { id: topUpId, fundId, amount, ledgerTxId: receipt.txId });
+      await em.update(FundEntity, { id: fundId }, { total: fund.total + amount });
+    });
+    return this.get(funderId, fundId);
+  }
+
+  /** A fund of this funder. */
+  async get(funderId: string, fundId: string): Promise<FundView> {
+    const fund = await this.db.getRepository(FundEntity).findOneBy({ id: fundId, funderId });
+    if (!fund) throw new NotFoundError('fund');
+    return fundView(fund);
+  }
+
+  /** This funder's funds, newest first. */
+  async list(funderId: string): Promise<FundView[]> {
+    const funds = await this.db
+      .getRepository(FundEntity)
+      .find({ where: { funderId }, order: { createdAt: 'DESC' } });
+    return funds.map(fundView);
+  }
+}

@@ -1,0 +1,254 @@
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { EmbeddedLedger } from '@claimtrail/ledger';
+import { runCliAsync } from '../support/cli';
+import { buildScenario, type Scenario } from '../support/scenario';
+import { client, eventually, startStack, type Stack } from '../support/stack';
+
+/** Donor funds end to end: claims decided, paid, allocated to funds, reported, and audited from the ledger. */
+describe('funds, payments and the donor audit', () => {
+  let stack: Stack;
+  let db: DataSource;
+  let s: Scenario;
+  const tag = `fund${Date.now().toString(36)}`;
+  const funds: { id: string; name: string }[] = [];
+  const claimIds: string[] = [];
+
+  const audit = (fundId: string, apiKey: string) =>
+    runCliAsync(['audit', fundId, '--api-url', stack.baseUrl, '--api-key', apiKey]);
+
+  async function decideAll(ids: string[]) {
+    await eventually(
+      async () => {
+        const [{ n }] = await db.query(
+          `SELECT count(*)::int AS n FROM claims c JOIN ledger_outbox o ON o.claim_id = c.id AND o.kind = 'decision'
+            WHERE c.id = ANY($1) AND o.committed_at IS NOT NULL`,
+          [ids],
+        );
+        return n === ids.length ? true : undefined;
+      },
+      120_000,
+      `${ids.length} claims decided and on the ledger`,
+    );
+  }
+
+  async function paymentsOnLedger(ids: string[]) {
+    await eventually(
+      async () => {
+        const [{ n }] = await db.query(
+          `SELECT count(*)::int AS n FROM ledger_outbox WHERE kind = 'payment' AND claim_id = ANY($1) AND committed_at IS NOT NULL`,
+          [ids],
+        );
+        return n === ids.length ? true : undefined;
+      },
+      120_000,
+      `${ids.length} payments on the ledger`,
+    );
+  }
+
+  beforeAll(async () => {
+    stack = await startStack({ WORKER_CONCURRENCY: '16' });
+    db = stack.api.get<DataSource>(getDataSourceToken());
+    s = await buildScenario(stack.baseUrl, tag);
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('lets a funder create three funds with overlapping earmarks, on the ledger', async () => {
+    const asFunder = client(stack.baseUrl, s.funder.key);
+    const period = { start: '2026-01-01', end: '2026-12-31' };
+    const specs = [
+      {
+        name: 'Kibera maternal and outpatient',
+        budget: 20_000_000,
+        earmarks: { providerIds: [s.providers[0].id], categories: ['outpatient', 'pharmacy'] },
+      },
+      {
+        name: 'Jamii scheme top-up fund',
+        budget: 30_000_000,
+        earmarks: { payerIds: [s.payer.id], planIds: [s.planId] },
+      },
+      { name: 'Malaria diagnostics', budget: 5_000_000, earmarks: { categories: ['laboratory'] } },
+    ];
+    for (const spec of specs) {
+      const r = await asFunder('POST', '/v1/funds', {
+        ...spec,
+        currency: 'KES',
+        period,
+        budget: spec.budget - 1_000_000,
+      });
+      expect(r.status).toBe(201);
+      const topped = await asFunder('POST', `/v1/funds/${r.body.id}/top-ups`, { amount: 1_000_000 });
+      expect(topped.body).toMatchObject({ total: spec.budget, allocated: 0, remaining: spec.budget });
+      funds.push({ id: r.body.id, name: spec.name });
+    }
+    const ledger = new EmbeddedLedger(db);
+    for (const f of funds)
+      expect(await ledger.getFund(f.id)).toMatchObject({
+        fundId: f.id,
+        total: expect.any(Number),
+        allocated: 0,
+      });
+  });
+
+  it('pays 1,000 claims, each allocated by the rule and recorded by the chaincode', async () => {
+    const members = Array.from({ length: 20 }, (_, i) => `${tag}-m${i}`);
+    const enrol = await client(stack.baseUrl, s.payer.key)('POST', '/v1/members', {
+      members: members.map((memberNumber) => ({
+        memberNumber,
+        planId: s.planId,
+        fullName: 'Neema Wambui',
+        birthDate: '1992-07-07',
+        sex: 'F',
+        coverageStart: '2026-01-01',
+        coverageEnd: '2026-12-31',
+      })),
+    });
+    expect(enrol.status).toBe(201);
+    for (let batch = 0; batch < 1000; batch += 50) {
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, j) => {
+          const i = batch + j;
+          const day = new Date(Date.UTC(2026, 0, 1) + Math.floor(i / 20) * 86_400_000)
+            .toISOString()
+            .slice(0, 10);
+          return client(stack.baseUrl, s.providers[i % 2].key)('POST', '/v1/claims', {
+            externalRef: `${tag}-${i}`,
+            payerId: s.payer.id,
+            memberNumber: members[i % 20],
+            serviceDate: day,
+            currency: 'KES',
+            diagnoses: ['B54'],
+            lines: [
+              { serviceCode: 'CONS-GP', quantity: 1, unitPrice: 150000 },
+              { serviceCode: 'LAB-MRDT', quantity: 1, unitPrice: 30000 },
+              { serviceCode: 'DRUG-AL', quantity: 1, unitPrice: 45000 },
+            ],
+          });
+        }),
+      );
+      for (const r of results) {
+        expect(r.status).toBe(202);
+        claimIds.push(r.body.id);
+      }
+    }
+    await decideAll(claimIds);
+    const asPayer = client(stack.baseUrl, s.payer.key);
+    for (let i = 0; i < claimIds.length; i += 500) {
+      const r = await asPayer('POST', '/v1/payments/batch', {
+        payments: claimIds.slice(i, i + 500).map((claimId) => ({ claimId })),
+      });
+      expect(r.status).toBe(201);
+      expect(r.body.results.filter((x: { ok: boolean }) => !x.ok)).toEqual([]);
+    }
+    await paymentsOnLedger(claimIds);
+    const [{ paid }] = await db.query(
+      `SELECT count(*)::int AS paid FROM claims WHERE id = ANY($1) AND status = 'paid'`,
+      [claimIds],
+    );
+    expect(paid).toBe(1000);
+    const again = await asPayer('POST', `/v1/claims/${claimIds[0]}/payments`, {});
+    expect(again.status).toBe(409);
+  });
+
+  it('reports every fund exactly as the ledger does, to the minor unit, and never below zero', async () => {
+    const ledger = new EmbeddedLedger(db);
+    const asFunder = client(stack.baseUrl, s.funder.key);
+    let funded = 0;
+    for (const f of funds) {
+      const report = (await asFunder('GET', `/v1/funds/${f.id}/report`)).body;
+      const onLedger = (await ledger.getFund(f.id))!;
+      expect(report.allocated).toBe(onLedger.allocated);
+      expect(report.total).toBe(onLedger.total);
+      expect(report.remaining).toBeGreaterThanOrEqual(0);
+      expect(onLedger.total - onLedger.allocated).toBeGreaterThanOrEqual(0);
+      expect(report.byCategory.reduce((sum: number, c: { amount: number }) => sum + c.amount, 0)).toBe(
+        report.allocated,
+      );
+      expect(report.byProvider.reduce((sum: number, c: { amount: number }) => sum + c.amount, 0)).toBe(
+        report.allocated,
+      );
+      expect(report.byMonth.reduce((sum: number, c: { amount: number }) => sum + c.amount, 0)).toBe(
+        report.allocated,
+      );
+      const csv = await fetch(`${stack.baseUrl}/v1/funds/${f.id}/report?format=csv`, {
+        headers: { authorization: `Bearer ${s.funder.key}` },
+      });
+      expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+      expect((await csv.text()).trim().split('\n')).toHaveLength(report.entries.length + 1);
+      const result = await audit(f.id, s.funder.key);
+      expect(result.stdout).toContain('CLEAN');
+      expect(result.status).toBe(0);
+      funded += report.allocated;
+    }
+    // The laboratory-only fund pays every malaria test; the provider fund only Kibera's lines.
+    expect(funded).toBeGreaterThan(0);
+    const lab = (await asFunder('GET', `/v1/funds/${funds[2].id}/report`)).body;
+    expect(lab.byCategory.map((c: { key: string }) => c.key)).toEqual(['laboratory']);
+    const kibera = (await asFunder('GET', `/v1/funds/${funds[0].id}/report`)).body;
+    expect(kibera.byProvider.map((c: { key: string }) => c.key)).toEqual([s.providers[0].id]);
+  });
+
+  it('names exactly the claim whose payment was altered in the database', async () => {
+    const [victim] = await db.query(
+      `SELECT claim_id, fund_id FROM payment_allocations WHERE fund_id = $1 ORDER BY claim_id LIMIT 1 OFFSET 7`,
+      [funds[1].id],
+    );
+    await db.query(
+      `UPDATE payment_allocations SET amount = amount + 500 WHERE claim_id = $1 AND fund_id = $2`,
+      [victim.claim_id, victim.fund_id],
+    );
+    const result = await audit(victim.fund_id, s.funder.key);
+    expect(result.status).toBe(1);
+    const mismatches = result.stdout.split('\n').filter((l) => l.startsWith('MISMATCH: claim'));
+    expect(mismatches).toHaveLength(1);
+    expect(mismatches[0]).toContain(victim.claim_id);
+  });
+
+  it('never overspends a nearly empty fund under concurrent payments', async () => {
+    const t = `${tag}x`;
+    const other = await buildScenario(stack.baseUrl, t);
+    const asFunder = client(stack.baseUrl, other.funder.key);
+    const small = await asFunder('POST', '/v1/funds', {
+      name: 'Nearly empty',
+      currency: 'KES',
+      budget: 400_000,
+      period: { start: '2026-01-01', end: '2026-12-31' },
+      earmarks: { payerIds: [other.payer.id] },
+    });
+    expect(small.status).toBe(201);
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const r = await client(stack.baseUrl, other.providers[0].key)('POST', '/v1/claims', {
+        externalRef: `${t}-${i}`,
+        payerId: other.payer.id,
+        memberNumber: other.members.active,
+        serviceDate: new Date(Date.UTC(2026, 4, 1) + i * 86_400_000).toISOString().slice(0, 10),
+        currency: 'KES',
+        diagnoses: ['J06.9'],
+        lines: [{ serviceCode: 'CONS-GP', quantity: 1, unitPrice: 150000 }],
+      });
+      ids.push(r.body.id);
+    }
+    await decideAll(ids);
+    const asPayer = client(stack.baseUrl, other.payer.key);
+    const results = await Promise.all(ids.map((id) => asPayer('POST', `/v1/claims/${id}/payments`, {})));
+    expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
+    await paymentsOnLedger(ids);
+    const onLedger = (await new EmbeddedLedger(db).getFund(small.body.id))!;
+    expect(onLedger.allocated).toBe(400_000);
+    expect(onLedger.total - onLedger.allocated).toBe(0);
+    const [{ sum }] = await db.query(
+      `SELECT coalesce(sum(amount), 0)::bigint AS sum FROM payment_allocations WHERE fund_id = $1`,
+      [small.body.id],
+    );
+    expect(Number(sum)).toBe(400_000);
+    const [{ rejected }] = await db.query(
+      `SELECT count(*)::int AS rejected FROM ledger_outbox WHERE claim_id = ANY($1) AND outcome = 'rejected'`,
+      [ids],
+    );
+    expect(rejected).toBe(0);
+  });
+});

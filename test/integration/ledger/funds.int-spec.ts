@@ -1,0 +1,192 @@
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { EmbeddedLedger, LedgerError, verifyProofBundle, type SigningIdentity } from '@claimtrail/ledger';
+import { EmbeddedLedgerSchema1764000001000 } from '@claimtrail/ledger/embedded/migrations/1764000001000-embedded-ledger';
+import { decisionRecord, signingIdentity } from '@claimtrail/ledger/testing/decision-fixtures';
+import { fundRecord, paymentFor } from '@claimtrail/ledger/testing/fund-fixtures';
+
+const tag = () => randomBytes(4).toString('hex');
+const connect = (extra: Record<string, unknown> = {}) =>
+  new DataSource({
+    type: 'postgres',
+    url: process.env.DATABASE_URL,
+    extra: { max: 4, ...extra },
+  }).initialize();
+
+/** Funds and payments through the embedded ledger, on the run's shared migrated database. */
+describe('EmbeddedLedger funds and payments on PostgreSQL', () => {
+  let db: DataSource;
+  let ledger: EmbeddedLedger;
+  let payer: SigningIdentity;
+  let funder: SigningIdentity;
+
+  beforeAll(async () => {
+    db = await connect();
+    ledger = new EmbeddedLedger(db);
+    payer = signingIdentity({ orgId: `payer-${tag()}` });
+    funder = signingIdentity({ orgId: `funder-${tag()}`, kind: 'funder' });
+  });
+  afterAll(() => db.destroy());
+
+  it('creates and tops up a fund, records a payment allocated to it, and proves the payment', async () => {
+    const fund = fundRecord({ funderId: funder.orgId, earmarks: { payerIds: [payer.orgId] } });
+    const created = await ledger.createFund(fund, funder);
+    expect(created).toMatchObject({ fundId: fund.fundId, outcome: 'recorded' });
+    expect(created.blockNumber).toEqual(expect.any(Number));
+    expect(await ledger.createFund(fund, funder)).toEqual({ ...created, outcome: 'unchanged' });
+    const topUp = { fundId: fund.fundId, topUpId: `t-${tag()}`, amount: 500 };
+    const topped = await ledger.topUpFund(topUp, funder);
+    expect((await ledger.topUpFund(topUp, funder)).txId).toBe(topped.txId);
+
+    const decision = decisionRecord({ payerId: payer.orgId });
+    await ledger.recordDecisions([decision], payer);
+    const payment = paymentFor(decision, fund.fundId);
+    const [receipt] = await ledger.recordPayments([payment], payer);
+    expect(receipt).toMatchObject({ claimId: decision.claimId, revision: 1, outcome: 'recorded' });
+    const [again] = await ledger.recordPayments([payment], payer);
+    expect(again).toEqual({ ...receipt, outcome: 'unchanged' });
+    const [conflict] = await ledger.recordPayments([{ ...payment, paymentRef: 'changed' }], payer);
+    expect(conflict).toMatchObject({ outcome: 'conflict', blockNumber: null, txId: receipt.txId });
+
+    expect(await ledger.getFund(fund.fundId)).toMatchObject({
+      total: 1_000_500,
+      allocated: 270_000,
+      remaining: 730_500,
+    });
+    expect(await ledger.getFundAllocations(fund.fundId)).toEqual([
+      expect.objectContaining({ claimId: decision.claimId, amount: 270_000, txId: receipt.txId }),
+    ]);
+    expect(await ledger.getPayment(decision.claimId)).toMatchObject({ ...payment, txId: receipt.txId });
+    expect(await ledger.getPayment('never-paid')).toBeNull();
+    expect(await ledger.getFund('no-such-fund')).toBeNull();
+
+    const proof = await ledger.provePayment(decision.claimId);
+    expect(proof).toMatchObject({ kind: 'payment', claimId: decision.claimId, revision: 1 });
+    expect(verifyProofBundle(JSON.parse(JSON.stringify(proof)))).toEqual({ ok: true });
+    expect(verifyProofBundle({ ...proof!, kind: 'decision' }).ok).toBe(false);
+    expect(verifyProofBundle(await ledger.proveClaim(decision.claimId))).toEqual({ ok: true });
+    expect(await ledger.provePayment('never-paid')).toBeNull();
+  });
+
+  it('refuses invalid payments with the chaincode code and writes nothing', async () => {
+    const fund = fundRecord({ funderId: funder.orgId, budget: 100 });
+    await ledger.createFund(fund, funder);
+    const decision = decisionRecord({ payerId: payer.orgId });
+    await ledger.recordDecisions([decision], payer);
+    const overspend = ledger.recordPayments(
+      [
+        paymentFor(decision, null, {
+          allocations: [{ fundId: fund.fundId, category: 'outpatient', amount: 101 }],
+        }),
+      ],
+      payer,
+    );
+    await expect(overspend).rejects.toBeInstanceOf(LedgerError);
+    await expect(overspend).rejects.toMatchObject({
+      code: 'CHAINCODE_REJECTED',
+      chaincodeCode: 'FUND_OVERSPENT',
+    });
+    await expect(ledger.createFund(fundRecord({ funderId: funder.orgId }), payer)).rejects.toMatchObject({
+      chaincodeCode: 'FORBIDDEN',
+    });
+    expect(await ledger.getPayment(decision.claimId)).toBeNull();
+  });
+
+  it('never overspends a nearly empty fund under concurrent payments from several processes', async () => {
+    const processes = await Promise.all([connect(), connect(), connect()]);
+    try {
+      const payers = processes.map(() => signingIdentity({ orgId: `payer-${tag()}` }));
+      const fund = fundRecord({ funderId: funder.orgId, budget: 250_000 });
+      await ledger.createFund(fund, funder);
+      const decisions = payers.flatMap((p) => [
+        decisionRecord({ payerId: p.orgId }),
+        decisionRecord({ payerId: p.orgId }),
+      ]);
+      await Promise.all(
+        payers.map((p) =>
+          ledger.recordDecisions(
+            decisions.filter((d) => d.payerId === p.orgId),
+            p,
+          ),
+        ),
+      );
+
+      const outcomes = await Promise.allSettled(
+        decisions.map((d, i) =>
+          new EmbeddedLedger(processes[i % 3]).recordPayments(
+            [
+              paymentFor(d, null, {
+                amount: 100_000,
+                allocations: [{ fundId: fund.fundId, category: 'outpatient', amount: 100_000 }],
+              }),
+            ],
+            payers.find((p) => p.orgId === d.payerId)!,
+          ),
+        ),
+      );
+      const fulfilled = outcomes.filter((o) => o.status === 'fulfilled');
+      const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+      expect(fulfilled).toHaveLength(2);
+      expect(refused.map((r) => (r.reason as LedgerError).chaincodeCode)).toEqual(
+        Array(4).fill('FUND_OVERSPENT'),
+      );
+
+      const allocations = await ledger.getFundAllocations(fund.fundId);
+      const view = await ledger.getFund(fund.fundId);
+      expect(allocations.reduce((sum, a) => sum + a.amount, 0)).toBe(200_000);
+      expect(view).toMatchObject({ total: 250_000, allocated: 200_000, remaining: 50_000 });
+      expect(await ledger.checkChain()).toMatchObject({ ok: true });
+    } finally {
+      await Promise.all(processes.map((p) => p.destroy()));
+    }
+  });
+});
+
+/** Tampering runs in a private schema, so suites sharing the database never see a broken chain. */
+describe('EmbeddedLedger payment tamper evidence', () => {
+  const schema = `ledger_fund_tamper_${tag()}`;
+  let db: DataSource;
+  let ledger: EmbeddedLedger;
+  const payer = signingIdentity({ orgId: 'payer-tamper' });
+  const funder = signingIdentity({ orgId: 'funder-tamper', kind: 'funder' });
+
+  beforeAll(async () => {
+    const admin = await connect();
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    await admin.destroy();
+    db = await connect({ options: `-c search_path=${schema}` });
+    const q = db.createQueryRunner();
+    await new EmbeddedLedgerSchema1764000001000().up(q);
+    await q.release();
+    ledger = new EmbeddedLedger(db);
+  });
+  afterAll(async () => {
+    await db.query(`DROP SCHEMA ${schema} CASCADE`);
+    await db.destroy();
+  });
+
+  it('fails a payment proof and the chain check once the stored payment transaction is altered', async () => {
+    const fund = fundRecord({ funderId: funder.orgId });
+    await ledger.createFund(fund, funder);
+    const decision = decisionRecord({ payerId: payer.orgId });
+    await ledger.recordDecisions([decision], payer);
+    const [receipt] = await ledger.recordPayments([paymentFor(decision, fund.fundId)], payer);
+    expect(await ledger.checkChain()).toEqual({ ok: true, blocksChecked: 4 });
+    expect(verifyProofBundle(await ledger.provePayment(decision.claimId))).toEqual({ ok: true });
+
+    const updated = (await db.query(
+      `UPDATE ledger_transactions SET args = jsonb_build_array(replace(args->>0, '"amount":270000', '"amount":260000'))
+       WHERE tx_id = $1 AND args->>0 LIKE '%"amount":270000%'`,
+      [receipt.txId],
+    )) as [unknown[], number];
+    expect(updated[1]).toBe(1);
+
+    const check = await ledger.checkChain();
+    expect(check).toMatchObject({ ok: false, firstBadBlock: { number: 3 } });
+    const verdict = verifyProofBundle(await ledger.provePayment(decision.claimId));
+    expect(verdict.ok).toBe(false);
+    const problems = verdict.ok ? '' : verdict.problems.join('\n');
+    expect(problems).toContain('transaction signature does not verify');
+    expect(problems).toContain('the record differs from the payment the transaction carries');
+  });
+});
