@@ -1,6 +1,9 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { EmbeddedLedger } from '@claimtrail/ledger';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EmbeddedLedger, verifyProofBundle } from '@claimtrail/ledger';
 import { runCliAsync } from '../support/cli';
 import { buildScenario, type Scenario } from '../support/scenario';
 import { client, eventually, startStack, type Stack } from '../support/stack';
@@ -189,6 +192,22 @@ describe('funds, payments and the donor audit', () => {
     expect(lab.byCategory.map((c: { key: string }) => c.key)).toEqual(['laboratory']);
     const kibera = (await asFunder('GET', `/v1/funds/${funds[0].id}/report`)).body;
     expect(kibera.byProvider.map((c: { key: string }) => c.key)).toEqual([s.providers[0].id]);
+  });
+
+  it('proves a payment and its fund allocations offline', async () => {
+    const proof = await client(stack.baseUrl, s.funder.key)(
+      'GET',
+      `/v1/ledger/claims/${claimIds[3]}/proof?record=payment`,
+    );
+    expect(proof.status).toBe(200);
+    expect(proof.body).toMatchObject({
+      kind: 'payment',
+      record: { claimId: claimIds[3], allocations: expect.any(Array) },
+    });
+    expect(verifyProofBundle(proof.body)).toEqual({ ok: true });
+    const dir = mkdtempSync(join(tmpdir(), 'claimtrail-payment-'));
+    writeFileSync(join(dir, 'payment.json'), JSON.stringify(proof.body));
+    expect((await runCliAsync(['verify', join(dir, 'payment.json')])).status).toBe(0);
   });
 
   it('names exactly the claim whose payment was altered in the database', async () => {

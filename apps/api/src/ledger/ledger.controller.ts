@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Req } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AccessLogService } from '@claimtrail/claims/application/access-log.service';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -9,6 +9,10 @@ import { ClaimQueriesService } from '@claimtrail/claims/application/claim-querie
 import type { Principal } from '@claimtrail/claims/application/organizations.service';
 import { CurrentPrincipal } from '../auth/auth.decorators';
 import { ZodPipe } from '../common/zod-body.pipe';
+
+const proofQuerySchema = z.strictObject({
+  record: z.enum(['decision', 'payment'], { error: 'must be decision or payment' }).default('decision'),
+});
 
 /** The ledger's head and per-claim proofs; proofs hold no PHI, so funders may read them too. */
 @ApiTags('ledger')
@@ -28,15 +32,20 @@ export class LedgerController {
   }
 
   @Get('claims/:id/proof')
-  @ApiOperation({ summary: "A self-contained proof of the claim's latest decision, verifiable offline" })
+  @ApiOperation({
+    summary:
+      "A self-contained proof of the claim's latest decision (or, with ?record=payment, its payment and fund allocations), verifiable offline",
+  })
   async proof(
     @Req() req: FastifyRequest,
     @CurrentPrincipal() p: Principal,
     @Param('id', new ZodPipe(z.uuid({ error: 'must be a claim id (UUID)' }), 'id')) id: string,
+    @Query(new ZodPipe(proofQuerySchema)) query: z.output<typeof proofQuerySchema>,
   ) {
     if (p.kind === 'provider' || p.kind === 'payer') await this.claims.get(p, id);
-    const bundle = await this.ledger.proveClaim(id);
-    if (!bundle) throw new NotFoundError('ledger record for this claim');
+    const bundle =
+      query.record === 'payment' ? await this.ledger.provePayment(id) : await this.ledger.proveClaim(id);
+    if (!bundle) throw new NotFoundError(`ledger ${query.record} record for this claim`);
     await this.accessLog.record(p, 'read_proof', id, String(req.id));
     return bundle;
   }
