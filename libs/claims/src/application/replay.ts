@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { DataSource } from 'typeorm';
 import { ClaimDecisionEntity, PlanVersionEntity } from '../infra/entities';
-import { NotFoundError } from './app.errors';
+import { AppError, AppErrorCode, NotFoundError } from './app.errors';
 import { decideFromInputs } from './decision-runner';
 import { storedDecision } from './stored-decision';
 
@@ -32,7 +32,13 @@ export async function replayDecision(
     .orderBy('d.revision', 'DESC');
   if (revision !== undefined) qb.andWhere('d.revision = :revision', { revision });
   const stored = await qb.getOne();
-  if (!stored?.inputs) throw new NotFoundError('decision with stored inputs for this claim');
+  if (!stored) throw new NotFoundError('decision for this claim');
+  if (!stored.inputs) {
+    throw new AppError(
+      AppErrorCode.InvalidState,
+      'this decision was stored before decisions kept their inputs; it cannot be replayed',
+    );
+  }
   const version = await db.getRepository(PlanVersionEntity).findOneBy({ ruleSetHash: stored.ruleSetHash });
   if (!version) throw new NotFoundError(`plan version with rule-set hash ${stored.ruleSetHash}`);
   const replayed = decideFromInputs(stored.inputs, version.ruleSet, version.ruleSetHash);
