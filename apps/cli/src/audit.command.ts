@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { DataSource } from 'typeorm';
 import { EmbeddedLedger } from '@claimtrail/ledger';
 import {
   buildFundReport,
@@ -8,26 +9,24 @@ import {
 import { withDatabase } from './database';
 
 /** The fund's report rebuilt from ledger records alone: the fund's state and its allocation records. */
-async function reportFromLedger(fundId: string): Promise<FundReport> {
-  return withDatabase(async (db) => {
-    const ledger = new EmbeddedLedger(db);
-    const fund = await ledger.getFund(fundId);
-    if (!fund) throw new Error(`the ledger holds no fund ${fundId}`);
-    const allocations = await ledger.getFundAllocations(fundId);
-    return buildFundReport(
-      { fundId, currency: fund.currency, total: fund.total },
-      allocations.flatMap((a) =>
-        a.categories.map((c) => ({
-          claimId: a.claimId,
-          providerId: a.providerId,
-          month: a.serviceDate.slice(0, 7),
-          category: c.category,
-          amount: c.amount,
-          txId: a.txId,
-        })),
-      ),
-    );
-  });
+async function reportFromLedger(db: DataSource, fundId: string): Promise<FundReport> {
+  const ledger = new EmbeddedLedger(db);
+  const fund = await ledger.getFund(fundId);
+  if (!fund) throw new Error(`the ledger holds no fund ${fundId}`);
+  const allocations = await ledger.getFundAllocations(fundId);
+  return buildFundReport(
+    { fundId, currency: fund.currency, total: fund.total },
+    allocations.flatMap((a) =>
+      a.categories.map((c) => ({
+        claimId: a.claimId,
+        providerId: a.providerId,
+        month: a.serviceDate.slice(0, 7),
+        category: c.category,
+        amount: c.amount,
+        txId: a.txId,
+      })),
+    ),
+  );
 }
 
 async function reportFromApi(apiUrl: string, apiKey: string, fundId: string): Promise<FundReport> {
@@ -36,6 +35,41 @@ async function reportFromApi(apiUrl: string, apiKey: string, fundId: string): Pr
   });
   if (!res.ok) throw new Error(`the API answered ${res.status} for the fund's report: ${await res.text()}`);
   return (await res.json()) as FundReport;
+}
+
+/** Outcome of auditing one fund: the lines `claimtrail audit` prints and the claims that differ. */
+export interface FundAudit {
+  clean: boolean;
+  totalsMatch: boolean;
+  differingClaimIds: string[];
+  lines: string[];
+}
+
+/** Compares the API's report of a fund with one rebuilt from the ledger records on `db`. */
+export async function auditFund(
+  db: DataSource,
+  apiUrl: string,
+  apiKey: string,
+  fundId: string,
+): Promise<FundAudit> {
+  const [api, ledger] = await Promise.all([
+    reportFromApi(apiUrl, apiKey, fundId),
+    reportFromLedger(db, fundId),
+  ]);
+  const differing = compareFundReports(api, ledger);
+  const balance = api.total === ledger.total && api.allocated === ledger.allocated;
+  const lines = [
+    `fund ${fundId}: ledger total ${ledger.total}, allocated ${ledger.allocated} over ${ledger.claims} claims; ` +
+      `API total ${api.total}, allocated ${api.allocated} over ${api.claims} claims`,
+  ];
+  const clean = differing.length === 0 && balance;
+  if (clean) lines.push('CLEAN: the API report matches the ledger, claim by claim');
+  if (!balance) lines.push('MISMATCH: fund totals differ');
+  for (const d of differing)
+    lines.push(
+      `MISMATCH: claim ${d.claimId}: API ${JSON.stringify(d.api)}, ledger ${JSON.stringify(d.ledger)}`,
+    );
+  return { clean, totalsMatch: balance, differingClaimIds: differing.map((d) => d.claimId), lines };
 }
 
 /** `claimtrail audit <fundId>`: compares the API's fund report with one rebuilt from the ledger. */
@@ -53,28 +87,10 @@ export function registerAuditCommand(program: Command): void {
     )
     .option('--api-key <key>', "the funder's API key (or CLAIMTRAIL_API_KEY)", process.env.CLAIMTRAIL_API_KEY)
     .action(async (fundId: string, opts: { apiUrl: string; apiKey?: string }) => {
-      if (!opts.apiKey)
-        throw new Error("--api-key (or CLAIMTRAIL_API_KEY) is required to read the API's report");
-      const [api, ledger] = await Promise.all([
-        reportFromApi(opts.apiUrl, opts.apiKey, fundId),
-        reportFromLedger(fundId),
-      ]);
-      const differing = compareFundReports(api, ledger);
-      const balance = api.total === ledger.total && api.allocated === ledger.allocated;
-      process.stdout.write(
-        `fund ${fundId}: ledger total ${ledger.total}, allocated ${ledger.allocated} over ${ledger.claims} claims; ` +
-          `API total ${api.total}, allocated ${api.allocated} over ${api.claims} claims\n`,
-      );
-      if (differing.length === 0 && balance) {
-        process.stdout.write('CLEAN: the API report matches the ledger, claim by claim\n');
-        return;
-      }
-      if (!balance) process.stdout.write('MISMATCH: fund totals differ\n');
-      for (const d of differing) {
-        process.stdout.write(
-          `MISMATCH: claim ${d.claimId}: API ${JSON.stringify(d.api)}, ledger ${JSON.stringify(d.ledger)}\n`,
-        );
-      }
-      process.exitCode = 1;
+      const apiKey = opts.apiKey;
+      if (!apiKey) throw new Error("--api-key (or CLAIMTRAIL_API_KEY) is required to read the API's report");
+      const result = await withDatabase((db) => auditFund(db, opts.apiUrl, apiKey, fundId));
+      process.stdout.write(result.lines.map((l) => `${l}\n`).join(''));
+      if (!result.clean) process.exitCode = 1;
     });
 }

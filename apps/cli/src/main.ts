@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { registerAuditCommand } from './audit.command';
+import { registerDemoCommand } from './demo/demo.command';
 import { registerKeysCommands } from './keys.command';
 import { registerLedgerCommands } from './ledger.command';
 import { registerOrgCommands } from './org.command';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerReplayCommand(program);
   registerKeysCommands(program);
   registerAuditCommand(program);
+  registerDemoCommand(program);
   return program;
 }
 

@@ -39,11 +39,12 @@ export async function loadDecisionInputs(
       preauthRef: l.preauthRef,
     })),
   };
-  const [history, accumulators, diagnosisAverage] = await Promise.all([
-    member ? approvedHistory(em, member.id, claim.id) : Promise.resolve([]),
-    member ? readAccumulators(em, member.id, benefitYearOf(claim.serviceDate)) : Promise.resolve(EMPTY),
-    averageApprovedForDiagnosis(em, claim),
-  ]);
+  // One after another: these share the transaction's single connection.
+  const history = member ? await approvedHistory(em, member.id, claim.id) : [];
+  const accumulators = member
+    ? await readAccumulators(em, member.id, benefitYearOf(claim.serviceDate))
+    : EMPTY;
+  const diagnosisAverage = await averageApprovedForDiagnosis(em, claim);
   return {
     claim: forRules,
     member: member && {
