@@ -61,11 +61,17 @@ export class AdjudicationProcessor extends WorkerHost implements OnModuleInit {
   }
 
   @OnWorkerEvent('failed')
-  onFailed(job: Job | undefined, err: Error): void {
+  async onFailed(job: Job | undefined, err: Error): Promise<void> {
     const final = !job || job.attemptsMade >= (job.opts.attempts ?? 1) || err instanceof UnrecoverableError;
     this.metrics.jobsFailed.inc({ queue: QueueName.Adjudication, final: String(final) });
     this.logger.warn(
       `job ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}${final ? ', final' : ''}): ${err.message}`,
     );
+    if (!final || !job || job.name !== JobName.AdjudicateClaim) return;
+    const { claimId } = job.data as JobPayloads[JobName.AdjudicateClaim];
+    // If even this write fails, the claim stays `adjudicating` and the sweeper tries again later.
+    await this.adjudication
+      .markFailed(claimId, err.message)
+      .catch((e: unknown) => this.logger.error(`could not park claim ${claimId} in error: ${String(e)}`));
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ClaimStatus, RULES_ENGINE } from '../domain';
+import { canTransition, ClaimStatus, RULES_ENGINE } from '../domain';
 import { ClaimEntity } from '../infra/entities';
 import { recordClaimEvent } from './claim-events';
 import { decideLockedClaim, lockClaim } from './decide-claim';
@@ -54,6 +54,31 @@ export class AdjudicationService {
           actor: RULES_ENGINE,
         });
       }
+    });
+  }
+
+  /**
+   * Parks a claim whose adjudication failed on every attempt in the visible `error` state with
+   * its reason, so it neither blocks the queue nor goes round the sweeper for ever.
+   */
+  async markFailed(claimId: string, reason: string): Promise<boolean> {
+    return this.db.transaction(async (em) => {
+      const claim = await lockClaim(em, claimId);
+      if (!claim || !canTransition(claim.status, ClaimStatus.Error)) return false;
+      await em.update(
+        ClaimEntity,
+        { id: claimId },
+        { status: ClaimStatus.Error, lastError: reason.slice(0, 2000) },
+      );
+      await recordClaimEvent(em, {
+        claimId,
+        revision: claim.revision,
+        from: claim.status,
+        to: ClaimStatus.Error,
+        actor: RULES_ENGINE,
+        detail: { reason: reason.slice(0, 500) },
+      });
+      return true;
     });
   }
 }

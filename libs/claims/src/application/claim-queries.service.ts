@@ -32,6 +32,8 @@ export interface ClaimView {
   /** The current decision, as the engine made it, with its revision and any reviewer's note. */
   decision: (Decision & { revision: number; note: string | null }) | null;
   ledger: { txId: string; block: number } | null;
+  /** Why adjudication gave up, for a claim in `error`. */
+  error: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -141,6 +143,7 @@ export class ClaimQueriesService {
         decision: d ? { revision: d.revision, ...storedDecision(d), note: d.note } : null,
         ledger:
           l && l.txId !== null && l.blockNumber !== null ? { txId: l.txId, block: l.blockNumber } : null,
+        error: c.status === 'error' ? c.lastError : null,
         createdAt: c.createdAt.toISOString(),
         updatedAt: c.updatedAt.toISOString(),
       };

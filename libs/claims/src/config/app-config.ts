@@ -40,6 +40,7 @@ const schema = z
         return keys;
       }),
     WORKER_CONCURRENCY: int(8, 1),
+    ADJUDICATION_ATTEMPTS: int(8, 1),
     WORKER_METRICS_PORT: int(9464, 0),
     SWEEP_INTERVAL_MS: int(15_000, 100),
     STUCK_CLAIM_AFTER_MS: int(60_000, 100),

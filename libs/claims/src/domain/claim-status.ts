@@ -10,11 +10,14 @@ export enum ClaimStatus {
   Pended = 'pended',
   Paid = 'paid',
   Voided = 'voided',
+  /** Adjudication failed on every attempt of its retry budget; the reason is kept on the claim. */
+  Error = 'error',
 }
 
 const transitions: Readonly<Record<ClaimStatus, readonly ClaimStatus[]>> = {
   [ClaimStatus.Received]: [ClaimStatus.Adjudicating, ClaimStatus.Voided],
   [ClaimStatus.Adjudicating]: [
+    ClaimStatus.Error,
     ClaimStatus.Approved,
     ClaimStatus.PartiallyApproved,
     ClaimStatus.Rejected,
@@ -26,6 +29,8 @@ const transitions: Readonly<Record<ClaimStatus, readonly ClaimStatus[]>> = {
   [ClaimStatus.Rejected]: [],
   [ClaimStatus.Paid]: [],
   [ClaimStatus.Voided]: [],
+  // An operator may send a failed claim round again once its cause is fixed.
+  [ClaimStatus.Error]: [ClaimStatus.Received],
 };
 
 /** Whether the state machine allows `from → to`. */

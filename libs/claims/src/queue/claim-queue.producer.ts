@@ -1,5 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import type { Queue } from 'bullmq';
 import { adjudicationJobId, JobName, jobOptions, QueueName } from './queue-contracts';
 
@@ -8,7 +10,10 @@ import { adjudicationJobId, JobName, jobOptions, QueueName } from './queue-contr
 export class ClaimQueueProducer {
   private readonly logger = new Logger(ClaimQueueProducer.name);
 
-  constructor(@InjectQueue(QueueName.Adjudication) private readonly queue: Queue) {}
+  constructor(
+    @InjectQueue(QueueName.Adjudication) private readonly queue: Queue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   /** Enqueues claims for adjudication; a claim already waiting or running is left as it is. */
   async enqueueAdjudication(claimIds: readonly string[]): Promise<void> {
@@ -17,7 +22,11 @@ export class ClaimQueueProducer {
       claimIds.map((claimId) => ({
         name: JobName.AdjudicateClaim,
         data: { claimId },
-        opts: jobOptions(JobName.AdjudicateClaim, { claimId }),
+        opts: jobOptions(
+          JobName.AdjudicateClaim,
+          { claimId },
+          { attempts: this.config.ADJUDICATION_ATTEMPTS },
+        ),
       })),
     );
   }

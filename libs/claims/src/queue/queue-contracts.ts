@@ -35,10 +35,14 @@ const POLICY: Readonly<Record<JobName, Omit<JobsOptions, 'jobId'>>> = {
  * enqueue of the same work is absorbed by BullMQ while the first job is still known to Redis;
  * the database's keys and the chaincode's revision check guard the rest. BullMQ refuses ':'.
  */
-export function jobOptions<N extends JobName>(name: N, payload: JobPayloads[N]): JobsOptions {
+export function jobOptions<N extends JobName>(
+  name: N,
+  payload: JobPayloads[N],
+  tuning: { attempts?: number } = {},
+): JobsOptions {
   switch (name) {
     case JobName.AdjudicateClaim:
-      return { ...POLICY[name], jobId: adjudicationJobId(payload.claimId) };
+      return { ...POLICY[name], ...tuning, jobId: adjudicationJobId(payload.claimId) };
     default:
       throw new Error(`no job options for ${String(name)}`);
   }
