@@ -18,5 +18,6 @@ function sendProblem(err: unknown, req: FastifyRequest, reply: FastifyReply, log
   const problem = toProblem(err, req.url, String(req.id));
   if (problem.status >= 500)
     logger.error(`${req.method} ${req.url} [${req.id}]`, err instanceof Error ? err.stack : String(err));
+  if (problem.status === 503) void reply.header('retry-after', '5');
   void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
 }

@@ -124,6 +124,15 @@ export function toProblem(err: unknown, instance: string, correlationId: string)
       detail,
     };
   }
+  if (isUnavailable(err)) {
+    return {
+      ...base,
+      type: typeUri('service_unavailable'),
+      title: 'Service unavailable',
+      status: 503,
+      detail: 'A service the platform depends on is unreachable; retry after the delay in Retry-After.',
+    };
+  }
   return {
     ...base,
     type: typeUri('internal'),
@@ -135,4 +144,36 @@ export function toProblem(err: unknown, instance: string, correlationId: string)
 
 function describe(errors: FieldProblem[]): string {
   return errors.map((e) => `${e.field} ${e.rule}`).join('; ');
+}
+
+// Connection-level failures of PostgreSQL or Redis: the request may succeed once they are back.
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+]);
+
+function isUnavailable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 4; depth += 1) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+    const message = e instanceof Error ? e.message : '';
+    if (
+      /Connection terminated|connect ECONNREFUSED|Connection is closed|timeout exceeded when trying to connect/i.test(
+        message,
+      )
+    ) {
+      return true;
+    }
+    e = (e as { driverError?: unknown; cause?: unknown }).driverError ?? (e as { cause?: unknown }).cause;
+  }
+  return false;
 }
