@@ -1,16 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { connect, privateLedger, tag } from '../../support/ledger-database';
 import { EmbeddedLedger, LedgerError, verifyProofBundle, type SigningIdentity } from '@claimtrail/ledger';
-import { EmbeddedLedgerSchema1764000001000 } from '@claimtrail/ledger/embedded/migrations/1764000001000-embedded-ledger';
 import { decisionRecord, signingIdentity } from '@claimtrail/ledger/testing/decision-fixtures';
-
-const tag = () => randomBytes(4).toString('hex');
-const connect = (extra: Record<string, unknown> = {}) =>
-  new DataSource({
-    type: 'postgres',
-    url: process.env.DATABASE_URL,
-    extra: { max: 4, ...extra },
-  }).initialize();
 
 /** The embedded ledger against the run's migrated database, which other suites may be writing to. */
 describe('EmbeddedLedger on PostgreSQL', () => {
@@ -151,24 +142,17 @@ describe('EmbeddedLedger on PostgreSQL', () => {
 
 /** Tampering runs in a private schema, so suites sharing the database never see a broken chain. */
 describe('EmbeddedLedger tamper evidence', () => {
-  const schema = `ledger_tamper_${tag()}`;
   let db: DataSource;
   let ledger: EmbeddedLedger;
   const payer = signingIdentity({ orgId: 'payer-tamper' });
 
+  let drop: () => Promise<void>;
+
   beforeAll(async () => {
-    const admin = await connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    await admin.destroy();
-    db = await connect({ options: `-c search_path=${schema}` });
-    const q = db.createQueryRunner();
-    await new EmbeddedLedgerSchema1764000001000().up(q);
-    await q.release();
-    ledger = new EmbeddedLedger(db);
+    ({ db, ledger, drop } = await privateLedger('ledger_tamper'));
   });
   afterAll(async () => {
-    await db.query(`DROP SCHEMA ${schema} CASCADE`);
-    await db.destroy();
+    await drop();
   });
 
   it('names the altered block in checkChain and fails a fresh proof of its claim', async () => {

@@ -1,17 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { connect, privateLedger, tag } from '../../support/ledger-database';
 import { EmbeddedLedger, LedgerError, verifyProofBundle, type SigningIdentity } from '@claimtrail/ledger';
-import { EmbeddedLedgerSchema1764000001000 } from '@claimtrail/ledger/embedded/migrations/1764000001000-embedded-ledger';
 import { decisionRecord, signingIdentity } from '@claimtrail/ledger/testing/decision-fixtures';
 import { fundRecord, paymentFor } from '@claimtrail/ledger/testing/fund-fixtures';
-
-const tag = () => randomBytes(4).toString('hex');
-const connect = (extra: Record<string, unknown> = {}) =>
-  new DataSource({
-    type: 'postgres',
-    url: process.env.DATABASE_URL,
-    extra: { max: 4, ...extra },
-  }).initialize();
 
 /** Funds and payments through the embedded ledger, on the run's shared migrated database. */
 describe('EmbeddedLedger funds and payments on PostgreSQL', () => {
@@ -144,25 +135,18 @@ describe('EmbeddedLedger funds and payments on PostgreSQL', () => {
 
 /** Tampering runs in a private schema, so suites sharing the database never see a broken chain. */
 describe('EmbeddedLedger payment tamper evidence', () => {
-  const schema = `ledger_fund_tamper_${tag()}`;
   let db: DataSource;
   let ledger: EmbeddedLedger;
   const payer = signingIdentity({ orgId: 'payer-tamper' });
   const funder = signingIdentity({ orgId: 'funder-tamper', kind: 'funder' });
 
+  let drop: () => Promise<void>;
+
   beforeAll(async () => {
-    const admin = await connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    await admin.destroy();
-    db = await connect({ options: `-c search_path=${schema}` });
-    const q = db.createQueryRunner();
-    await new EmbeddedLedgerSchema1764000001000().up(q);
-    await q.release();
-    ledger = new EmbeddedLedger(db);
+    ({ db, ledger, drop } = await privateLedger('ledger_fund_tamper'));
   });
   afterAll(async () => {
-    await db.query(`DROP SCHEMA ${schema} CASCADE`);
-    await db.destroy();
+    await drop();
   });
 
   it('fails a payment proof and the chain check once the stored payment transaction is altered', async () => {
