@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
 import { AccessLogService } from '@claimtrail/claims/application/access-log.service';
 import { ClaimQueriesService } from '@claimtrail/claims/application/claim-queries.service';
 import { ClaimsService } from '@claimtrail/claims/application/claims.service';
@@ -13,6 +14,7 @@ import {
   claimIdSchema,
   listClaimsQuerySchema,
   reviewClaimSchema,
+  submitBatchSchema,
   submitClaimSchema,
   type ReviewClaimBody,
   type SubmitClaimBody,
@@ -43,6 +45,20 @@ export class ClaimsController {
     const result = await this.claims.submit(principal.orgId, body);
     if (result.replayed) void reply.header('idempotent-replayed', 'true');
     return { id: result.id, status: result.status };
+  }
+
+  @Post('batch')
+  @HttpCode(207)
+  @Roles('provider')
+  @ApiOperation({
+    summary: 'Submit up to 1,000 claims at once; each is accepted or refused on its own (207)',
+  })
+  @ApiBody({ schema: openApiSchema(submitBatchSchema) })
+  async submitBatch(
+    @CurrentPrincipal() principal: Principal,
+    @Body(new ZodPipe(submitBatchSchema)) body: z.output<typeof submitBatchSchema>,
+  ) {
+    return { results: await this.claims.submitBatch(principal.orgId, body.claims) };
   }
 
   @Get()

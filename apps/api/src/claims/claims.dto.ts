@@ -85,6 +85,18 @@ export const reviewClaimSchema = z
 
 export type ReviewClaimBody = z.output<typeof reviewClaimSchema>;
 
+/** Body of POST /v1/claims/batch: an end-of-day file of up to 1,000 claims. */
+export const submitBatchSchema = z.strictObject({
+  claims: z
+    .array(submitClaimSchema, { error: 'must be an array of claims' })
+    .min(1, 'must hold at least one claim')
+    .max(1000, 'must hold at most 1000 claims')
+    .refine(
+      (list) => new Set(list.map((c) => c.externalRef)).size === list.length,
+      'must not repeat an externalRef',
+    ),
+});
+
 /** Query of GET /v1/claims. */
 export const listClaimsQuerySchema = z.strictObject({
   status: z.enum(Object.values(ClaimStatus) as [ClaimStatus, ...ClaimStatus[]]).optional(),

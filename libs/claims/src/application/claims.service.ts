@@ -9,6 +9,7 @@ import {
   claimCommitment,
   ClaimStatus,
   type CareType,
+  DomainError,
   lineAmount,
   sha256Hex,
   sum,
@@ -151,6 +152,36 @@ export class ClaimsService {
     }
     await this.enqueue(id);
     return { id, status: ClaimStatus.Received, replayed: false };
+  }
+
+  /**
+   * Submits up to 1,000 claims from one clinic (an end-of-day file): each is stored and queued on
+   * its own, exactly as by `submit`, and answered with its own result; one bad claim does not
+   * refuse the others.
+   */
+  async submitBatch(
+    providerId: string,
+    claims: SubmitClaim[],
+  ): Promise<
+    (
+      | ({ ok: true } & SubmissionResult)
+      | { ok: false; externalRef: string; error: { code: string; message: string; details: unknown } }
+    )[]
+  > {
+    const results = [];
+    for (const claim of claims) {
+      try {
+        results.push({ ok: true as const, ...(await this.submit(providerId, claim)) });
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        results.push({
+          ok: false as const,
+          externalRef: claim.externalRef,
+          error: { code: err.code, message: err.message, details: err.details },
+        });
+      }
+    }
+    return results;
   }
 
   private async enqueue(claimId: string): Promise<void> {
