@@ -118,6 +118,7 @@ describe('access control and hardening', () => {
     },
     { method: 'GET', path: () => '/v1/claims', roles: ['provider', 'payer'] },
     { method: 'POST', path: () => '/v1/claims', body: () => ({}), roles: ['provider'] },
+    { method: 'POST', path: () => '/v1/claims/batch', body: () => ({ claims: [] }), roles: ['provider'] },
     {
       method: 'POST',
       path: () => `/v1/claims/${claimId}/void`,
