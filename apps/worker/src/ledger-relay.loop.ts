@@ -1,15 +1,16 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { LedgerRelayService } from '@claimtrail/claims/application/ledger-relay.service';
 import type { AppConfig } from '@claimtrail/claims/config/app-config';
 import { APP_CONFIG } from '@claimtrail/claims/config/config.module';
-import { PeriodicTask } from './periodic-task';
+import { PeriodicTask, WorkerLoop } from './periodic-task';
 
 /** The ledger processor: drains the outbox in batches bounded by size (LEDGER_BATCH_SIZE) and time (LEDGER_BATCH_WAIT_MS). */
 @Injectable()
-export class LedgerRelayLoop implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly task: PeriodicTask;
+export class LedgerRelayLoop extends WorkerLoop {
+  protected readonly task: PeriodicTask;
 
   constructor(relay: LedgerRelayService, @Inject(APP_CONFIG) config: AppConfig) {
+    super();
     this.task = new PeriodicTask(
       'ledger-relay',
       async () => {
@@ -19,13 +20,5 @@ export class LedgerRelayLoop implements OnApplicationBootstrap, OnApplicationShu
       },
       config.LEDGER_BATCH_WAIT_MS,
     );
-  }
-
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.task.stop();
   }
 }

@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 
 /**
  * Runs an async step over and over: again at once while it reports more work, after `idleMs`
@@ -55,5 +55,18 @@ export class PeriodicTask {
       );
     }
     this.schedule(next);
+  }
+}
+
+/** A worker component that runs one PeriodicTask from application start to shutdown. */
+export abstract class WorkerLoop implements OnApplicationBootstrap, OnApplicationShutdown {
+  protected abstract readonly task: PeriodicTask;
+
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.task.stop();
   }
 }

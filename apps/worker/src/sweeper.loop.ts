@@ -1,15 +1,16 @@
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { SweeperService } from '@claimtrail/claims/application/sweeper.service';
 import type { AppConfig } from '@claimtrail/claims/config/app-config';
 import { APP_CONFIG } from '@claimtrail/claims/config/config.module';
-import { PeriodicTask } from './periodic-task';
+import { PeriodicTask, WorkerLoop } from './periodic-task';
 
 /** Re-enqueues claims stuck in `received` or `adjudicating`, every SWEEP_INTERVAL_MS. */
 @Injectable()
-export class SweeperLoop implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly task: PeriodicTask;
+export class SweeperLoop extends WorkerLoop {
+  protected readonly task: PeriodicTask;
 
   constructor(sweeper: SweeperService, @Inject(APP_CONFIG) config: AppConfig) {
+    super();
     this.task = new PeriodicTask(
       'sweeper',
       async () => {
@@ -18,13 +19,5 @@ export class SweeperLoop implements OnApplicationBootstrap, OnApplicationShutdow
       },
       config.SWEEP_INTERVAL_MS,
     );
-  }
-
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.task.stop();
   }
 }

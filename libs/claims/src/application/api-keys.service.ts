@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { ApiKeyEntity, OrganizationEntity } from '../infra/entities';
 import { NotFoundError } from './app.errors';
 import { issueApiKey } from './api-keys';
@@ -23,6 +23,25 @@ const view = (k: ApiKeyEntity): ApiKeyView => ({
   createdAt: k.createdAt.toISOString(),
   revokedAt: k.revokedAt?.toISOString() ?? null,
 });
+
+/** Issues a key for an organization inside the caller's transaction; its token exists only in the result. */
+export async function insertApiKey(
+  em: EntityManager,
+  organizationId: string,
+  label: string,
+): Promise<{ key: ApiKeyEntity; token: string }> {
+  const issued = issueApiKey();
+  const id = randomUUID();
+  await em.insert(ApiKeyEntity, {
+    id,
+    organizationId,
+    prefix: issued.prefix,
+    secretHash: issued.secretHash,
+    label,
+    revokedAt: null,
+  });
+  return { key: await em.findOneByOrFail(ApiKeyEntity, { id }), token: issued.token };
+}
 
 /** Lists, issues, revokes and rotates an organization's API keys (its own, or any for the operator). */
 @Injectable()
@@ -61,34 +80,14 @@ export class ApiKeysService {
       if (!old || (old.revokedAt && old.revokedAt <= new Date())) throw new NotFoundError('active API key');
       old.revokedAt = new Date(Date.now() + graceSeconds * 1000);
       await em.save(old);
-      const issued = issueApiKey();
-      const fresh = em.create(ApiKeyEntity, {
-        id: randomUUID(),
-        organizationId: orgId,
-        prefix: issued.prefix,
-        secretHash: issued.secretHash,
-        label: old.label,
-        revokedAt: null,
-      });
-      await em.insert(ApiKeyEntity, fresh);
-      const saved = await em.findOneByOrFail(ApiKeyEntity, { id: fresh.id });
-      return { previous: view(old), current: { ...view(saved), apiKey: issued.token } };
+      const { key, token } = await insertApiKey(em, orgId, old.label);
+      return { previous: view(old), current: { ...view(key), apiKey: token } };
     });
   }
 
   private async issue(orgId: string, label: string) {
-    const issued = issueApiKey();
-    const id = randomUUID();
-    await this.db.getRepository(ApiKeyEntity).insert({
-      id,
-      organizationId: orgId,
-      prefix: issued.prefix,
-      secretHash: issued.secretHash,
-      label,
-      revokedAt: null,
-    });
-    const saved = await this.db.getRepository(ApiKeyEntity).findOneByOrFail({ id });
-    return { ...view(saved), apiKey: issued.token };
+    const { key, token } = await insertApiKey(this.db.manager, orgId, label);
+    return { ...view(key), apiKey: token };
   }
 
   private async activeKey(orgId: string, keyId: string): Promise<ApiKeyEntity> {

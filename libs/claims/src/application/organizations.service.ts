@@ -5,7 +5,8 @@ import { DataSource } from 'typeorm';
 import { generateSigningKeyPair, type SigningIdentity } from '@claimtrail/ledger';
 import { ApiKeyEntity, OrganizationEntity, type OrganizationKind } from '../infra/entities';
 import { AppError, AppErrorCode, NotFoundError } from './app.errors';
-import { issueApiKey, parseApiKey, secretMatches } from './api-keys';
+import { parseApiKey, secretMatches } from './api-keys';
+import { insertApiKey } from './api-keys.service';
 
 /** The caller an API key identifies. */
 export interface Principal {
@@ -28,7 +29,6 @@ export class OrganizationsService {
   ): Promise<{ organization: OrganizationEntity; apiKey: string }> {
     const keys = generateSigningKeyPair();
     const id = randomUUID();
-    const issued = issueApiKey();
     const organization = this.db.getRepository(OrganizationEntity).create({
       id,
       kind,
@@ -37,19 +37,12 @@ export class OrganizationsService {
       signingPublicKey: keys.publicKeyPem,
       signingPrivateKey: keys.privateKeyPem,
     });
-    await this.db.transaction(async (em) => {
+    const apiKey = await this.db.transaction(async (em) => {
       await em.insert(OrganizationEntity, organization);
-      await em.insert(ApiKeyEntity, {
-        id: randomUUID(),
-        organizationId: id,
-        prefix: issued.prefix,
-        secretHash: issued.secretHash,
-        label: 'default',
-        revokedAt: null,
-      });
+      return (await insertApiKey(em, id, 'default')).token;
     });
     const saved = await this.db.getRepository(OrganizationEntity).findOneByOrFail({ id });
-    return { organization: saved, apiKey: issued.token };
+    return { organization: saved, apiKey };
   }
 
   /** Resolves a bearer token to its organization; throws Unauthenticated for anything else. */

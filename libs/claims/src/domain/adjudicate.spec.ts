@@ -1,58 +1,19 @@
-import { adjudicate, RULES_ENGINE, type AdjudicationContext } from './adjudicate';
-import type { ClaimForAdjudication, MemberForAdjudication } from './claim';
+import { adjudicate, type AdjudicationContext } from './adjudicate';
 import { ReasonCode } from './reason-codes';
-import { publishRuleSet } from './rule-set';
+import {
+  claim as fixtureClaim,
+  context,
+  member,
+  OTHER_PROVIDER,
+  plan,
+} from './testing/adjudication-fixtures';
+import type { ClaimForAdjudication } from './claim';
 
-const PROVIDER = '7d5c1f1e-8a4b-4c1e-9a7e-3f0b7f6c2a11';
-const OTHER_PROVIDER = '0b9f5a3c-2d1e-4f6a-8b7c-9d0e1f2a3b4c';
-
-const { ruleSet, ruleSetHash } = publishRuleSet({
-  currency: 'KES',
-  coverage: { start: '2026-01-01', end: '2026-12-31' },
-  contractedProviders: [PROVIDER],
-  tariff: {
-    'CONS-GP': { unitPrice: 150000, category: 'outpatient' },
-    'LAB-MRDT': { unitPrice: 30000, category: 'laboratory' },
-    'DRUG-AL': { unitPrice: 45000, category: 'pharmacy' },
-  },
-});
-
-const member = (over: Partial<MemberForAdjudication> = {}): MemberForAdjudication => ({
-  id: 'm1',
-  status: 'active',
-  coverageStart: '2026-01-01',
-  coverageEnd: '2026-12-31',
-  birthDate: '1990-05-20',
-  sex: 'F',
-  ...over,
-});
-
-const ctx = (over: Partial<AdjudicationContext> = {}): AdjudicationContext => ({
-  member: member(),
-  ruleSet,
-  ruleSetHash,
-  history: [],
-  accumulators: { annualApproved: 0, categoryApproved: {}, deductibleMet: 0 },
-  review: { diagnosisAverage: null, samplingDraw: 0.5 },
-  decidedAt: '2026-03-15T10:00:00.000Z',
-  decidedBy: RULES_ENGINE,
-  ...over,
-});
-
-const claim = (over: Partial<ClaimForAdjudication> = {}): ClaimForAdjudication => ({
-  id: 'c1',
-  providerId: PROVIDER,
-  serviceDate: '2026-03-14',
-  submittedOn: '2026-03-14',
-  careType: 'outpatient',
-  currency: 'KES',
-  diagnoses: ['B54'],
-  lines: [
-    { lineNo: 1, serviceCode: 'CONS-GP', quantity: 1, unitPrice: 150000 },
-    { lineNo: 2, serviceCode: 'LAB-MRDT', quantity: 1, unitPrice: 30000 },
-  ],
-  ...over,
-});
+const published = plan();
+const { ruleSetHash } = published;
+const ctx = (over: Partial<AdjudicationContext> = {}) => context(published, over);
+// The shared fixture claim, with the malaria diagnosis these cases were written for.
+const claim = (over: Partial<ClaimForAdjudication> = {}) => fixtureClaim({ diagnoses: ['B54'], ...over });
 
 describe('adjudicate', () => {
   it('approves a clean claim in full', () => {

@@ -2,8 +2,9 @@ import { canonicalJson } from '@claimtrail/chaincode/canonical-json';
 import type { FundOutcome, FundRecord, FundView, StoredFundTopUp } from '@claimtrail/chaincode/records';
 import type { TransactionCreator } from '../chain/transaction';
 import { fundRecord } from '../testing/fund-fixtures';
-import { executeTransaction, type Execution } from './contract-runner';
+import type { Execution } from './contract-runner';
 import { MemoryStateStore } from './memory-state-store';
+import { invokeContract, txArg } from '../testing/contract-harness';
 
 const FUNDER: TransactionCreator = {
   orgId: 'funder-1',
@@ -12,26 +13,9 @@ const FUNDER: TransactionCreator = {
   publicKeyPem: '',
 };
 const TIMESTAMP = '2025-11-21T08:30:00.123Z';
-let txCounter = 0;
 
-async function invoke(
-  store: MemoryStateStore,
-  fn: string,
-  arg: unknown,
-  creator = FUNDER,
-): Promise<Execution> {
-  const execution = await executeTransaction(store, {
-    txId: `tx-${++txCounter}`,
-    channel: 'claimtrail',
-    chaincode: 'claimtrail',
-    fn,
-    args: [typeof arg === 'string' ? arg : JSON.stringify(arg)],
-    timestamp: TIMESTAMP,
-    creator,
-  });
-  store.apply(execution.writes);
-  return execution;
-}
+const invoke = (store: MemoryStateStore, fn: string, arg: unknown, creator = FUNDER) =>
+  invokeContract(store, fn, [txArg(arg)], creator, { timestamp: TIMESTAMP });
 
 const outcome = (e: Execution) => JSON.parse(e.result) as FundOutcome;
 const getFund = async (store: MemoryStateStore, fundId: string) =>

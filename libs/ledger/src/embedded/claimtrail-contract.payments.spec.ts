@@ -10,8 +10,8 @@ import type {
 import type { TransactionCreator } from '../chain/transaction';
 import { decisionRecord } from '../testing/decision-fixtures';
 import { fundRecord, paymentFor } from '../testing/fund-fixtures';
-import { executeTransaction, type Execution } from './contract-runner';
 import { MemoryStateStore } from './memory-state-store';
+import { invokeContract, txArg } from '../testing/contract-harness';
 
 const PAYER: TransactionCreator = { orgId: 'payer-1', kind: 'payer', mspId: 'Payer1MSP', publicKeyPem: '' };
 const FUNDER: TransactionCreator = {
@@ -20,27 +20,9 @@ const FUNDER: TransactionCreator = {
   mspId: 'Funder1MSP',
   publicKeyPem: '',
 };
-let txCounter = 0;
 
-async function invoke(
-  store: MemoryStateStore,
-  fn: string,
-  arg: unknown,
-  creator = PAYER,
-  txId = `tx-${++txCounter}`,
-): Promise<Execution> {
-  const execution = await executeTransaction(store, {
-    txId,
-    channel: 'claimtrail',
-    chaincode: 'claimtrail',
-    fn,
-    args: [typeof arg === 'string' ? arg : JSON.stringify(arg)],
-    timestamp: '2025-11-22T10:00:00.000Z',
-    creator,
-  });
-  store.apply(execution.writes);
-  return execution;
-}
+const invoke = (store: MemoryStateStore, fn: string, arg: unknown, creator = PAYER, txId?: string) =>
+  invokeContract(store, fn, [txArg(arg)], creator, { txId, timestamp: '2025-11-22T10:00:00.000Z' });
 
 const pay = async (store: MemoryStateStore, payments: unknown[], creator = PAYER, txId?: string) => {
   const execution = await invoke(store, 'RecordPayments', payments, creator, txId);

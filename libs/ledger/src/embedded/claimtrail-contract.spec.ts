@@ -2,8 +2,8 @@ import { canonicalJson } from '@claimtrail/chaincode/canonical-json';
 import type { DecisionRecord, RecordOutcome, StoredDecisionRecord } from '@claimtrail/chaincode/records';
 import type { TransactionCreator } from '../chain/transaction';
 import { decisionRecord } from '../testing/decision-fixtures';
-import { executeTransaction, type Execution } from './contract-runner';
 import { MemoryStateStore } from './memory-state-store';
+import { invokeContract } from '../testing/contract-harness';
 
 const PAYER: TransactionCreator = {
   orgId: 'payer-1',
@@ -12,27 +12,14 @@ const PAYER: TransactionCreator = {
   publicKeyPem: 'pem',
 };
 const TIMESTAMP = '2025-11-21T08:30:00.123Z';
-let txCounter = 0;
 
-async function invoke(
+const invoke = (
   store: MemoryStateStore,
   fn: string,
   args: string[],
   creator: TransactionCreator = PAYER,
-  txId = `tx-${++txCounter}`,
-): Promise<Execution> {
-  const execution = await executeTransaction(store, {
-    txId,
-    channel: 'claimtrail',
-    chaincode: 'claimtrail',
-    fn,
-    args,
-    timestamp: TIMESTAMP,
-    creator,
-  });
-  store.apply(execution.writes);
-  return execution;
-}
+  txId?: string,
+) => invokeContract(store, fn, args, creator, { txId, timestamp: TIMESTAMP });
 
 async function record(store: MemoryStateStore, records: unknown[], creator = PAYER, txId?: string) {
   const execution = await invoke(store, 'RecordDecisions', [JSON.stringify(records)], creator, txId);
