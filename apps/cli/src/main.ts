@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { registerAuditCommand } from './audit.command';
+import { registerBenchCommand } from './bench/bench.command';
 import { registerDemoCommand } from './demo/demo.command';
 import { registerKeysCommands } from './keys.command';
 import { registerLedgerCommands } from './ledger.command';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerKeysCommands(program);
   registerAuditCommand(program);
   registerDemoCommand(program);
+  registerBenchCommand(program);
   return program;
 }
 

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { OrganizationsService } from '@claimtrail/claims/application/organizations.service';
 import { EmbeddedLedger } from '@claimtrail/ledger';
 import { auditFund } from '../audit.command';
+import { seededRandom } from '../bench/seeded-random';
 
 /** Prices in KES minor units, from data/services.csv. */
 const TARIFF = {
@@ -63,17 +64,6 @@ const YEAR = { start: '2026-01-01', end: '2026-12-31' };
 export const kes = (minor: number) =>
   `KES ${(minor / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
-/** A small deterministic generator, so every run tells the same story. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const day = (d: number) => new Date(Date.UTC(2026, 0, 5) + d * 86_400_000).toISOString().slice(0, 10);
 const line = (code: keyof typeof TARIFF, unitPrice: number = TARIFF[code].unitPrice): Line => ({
   serviceCode: code,
@@ -84,7 +74,7 @@ const isFemale = (m: number) => m % 5 !== 4;
 
 /** The clinics' claims: one per member and day, with a few duplicates re-sent by another clinic. */
 function claimSpecs(n: number): ClaimSpec[] {
-  const rand = random(2026);
+  const rand = seededRandom(2026);
   const specs: ClaimSpec[] = [];
   const bySlot = new Map<string, ClaimSpec>();
   for (let i = 0; i < n; i++) {

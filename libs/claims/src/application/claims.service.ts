@@ -185,13 +185,9 @@ export class ClaimsService {
   }
 
   private async enqueue(claimId: string): Promise<void> {
-    try {
-      await this.queue.enqueueAdjudication([claimId]);
-    } catch (err) {
-      // The claim is committed; the sweeper re-enqueues anything left in `received`.
-      this.logger.warn(
-        `claim ${claimId} stored but not enqueued (${String(err)}); the sweeper will pick it up`,
-      );
+    // The claim is committed; the sweeper re-enqueues anything left in `received`.
+    if (!(await this.queue.tryEnqueue([claimId]))) {
+      this.logger.warn(`claim ${claimId} stored but not enqueued yet; the sweeper will pick it up`);
     }
   }
 

@@ -41,6 +41,8 @@ const schema = z
       }),
     WORKER_CONCURRENCY: int(8, 1),
     ADJUDICATION_ATTEMPTS: int(8, 1),
+    // How long a submission waits for Redis before answering and leaving the enqueue to the sweeper.
+    ENQUEUE_TIMEOUT_MS: int(2_000, 1),
     WORKER_METRICS_PORT: int(9464, 0),
     SWEEP_INTERVAL_MS: int(15_000, 100),
     STUCK_CLAIM_AFTER_MS: int(60_000, 100),

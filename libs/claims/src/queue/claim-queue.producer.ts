@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import type { Queue } from 'bullmq';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { adjudicationJobId, JobName, jobOptions, QueueName } from './queue-contracts';
 
 /** Puts claims on the adjudication queue. Thin: ids in, nothing else. */
@@ -29,6 +30,27 @@ export class ClaimQueueProducer {
         ),
       })),
     );
+  }
+
+  /**
+   * Enqueues as above but gives up after ENQUEUE_TIMEOUT_MS and never throws: the API answers a
+   * clinic without waiting on a Redis that is down (its client would queue the command until
+   * Redis returns). The claim is already committed; the sweeper enqueues what this did not.
+   * Returns whether the enqueue is known to have happened.
+   */
+  async tryEnqueue(claimIds: readonly string[]): Promise<boolean> {
+    const timer = new AbortController();
+    try {
+      return await Promise.race([
+        this.enqueueAdjudication(claimIds).then(() => true),
+        sleep(this.config.ENQUEUE_TIMEOUT_MS, false, { signal: timer.signal }),
+      ]);
+    } catch (err) {
+      this.logger.warn(`could not enqueue ${claimIds.length} claims: ${String(err)}`);
+      return false;
+    } finally {
+      timer.abort();
+    }
   }
 
   /**

@@ -1,0 +1,148 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { runBench, type BenchResult } from './bench';
+
+const whole = (name: string, min: number, max: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
+  return n;
+};
+
+/** `claimtrail bench`: seeds the benchmark scenario, drives the real API and prints where it stands. */
+export function registerBenchCommand(program: Command): void {
+  program
+    .command('bench')
+    .description(
+      'seed a payer, clinics and members on a fresh database, drive the real API and worker with claims, and measure',
+    )
+    .option('--claims <n>', 'claims sent one per request', whole('--claims', 1, 10_000_000), 20_000)
+    .option(
+      '--duration <s>',
+      'send for this many seconds instead of a claim count',
+      whole('--duration', 1, 86_400),
+    )
+    .option('--rate <n>', 'open loop: claims per second, whatever the answers', whole('--rate', 1, 1_000_000))
+    .option(
+      '--concurrency <n>',
+      'closed loop: requests in flight (when --rate is not given)',
+      whole('--concurrency', 1, 4_096),
+      64,
+    )
+    .option(
+      '--batch-claims <n>',
+      'claims sent afterwards through POST /v1/claims/batch (0: none)',
+      whole('--batch-claims', 0, 10_000_000),
+      5_000,
+    )
+    .option('--batch-size <n>', 'claims per batch file', whole('--batch-size', 1, 1_000), 500)
+    .option('--members <n>', 'members enrolled', whole('--members', 100, 10_000_000), 100_000)
+    .option('--clinics <n>', 'clinics (one of them uncontracted)', whole('--clinics', 2, 10_000), 300)
+    .option(
+      '--worker-concurrency <n>',
+      'jobs each worker runs at once',
+      whole('--worker-concurrency', 1, 1_024),
+      32,
+    )
+    .option('--no-ceilings', "skip measuring the parts' ceilings")
+    .option('--ceiling-seconds <s>', 'seconds per ceiling', whole('--ceiling-seconds', 1, 600), 5)
+    .addOption(
+      new Option('--ledger <kind>', 'ledger to record on')
+        .choices(['embedded', 'fabric'])
+        .default('embedded'),
+    )
+    .option('--out <dir>', 'folder for the JSON result', 'bench/results')
+    .option('--keep', 'keep the benchmark database afterwards')
+    .action(async (o) => {
+      const log = (line: string) => process.stdout.write(`${line}\n`);
+      const result = await runBench({
+        claims: o.claims,
+        durationS: o.duration,
+        shape: o.rate ? { kind: 'open', rate: o.rate } : { kind: 'closed', concurrency: o.concurrency },
+        batchClaims: o.batchClaims,
+        batchSize: o.batchSize,
+        members: o.members,
+        clinics: o.clinics,
+        workerConcurrency: o.workerConcurrency,
+        ceilings: o.ceilings,
+        ceilingSeconds: o.ceilingSeconds,
+        ledger: o.ledger,
+        keep: Boolean(o.keep),
+        log,
+      });
+      printResult(result, log);
+      mkdirSync(o.out, { recursive: true });
+      const file = join(
+        o.out,
+        `${result.startedAt.replace(/[:.]/g, '-')}-${(result.commit ?? 'nogit').slice(0, 8)}.json`,
+      );
+      writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+      log(`result written to ${file}`);
+    });
+}
+
+/** Prints the tables: throughput and latency per phase, resources per process, ceilings and ratios. */
+export function printResult(r: BenchResult, log: (line: string) => void): void {
+  log(`\nclaimtrail bench ${r.startedAt} commit ${r.commit?.slice(0, 12) ?? 'unknown'}`);
+  log(
+    `${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGb} GiB, Node ${r.machine.node}, ${r.machine.os}`,
+  );
+  log('\nthroughput (claims/s, first sent to last of each stage) and errors');
+  console.table(
+    r.phases.map((p) => ({
+      phase: p.phase,
+      accepted: p.accepted,
+      'accepted/s': p.acceptedPerSecond,
+      'decided/s': p.decidedPerSecond,
+      'recorded/s': p.recordedPerSecond,
+      errors:
+        Object.entries(p.errors)
+          .map(([s, n]) => `${n}×${s}`)
+          .join(' ') || 0,
+      'claims per ledger tx': p.ledger.claimsPerTransaction,
+      blocks: p.ledger.blocks,
+    })),
+  );
+  log('latency from sending a claim (ms)');
+  console.table(
+    r.phases.flatMap((p) =>
+      (['accept', 'decided', 'recorded'] as const).map((stage) => ({
+        phase: p.phase,
+        stage:
+          stage === 'accept'
+            ? 'submit → 202'
+            : stage === 'decided'
+              ? 'submit → decided'
+              : 'submit → on the ledger',
+        p50: p.latencyMs[stage].p50,
+        p95: p.latencyMs[stage].p95,
+        p99: p.latencyMs[stage].p99,
+        max: p.latencyMs[stage].max,
+      })),
+    ),
+  );
+  log('processes during the single-claim phase (CPU in % of one core; memory resident)');
+  console.table(
+    r.processes.map((p) => ({
+      process: p.name,
+      'cpu mean %': p.cpuMeanPct,
+      'cpu peak %': p.cpuPeakPct,
+      'rss peak MB': p.rssPeakMb,
+      'rss early MB': p.rssEarlyMb,
+      'rss end MB': p.rssLateMb,
+      'growth %': p.rssGrowthPct,
+    })),
+  );
+  if (r.ceilings.length > 0) {
+    log("ceilings of the parts on this machine, and claimtrail's recorded claims/s as a ratio of each");
+    console.table(
+      r.ceilings.map((c) => ({
+        part: c.name,
+        'per second': Math.round(c.perSecond),
+        'claimtrail ratio': c.claimtrailRatio,
+        measured: c.description,
+      })),
+    );
+  }
+}

@@ -1,0 +1,393 @@
+import { execFileSync } from 'node:child_process';
+import { cpus, totalmem, release, platform } from 'node:os';
+import { MultiBar, Presets } from 'cli-progress';
+import type { DataSource } from 'typeorm';
+import { OrganizationsService } from '@claimtrail/claims/application/organizations.service';
+import { loadConfig } from '@claimtrail/claims/config/app-config';
+import { assertPostgresReachable, assertRedisReachable } from '@claimtrail/claims/infra/preflight';
+import { createScratchDatabase } from '../scratch-database';
+import { AppProcess, freePort } from './app-process';
+import { measureCeilings, type CeilingResult } from './ceilings';
+import { percentiles, type Percentiles } from './latency';
+import { runLoad, type LoadShape, type Submission } from './load';
+import { pidsNamed, startSampler, summariseUsage, type UsageSummary } from './sampler';
+import { seedWorkload, workloadClaim, type Workload } from './workload';
+
+/** What `claimtrail bench` is asked to do. */
+export interface BenchOptions {
+  /** Claims sent one per request; ignored when `durationS` is set. */
+  claims: number;
+  /** Run the single-claim phase for this long instead of a claim count. */
+  durationS?: number;
+  shape: LoadShape;
+  /** Claims sent afterwards through POST /v1/claims/batch, in files of `batchSize`. */
+  batchClaims: number;
+  batchSize: number;
+  members: number;
+  clinics: number;
+  workerConcurrency: number;
+  ceilings: boolean;
+  ceilingSeconds: number;
+  ledger: 'embedded' | 'fabric';
+  keep: boolean;
+  log: (line: string) => void;
+}
+
+/** One load phase's figures. */
+export interface PhaseResult {
+  phase: string;
+  sent: number;
+  accepted: number;
+  errors: Record<string, number>;
+  wallSeconds: number;
+  acceptedPerSecond: number;
+  decidedPerSecond: number;
+  recordedPerSecond: number;
+  latencyMs: { accept: Percentiles; decided: Percentiles; recorded: Percentiles };
+  ledger: { transactions: number; blocks: number; claimsPerTransaction: number };
+}
+
+/** The whole result, as printed and as written to bench/results. */
+export interface BenchResult {
+  startedAt: string;
+  commit: string | null;
+  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; os: string };
+  configuration: Record<string, unknown>;
+  phases: PhaseResult[];
+  processes: UsageSummary[];
+  ceilings: (CeilingResult & { claimtrailRatio: number })[];
+}
+
+const DAY_ZERO = Date.now();
+
+/** Runs the benchmark end to end on a scratch database and returns its result. */
+export async function runBench(opts: BenchOptions): Promise<BenchResult> {
+  if (opts.ledger === 'fabric') {
+    throw new Error(
+      '--ledger fabric needs a Fabric network and the Fabric gateway ledger, which this build does not ' +
+        'have yet (see "Running on Hyperledger Fabric" in the README); use --ledger embedded',
+    );
+  }
+  const base = loadConfig();
+  await assertPostgresReachable(base.DATABASE_URL);
+  await assertRedisReachable(base.REDIS_URL);
+  const startedAt = new Date().toISOString();
+  const scratch = await createScratchDatabase(base, 'claimtrail_bench');
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: scratch.url,
+    QUEUE_PREFIX: scratch.name,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    WORKER_METRICS_PORT: '0',
+    WORKER_CONCURRENCY: String(opts.workerConcurrency),
+    LOG_LEVEL: 'log',
+    // Hundreds of clinics share one machine here; the per-key limit is not what is measured.
+    RATE_LIMIT_PER_MINUTE: '100000000',
+    BODY_LIMIT_BYTES: String(8 * 1024 * 1024),
+  };
+  const appConfig = loadConfig(env);
+  const api = new AppProcess('api', env);
+  const worker = new AppProcess('worker', env);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  try {
+    await api.start(60_000);
+    await worker.start(60_000);
+    const workload = await seed(scratch.db, baseUrl, opts);
+    const sampler = startSampler({
+      api: () => (api.pid ? [api.pid] : []),
+      worker: () => (worker.pid ? [worker.pid] : []),
+      'load generator': () => [process.pid],
+      postgres: pidsNamed('postgres'),
+      redis: pidsNamed('redis-server'),
+    });
+    const runStart = Date.now() - DAY_ZERO;
+    const phases: PhaseResult[] = [];
+    const singleCount = opts.durationS ? Number.MAX_SAFE_INTEGER : opts.claims;
+    phases.push(
+      await phase(scratch.db, opts, workload, baseUrl, {
+        name:
+          opts.shape.kind === 'open'
+            ? `POST /v1/claims, ${opts.shape.rate}/s open loop`
+            : `POST /v1/claims, ${opts.shape.concurrency} in flight`,
+        from: 0,
+        claims: singleCount,
+        batch: 1,
+        shape: opts.shape,
+      }),
+    );
+    const singleEnd = Date.now() - DAY_ZERO;
+    if (opts.batchClaims > 0) {
+      phases.push(
+        await phase(scratch.db, opts, workload, baseUrl, {
+          name: `POST /v1/claims/batch, ${opts.batchSize} per file`,
+          from: 10_000_000,
+          claims: opts.batchClaims,
+          batch: opts.batchSize,
+          shape: { kind: 'closed', concurrency: 4 },
+        }),
+      );
+    }
+    const usage = await sampler.stop();
+    const singleSeconds = (singleEnd - runStart) / 1000;
+    // Growth compares minute 1 with the end of the single-claim phase (minute 5 of a 5-minute run).
+    const earlyMs = runStart + Math.min(60_000, singleSeconds * 200);
+    const processes = usage.map((u) => summariseUsage(u, runStart, singleEnd, earlyMs));
+
+    let ceilings: BenchResult['ceilings'] = [];
+    if (opts.ceilings) {
+      opts.log(`measuring the parts' ceilings (${opts.ceilingSeconds} s each)…`);
+      const recorded = phases[0].recordedPerSecond;
+      ceilings = (
+        await measureCeilings({
+          databaseUrl: base.DATABASE_URL,
+          redisUrl: base.REDIS_URL,
+          queuePrefix: `${scratch.name}_ceiling`,
+          durationMs: opts.ceilingSeconds * 1000,
+        })
+      ).map((c) => ({ ...c, claimtrailRatio: Math.round((recorded / c.perSecond) * 1000) / 1000 }));
+    }
+    return {
+      startedAt,
+      commit: gitCommit(),
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model ?? 'unknown',
+        memoryGb: Math.round(totalmem() / 1024 ** 3),
+        node: process.version,
+        os: `${platform()} ${release()}`,
+      },
+      configuration: {
+        ledger: opts.ledger,
+        members: opts.members,
+        clinics: opts.clinics,
+        load: opts.shape,
+        claims: opts.durationS ? undefined : opts.claims,
+        durationS: opts.durationS,
+        batchClaims: opts.batchClaims,
+        batchSize: opts.batchSize,
+        workerConcurrency: appConfig.WORKER_CONCURRENCY,
+        ledgerBatchSize: appConfig.LEDGER_BATCH_SIZE,
+        ledgerBatchWaitMs: appConfig.LEDGER_BATCH_WAIT_MS,
+        databasePoolSize: appConfig.DATABASE_POOL_SIZE,
+      },
+      phases,
+      processes,
+      ceilings,
+    };
+  } catch (err) {
+    throw new Error(
+      `${err instanceof Error ? err.message : String(err)}\napi:\n${api.log}\nworker:\n${worker.log}`,
+      {
+        cause: err,
+      },
+    );
+  } finally {
+    await Promise.all([api.stop('SIGTERM'), worker.stop('SIGTERM')]);
+    await scratch.db.destroy();
+    if (opts.keep) opts.log(`database kept: ${scratch.name}`);
+    else await scratch.drop();
+  }
+}
+
+/** Creates the operator in the database, then everything else over the API, with a progress bar. */
+async function seed(db: DataSource, baseUrl: string, opts: BenchOptions): Promise<Workload> {
+  const { apiKey } = await new OrganizationsService(db).create('operator', 'Benchmark operator');
+  const call =
+    (key: string) =>
+    async (
+      method: string,
+      path: string,
+      body?: unknown,
+    ): Promise<{ status: number; body: Record<string, unknown> }> => {
+      const res = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+  const bars = progressBars();
+  const bar = bars.create(opts.members, 0, { name: 'members enrolled' });
+  try {
+    return await seedWorkload(
+      call(apiKey),
+      call,
+      { members: opts.members, clinics: opts.clinics },
+      `b${Date.now().toString(36)}`,
+      (n) => bar.update(n),
+    );
+  } finally {
+    bars.stop();
+  }
+}
+
+interface PhaseSpec {
+  name: string;
+  from: number;
+  claims: number;
+  batch: number;
+  shape: LoadShape;
+}
+
+/** Sends one phase's claims, waits until each accepted one is on the ledger, and measures. */
+async function phase(
+  db: DataSource,
+  opts: BenchOptions,
+  w: Workload,
+  baseUrl: string,
+  spec: PhaseSpec,
+): Promise<PhaseResult> {
+  opts.log(`phase: ${spec.name}`);
+  const [{ tx: txBefore, blocks: blocksBefore }] = await db.query(
+    `SELECT (SELECT count(*)::int FROM ledger_transactions WHERE function_name = 'RecordDecisions') AS tx,
+            (SELECT count(*)::int FROM ledger_blocks) AS blocks`,
+  );
+  const total = opts.durationS && spec.batch === 1 ? 0 : spec.claims;
+  const bars = progressBars();
+  const sentBar = bars.create(total, 0, { name: 'accepted' });
+  const decidedBar = bars.create(total, 0, { name: 'decided' });
+  const recordedBar = bars.create(total, 0, { name: 'recorded on the ledger' });
+  const started = Date.now();
+  let accepted = 0;
+  const deadline = opts.durationS ? started + opts.durationS * 1000 : Infinity;
+  const counts = async () => {
+    const [c] = await db.query(
+      `SELECT (SELECT count(*)::int FROM claims WHERE status NOT IN ('received', 'adjudicating')) AS decided,
+              (SELECT count(*)::int FROM ledger_outbox WHERE committed_at IS NOT NULL) AS recorded`,
+    );
+    return c as { decided: number; recorded: number };
+  };
+  const base = await counts();
+  let polling = true;
+  const poller = (async () => {
+    while (polling) {
+      const c = await counts();
+      const grow = (bar: typeof sentBar, n: number) => {
+        if (total === 0) bar.setTotal(Math.max(accepted, 1));
+        bar.update(n);
+      };
+      grow(sentBar, accepted);
+      grow(decidedBar, c.decided - base.decided);
+      grow(recordedBar, c.recorded - base.recorded);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  })();
+  let subs: Submission[];
+  try {
+    subs = await runLoad({
+      baseUrl,
+      clinicKeys: w.clinics.map((c) => c.key),
+      claims: spec.claims,
+      shape: spec.shape,
+      batch: spec.batch,
+      stop: () => Date.now() >= deadline,
+      claimAt: (i) => workloadClaim(w, spec.from + i),
+      onSettled: (s) => {
+        if (s.claimId) accepted += 1;
+      },
+    });
+    const ids = [...new Set(subs.flatMap((s) => (s.claimId ? [s.claimId] : [])))];
+    // Every accepted claim must reach the ledger; a run that cannot is a failed run, not a slow one.
+    const waitUntil = Date.now() + 600_000;
+    for (;;) {
+      const c = await counts();
+      if (c.recorded - base.recorded >= ids.length) break;
+      if (Date.now() > waitUntil)
+        throw new Error(
+          `only ${c.recorded - base.recorded} of ${ids.length} claims reached the ledger in 10 minutes`,
+        );
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    polling = false;
+    await poller;
+    bars.stop();
+  }
+
+  const timings: { id: string; decided: Date; recorded: Date }[] = await db.query(
+    `SELECT c.id, d.decided_at AS decided, o.committed_at AS recorded
+       FROM claims c
+       JOIN claim_decisions d ON d.claim_id = c.id AND d.revision = 1
+       JOIN ledger_outbox o ON o.kind = 'decision' AND o.claim_id = c.id AND o.revision = 1
+      WHERE c.id = ANY($1)`,
+    [subs.flatMap((s) => (s.claimId ? [s.claimId] : []))],
+  );
+  const byId = new Map(timings.map((t) => [t.id, t]));
+  const acceptLat: number[] = [];
+  const decidedLat: number[] = [];
+  const recordedLat: number[] = [];
+  let firstSent = Infinity;
+  let lastDecided = 0;
+  let lastRecorded = 0;
+  let lastAccepted = 0;
+  const errors: Record<string, number> = {};
+  for (const s of subs) {
+    firstSent = Math.min(firstSent, s.sentAt);
+    if (!s.claimId) {
+      errors[String(s.status)] = (errors[String(s.status)] ?? 0) + 1;
+      continue;
+    }
+    lastAccepted = Math.max(lastAccepted, s.acceptedAt!);
+    acceptLat.push(s.acceptedAt! - s.sentAt);
+    const t = byId.get(s.claimId);
+    if (!t) continue;
+    decidedLat.push(t.decided.getTime() - s.sentAt);
+    recordedLat.push(t.recorded.getTime() - s.sentAt);
+    lastDecided = Math.max(lastDecided, t.decided.getTime());
+    lastRecorded = Math.max(lastRecorded, t.recorded.getTime());
+  }
+  const [{ tx, blocks }] = await db.query(
+    `SELECT (SELECT count(*)::int FROM ledger_transactions WHERE function_name = 'RecordDecisions') AS tx,
+            (SELECT count(*)::int FROM ledger_blocks) AS blocks`,
+  );
+  const n = byId.size;
+  const rate = (until: number) =>
+    until > firstSent ? Math.round((n / ((until - firstSent) / 1000)) * 10) / 10 : 0;
+  return {
+    phase: spec.name,
+    sent: subs.length,
+    accepted: acceptLat.length,
+    errors,
+    wallSeconds: Math.round((lastRecorded - firstSent) / 100) / 10,
+    acceptedPerSecond: rate(lastAccepted),
+    decidedPerSecond: rate(lastDecided),
+    recordedPerSecond: rate(lastRecorded),
+    latencyMs: {
+      accept: percentiles(acceptLat),
+      decided: percentiles(decidedLat),
+      recorded: percentiles(recordedLat),
+    },
+    ledger: {
+      transactions: tx - txBefore,
+      blocks: blocks - blocksBefore,
+      claimsPerTransaction: tx > txBefore ? Math.round((n / (tx - txBefore)) * 10) / 10 : 0,
+    },
+  };
+}
+
+/** Progress bars that also report, every 10 s, when the output is a log rather than a terminal. */
+function progressBars(): MultiBar {
+  return new MultiBar(
+    {
+      clearOnComplete: false,
+      hideCursor: true,
+      format: ' {bar} {value}/{total} {name}',
+      noTTYOutput: true,
+      notTTYSchedule: 10_000,
+    },
+    Presets.shades_classic,
+  );
+}
+
+function gitCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,85 @@
+import { recordTally } from './support/fault-table';
+import { startRig, type Rig } from './support/fault-rig';
+import { acceptedIds, settleAndAudit } from './support/invariants';
+
+/**
+ * The embedded ledger's store refuses every new block for 30 seconds (a trigger that fails each
+ * insert, as a stopped peer fails each submission): decisions wait in the outbox and then commit,
+ * in order, once; nothing is recorded twice.
+ */
+describe('fault: ledger unavailable for 30 seconds', () => {
+  let rig: Rig;
+  const refuse = async () => {
+    await rig.db.query(`
+      CREATE OR REPLACE FUNCTION fault_ledger_unavailable() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'ledger store unavailable (fault injected)'; END $$`);
+    await rig.db.query(`
+      CREATE TRIGGER fault_ledger_unavailable BEFORE INSERT ON ledger_blocks
+      FOR EACH STATEMENT EXECUTE FUNCTION fault_ledger_unavailable()`);
+  };
+  const restore = () => rig.db.query(`DROP TRIGGER IF EXISTS fault_ledger_unavailable ON ledger_blocks`);
+
+  beforeAll(async () => {
+    rig = await startRig('ledger-outage');
+  });
+
+  afterAll(async () => {
+    if (rig) await restore().catch(() => undefined);
+    await rig?.close();
+  });
+
+  it('holds decisions in the outbox and records each once, in order, when the ledger returns', async () => {
+    let done = false;
+    const pending: number[] = [];
+    const fault = (async () => {
+      await new Promise((r) => setTimeout(r, 2_000));
+      await refuse();
+      for (let s = 0; s < 30; s++) {
+        await new Promise((r) => setTimeout(r, 1_000));
+        const [{ n }] = await rig.db.query(
+          `SELECT count(*)::int AS n FROM ledger_outbox WHERE committed_at IS NULL`,
+        );
+        pending.push(n);
+      }
+      const [{ head }] = await rig.db.query(`SELECT block_number::int AS head FROM ledger_head`);
+      await restore();
+      await new Promise((r) => setTimeout(r, 3_000));
+      done = true;
+      return head as number;
+    })();
+    const subs = await rig.load({
+      claims: 50_000,
+      stop: () => done,
+      shape: { kind: 'closed', concurrency: 4 },
+    });
+    const headDuringOutage = await fault;
+
+    // The outbox grew while the ledger refused, and the relay tried again (a success counts one attempt).
+    expect(pending.at(-1)!).toBeGreaterThan(pending[0]);
+    const [{ retried }] = await rig.db.query(
+      `SELECT count(*)::int AS retried FROM ledger_outbox WHERE attempts > 1`,
+    );
+    expect(retried).toBeGreaterThan(0);
+
+    const ids = acceptedIds(subs);
+    const { tally, problems } = await settleAndAudit(
+      rig.db,
+      rig.env.QUEUE_PREFIX!,
+      'ledger unavailable 30 s',
+      ids,
+    );
+    recordTally(tally);
+    expect(problems).toEqual([]);
+    expect(tally).toMatchObject({ decided: ids.length, ledgerRecords: ids.length, lost: 0, duplicated: 0 });
+
+    // In order: a later outbox row never lands in an earlier block than the row before it.
+    const [{ inversions, after }] = await rig.db.query(
+      `SELECT count(*) FILTER (WHERE block_number < prev)::int AS inversions,
+              count(*) FILTER (WHERE block_number > $1)::int AS after
+         FROM (SELECT block_number, lag(block_number) OVER (ORDER BY id) AS prev FROM ledger_outbox) o`,
+      [headDuringOutage],
+    );
+    expect(inversions).toBe(0);
+    expect(after).toBeGreaterThan(0);
+  });
+});
