@@ -76,7 +76,8 @@ describe('reason codes through the whole stack', () => {
   ];
 
   beforeAll(async () => {
-    stack = await startStack();
+    // Review by the diagnosis average compares with claims decided moments earlier.
+    stack = await startStack({ DIAGNOSIS_AVERAGE_MAX_AGE_MS: '0' });
     db = stack.api.get<DataSource>(getDataSourceToken());
     const op = JSON.parse(
       runCli(['org', 'create', '--kind', 'operator', '--name', `Ops ${tag}`, '--json']).stdout,

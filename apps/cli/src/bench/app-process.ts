@@ -43,6 +43,8 @@ export class AppProcess {
   constructor(
     readonly app: keyof typeof ENTRY,
     private readonly env: NodeJS.ProcessEnv,
+    /** Extra options for node itself, such as `--cpu-prof`. */
+    private readonly nodeArgs: string[] = [],
   ) {}
 
   get running(): boolean {
@@ -61,7 +63,7 @@ export class AppProcess {
   /** Starts the process and waits until it serves (API) or consumes (worker). */
   async start(timeoutMs = 30_000): Promise<void> {
     if (this.running) throw new Error(`${this.app} is already running`);
-    const child = spawn(process.execPath, [ENTRY[this.app]], {
+    const child = spawn(process.execPath, [...this.nodeArgs, ENTRY[this.app]], {
       env: this.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

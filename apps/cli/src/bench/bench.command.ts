@@ -54,6 +54,7 @@ export function registerBenchCommand(program: Command): void {
     )
     .option('--out <dir>', 'folder for the JSON result', 'bench/results')
     .option('--keep', 'keep the benchmark database afterwards')
+    .option('--cpu-prof <dir>', 'write V8 CPU profiles of the API and the worker to this folder')
     .action(async (o) => {
       const log = (line: string) => process.stdout.write(`${line}\n`);
       const result = await runBench({
@@ -69,6 +70,7 @@ export function registerBenchCommand(program: Command): void {
         ceilingSeconds: o.ceilingSeconds,
         ledger: o.ledger,
         keep: Boolean(o.keep),
+        cpuProfileDir: o.cpuProf,
         log,
       });
       printResult(result, log);

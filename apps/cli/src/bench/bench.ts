@@ -30,6 +30,8 @@ export interface BenchOptions {
   ceilingSeconds: number;
   ledger: 'embedded' | 'fabric';
   keep: boolean;
+  /** Folder to write V8 CPU profiles of the API and the worker to (`node --cpu-prof`). */
+  cpuProfileDir?: string;
   log: (line: string) => void;
 }
 
@@ -88,8 +90,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     BODY_LIMIT_BYTES: String(8 * 1024 * 1024),
   };
   const appConfig = loadConfig(env);
-  const api = new AppProcess('api', env);
-  const worker = new AppProcess('worker', env);
+  const nodeArgs = opts.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfileDir] : [];
+  const api = new AppProcess('api', env, nodeArgs);
+  const worker = new AppProcess('worker', env, nodeArgs);
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
     await api.start(60_000);

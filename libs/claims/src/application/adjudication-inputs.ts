@@ -6,6 +6,7 @@ import {
   type PriorApprovedLine,
 } from '../domain';
 import { ClaimEntity, ClaimLineEntity, MemberAccumulatorsEntity, MemberEntity } from '../infra/entities';
+import type { DiagnosisAverages } from './diagnosis-averages';
 import type { DecisionInputs } from './decision-inputs';
 
 /** Benefit years are calendar years of the service date. */
@@ -20,7 +21,7 @@ export async function loadDecisionInputs(
   em: EntityManager,
   claim: ClaimEntity,
   member: MemberEntity | null,
-  opts: { decidedAt: string; decidedBy: string; reviewed: boolean },
+  opts: { decidedAt: string; decidedBy: string; reviewed: boolean; averages: DiagnosisAverages },
 ): Promise<DecisionInputs> {
   const lines = await em.find(ClaimLineEntity, { where: { claimId: claim.id }, order: { lineNo: 'ASC' } });
   const forRules: ClaimForAdjudication = {
@@ -44,7 +45,7 @@ export async function loadDecisionInputs(
   const accumulators = member
     ? await readAccumulators(em, member.id, benefitYearOf(claim.serviceDate))
     : EMPTY;
-  const diagnosisAverage = await averageApprovedForDiagnosis(em, claim);
+  const diagnosisAverage = await opts.averages.get(em, claim.payerId, claim.diagnoses[0]);
   return {
     claim: forRules,
     member: member && {
@@ -114,43 +115,4 @@ export async function readAccumulators(
     categoryApproved: row.categoryApproved,
     deductibleMet: row.deductibleMet,
   };
-}
-
-/** Adds a final decision's usage to the member's accumulators (the caller holds the member's lock). */
-export async function addToAccumulators(
-  em: EntityManager,
-  memberId: string,
-  benefitYear: number,
-  used: { annual: number; categories: Record<string, number>; deductible: number },
-): Promise<void> {
-  const current = await readAccumulators(em, memberId, benefitYear);
-  const categories: Record<string, number> = { ...current.categoryApproved };
-  for (const [category, amount] of Object.entries(used.categories))
-    categories[category] = (categories[category] ?? 0) + amount;
-  await em.query(
-    `INSERT INTO member_accumulators (member_id, benefit_year, annual_approved, deductible_met, category_approved)
-     VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (member_id, benefit_year) DO UPDATE
-       SET annual_approved = EXCLUDED.annual_approved, deductible_met = EXCLUDED.deductible_met,
-           category_approved = EXCLUDED.category_approved`,
-    [
-      memberId,
-      benefitYear,
-      current.annualApproved + used.annual,
-      current.deductibleMet + used.deductible,
-      JSON.stringify(categories),
-    ],
-  );
-}
-
-/** Running average approved total of this payer's decided claims with the same primary diagnosis. */
-async function averageApprovedForDiagnosis(em: EntityManager, claim: ClaimEntity): Promise<number | null> {
-  const [row] = (await em.query(
-    `SELECT round(avg(d.total_approved))::bigint AS avg
-       FROM claims c JOIN claim_decisions d ON d.claim_id = c.id AND d.revision = c.revision
-      WHERE c.payer_id = $1 AND c.diagnoses[1] = $2 AND c.id <> $3
-        AND c.status IN ('approved', 'partially_approved', 'paid')`,
-    [claim.payerId, claim.diagnoses[0], claim.id],
-  )) as { avg: string | null }[];
-  return row?.avg === null || row?.avg === undefined ? null : Number(row.avg);
 }

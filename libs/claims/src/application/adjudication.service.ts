@@ -1,10 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { canTransition, ClaimStatus, RULES_ENGINE } from '../domain';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import { ClaimEntity } from '../infra/entities';
 import { recordClaimEvent } from './claim-events';
 import { decideLockedClaim, lockClaim } from './decide-claim';
+import { DiagnosisAverages } from './diagnosis-averages';
 
 /** What happened to a claim handed to adjudication. */
 export type AdjudicationOutcome =
@@ -17,7 +20,14 @@ export type AdjudicationOutcome =
  */
 @Injectable()
 export class AdjudicationService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  private readonly averages: DiagnosisAverages;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.averages = new DiagnosisAverages(config.DIAGNOSIS_AVERAGE_MAX_AGE_MS);
+  }
 
   /** Adjudicates one claim at `now`. */
   async adjudicateClaim(claimId: string, now: Date = new Date()): Promise<AdjudicationOutcome> {
@@ -30,31 +40,21 @@ export class AdjudicationService {
         now,
         decidedBy: RULES_ENGINE,
         signerOrgId: claim.payerId,
+        averages: this.averages,
       });
       return { kind: 'decided', ...decided };
     });
   }
 
+  /** received → adjudicating with its event, in one statement (so one implicit transaction). */
   private async markAdjudicating(claimId: string): Promise<void> {
-    await this.db.transaction(async (em) => {
-      const updated = await em
-        .createQueryBuilder()
-        .update(ClaimEntity)
-        .set({ status: ClaimStatus.Adjudicating })
-        .where('id = :claimId AND status = :received', { claimId, received: ClaimStatus.Received })
-        .returning(['revision'])
-        .execute();
-      const row = (updated.raw as { revision: number }[])[0];
-      if (row) {
-        await recordClaimEvent(em, {
-          claimId,
-          revision: row.revision,
-          from: ClaimStatus.Received,
-          to: ClaimStatus.Adjudicating,
-          actor: RULES_ENGINE,
-        });
-      }
-    });
+    await this.db.query(
+      `WITH moved AS (
+         UPDATE claims SET status = $2, updated_at = now() WHERE id = $1 AND status = $3 RETURNING revision)
+       INSERT INTO claim_events (claim_id, revision, from_status, to_status, actor, detail)
+       SELECT $1, revision, $3, $2, $4, NULL FROM moved`,
+      [claimId, ClaimStatus.Adjudicating, ClaimStatus.Received, RULES_ENGINE],
+    );
   }
 
   /**

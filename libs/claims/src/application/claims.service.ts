@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LEDGER, type LedgerPort } from '@claimtrail/ledger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import canonicalize from 'canonicalize';
-import { DataSource, In, QueryFailedError } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
 import {
   canTransition,
   claimCommitment,
@@ -14,13 +14,7 @@ import {
   sha256Hex,
   sum,
 } from '../domain';
-import {
-  ClaimEntity,
-  ClaimLineEntity,
-  MemberEntity,
-  PlanVersionEntity,
-  ServiceCodeEntity,
-} from '../infra/entities';
+import { ClaimEntity, PlanVersionEntity, ServiceCodeEntity } from '../infra/entities';
 import { ClaimQueueProducer } from '../queue/claim-queue.producer';
 import { AppError, AppErrorCode, NotFoundError } from './app.errors';
 import { recordClaimEvent } from './claim-events';
@@ -55,6 +49,8 @@ const UNIQUE_VIOLATION = '23505';
 @Injectable()
 export class ClaimsService {
   private readonly logger = new Logger(ClaimsService.name);
+  private catalogueCache?: { at: number; value: Promise<Set<string>> };
+  private headCache?: { at: number; value: Promise<string> };
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -69,13 +65,13 @@ export class ClaimsService {
    */
   async submit(providerId: string, body: SubmitClaim): Promise<SubmissionResult> {
     const requestHash = sha256Hex(canonicalize(body) as string);
-    const existing = await this.findByExternalRef(providerId, body.externalRef, requestHash);
-    if (existing) return existing;
-
-    const member = await this.db
-      .getRepository(MemberEntity)
-      .findOneBy({ payerId: body.payerId, memberNumber: body.memberNumber });
-    if (!member) {
+    // Three round trips on the common path (member and plan version, the insert, the enqueue):
+    // the catalogue and the ledger head come from memory, and a replay is found by the insert's
+    // unique key rather than by looking first.
+    const target = await this.memberAndPlanVersion(body.payerId, body.memberNumber, body.serviceDate);
+    if (!target) {
+      const replay = await this.findByExternalRef(providerId, body.externalRef, requestHash);
+      if (replay) return replay;
       throw new AppError(
         AppErrorCode.UnknownMember,
         'no member with this number is enrolled with this payer',
@@ -83,57 +79,68 @@ export class ClaimsService {
       );
     }
     await this.assertCatalogued(body.lines.map((l) => l.serviceCode));
-    const planVersion = await this.planVersionFor(member.planId, body.serviceDate);
-    if (body.previousClaimId)
-      await this.assertResubmittable(providerId, member.id, body.previousClaimId, planVersion);
+    if (!target.planVersionId) {
+      throw new AppError(AppErrorCode.NoPlanVersion, "the member's plan has no published version", [
+        { field: 'memberNumber', rule: 'member plan must have a published version' },
+      ]);
+    }
+    if (body.previousClaimId) {
+      const planVersion = await this.db
+        .getRepository(PlanVersionEntity)
+        .findOneByOrFail({ id: target.planVersionId });
+      await this.assertResubmittable(providerId, target.memberId, body.previousClaimId, planVersion);
+    }
     // Review sampling is seeded with the ledger head now, which the payer cannot pick afterwards.
-    const ledgerHead = (await this.ledger.head()).blockHash;
+    const ledgerHead = await this.recentLedgerHead();
 
     const id = randomUUID();
     const salt = randomBytes(32).toString('hex');
     const payload = { id, providerId, ...body };
-    const lines = body.lines.map((l, i) => ({
-      claimId: id,
-      lineNo: i + 1,
-      serviceCode: l.serviceCode,
-      quantity: l.quantity,
-      unitPrice: l.unitPrice,
-      preauthRef: l.preauthRef ?? null,
-    }));
+    const totalClaimed = sum(body.lines.map((l) => lineAmount(l.unitPrice, l.quantity)));
     try {
-      await this.db.transaction(async (em) => {
-        await em.insert(ClaimEntity, {
+      // One statement, so one implicit transaction: the claim, its lines and its event, or nothing.
+      await this.db.query(
+        `WITH claim AS (
+           INSERT INTO claims (id, provider_id, payer_id, member_id, plan_version_id, external_ref,
+             request_hash, status, revision, currency, service_date, diagnoses, care_type,
+             previous_claim_id, ledger_head_at_submission, total_claimed, commitment_salt,
+             claim_commitment, last_error)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $12, $13, $14, $15, $16, $17, NULL)
+           RETURNING id),
+         lines AS (
+           INSERT INTO claim_lines (claim_id, line_no, service_code, quantity, unit_price, preauth_ref)
+           SELECT claim.id, l.ord, l.code, l.quantity, l.price, l.preauth
+             FROM claim, unnest($18::text[], $19::int[], $20::bigint[], $21::text[])
+                  WITH ORDINALITY AS l(code, quantity, price, preauth, ord))
+         INSERT INTO claim_events (claim_id, revision, from_status, to_status, actor, detail)
+         SELECT claim.id, 0, NULL, $8, $22, NULL FROM claim`,
+        [
           id,
           providerId,
-          payerId: body.payerId,
-          memberId: member.id,
-          planVersionId: planVersion.id,
-          externalRef: body.externalRef,
+          body.payerId,
+          target.memberId,
+          target.planVersionId,
+          body.externalRef,
           requestHash,
-          status: ClaimStatus.Received,
-          revision: 0,
-          currency: body.currency,
-          serviceDate: body.serviceDate,
-          diagnoses: body.diagnoses,
-          careType: body.careType ?? 'outpatient',
-          previousClaimId: body.previousClaimId ?? null,
-          ledgerHeadAtSubmission: ledgerHead,
-          totalClaimed: sum(lines.map((l) => lineAmount(l.unitPrice, l.quantity))),
-          commitmentSalt: salt,
-          claimCommitment: claimCommitment(salt, payload),
-          lastError: null,
-        });
-        await em.insert(ClaimLineEntity, lines);
-        await recordClaimEvent(em, {
-          claimId: id,
-          revision: 0,
-          from: null,
-          to: ClaimStatus.Received,
-          actor: `provider:${providerId}`,
-        });
-      });
+          ClaimStatus.Received,
+          body.currency,
+          body.serviceDate,
+          body.diagnoses,
+          body.careType ?? 'outpatient',
+          body.previousClaimId ?? null,
+          ledgerHead,
+          totalClaimed,
+          salt,
+          claimCommitment(salt, payload),
+          body.lines.map((l) => l.serviceCode),
+          body.lines.map((l) => l.quantity),
+          body.lines.map((l) => l.unitPrice),
+          body.lines.map((l) => l.preauthRef ?? null),
+          `provider:${providerId}`,
+        ],
+      );
     } catch (err) {
-      // A concurrent submission with the same reference won the race: answer as for a replay.
+      // The same reference was used before (a replay, or a concurrent duplicate that won the race).
       if (
         err instanceof QueryFailedError &&
         (err.driverError as { code?: string }).code === UNIQUE_VIOLATION
@@ -238,10 +245,7 @@ export class ClaimsService {
   }
 
   private async assertCatalogued(codes: string[]): Promise<void> {
-    const known = await this.db
-      .getRepository(ServiceCodeEntity)
-      .find({ where: { code: In([...new Set(codes)]) }, select: { code: true } });
-    const set = new Set(known.map((k) => k.code));
+    const set = await this.catalogue();
     const unknown = codes.map((code, i) => ({ code, i })).filter(({ code }) => !set.has(code));
     if (unknown.length > 0) {
       throw new AppError(
@@ -255,24 +259,53 @@ export class ClaimsService {
     }
   }
 
-  /** The newest version in force on the service date, else the newest at all (adjudication then says why). */
-  private async planVersionFor(planId: string, serviceDate: string): Promise<PlanVersionEntity> {
-    const repo = this.db.getRepository(PlanVersionEntity);
-    const inForce = await repo
-      .createQueryBuilder('v')
-      .where('v.plan_id = :planId AND v.coverage_start <= :d AND v.coverage_end >= :d', {
-        planId,
-        d: serviceDate,
-      })
-      .orderBy('v.version', 'DESC')
-      .getOne();
-    const version = inForce ?? (await repo.findOne({ where: { planId }, order: { version: 'DESC' } }));
-    if (!version) {
-      throw new AppError(AppErrorCode.NoPlanVersion, "the member's plan has no published version", [
-        { field: 'memberNumber', rule: 'member plan must have a published version' },
-      ]);
+  /** The platform's service codes, re-read at most once a minute (they change only by migration). */
+  private catalogue(): Promise<Set<string>> {
+    const now = Date.now();
+    if (!this.catalogueCache || now - this.catalogueCache.at > 60_000) {
+      const value = this.db
+        .getRepository(ServiceCodeEntity)
+        .find({ select: { code: true } })
+        .then((rows) => new Set(rows.map((r) => r.code)));
+      this.catalogueCache = { at: now, value };
+      value.catch(() => (this.catalogueCache = undefined));
     }
-    return version;
+    return this.catalogueCache.value;
+  }
+
+  /**
+   * The ledger head, at most a quarter of a second old: still a value the payer cannot choose,
+   * read once for all the submissions of that moment rather than once each.
+   */
+  private recentLedgerHead(): Promise<string> {
+    const now = Date.now();
+    if (!this.headCache || now - this.headCache.at > 250) {
+      const value = this.ledger.head().then((h) => h.blockHash);
+      this.headCache = { at: now, value };
+      value.catch(() => (this.headCache = undefined));
+    }
+    return this.headCache.value;
+  }
+
+  /**
+   * The member and the plan version a claim of theirs on `serviceDate` falls under: the newest
+   * version in force that day, else the newest at all (adjudication then says why). Null when no
+   * such member is enrolled; `planVersionId` null when the plan has no version.
+   */
+  private async memberAndPlanVersion(
+    payerId: string,
+    memberNumber: string,
+    serviceDate: string,
+  ): Promise<{ memberId: string; planVersionId: string | null } | null> {
+    const [row] = (await this.db.query(
+      `SELECT m.id AS member_id,
+              (SELECT v.id FROM plan_versions v WHERE v.plan_id = m.plan_id
+                ORDER BY (v.coverage_start <= $3 AND v.coverage_end >= $3) DESC, v.version DESC
+                LIMIT 1) AS plan_version_id
+         FROM members m WHERE m.payer_id = $1 AND m.member_number = $2`,
+      [payerId, memberNumber, serviceDate],
+    )) as { member_id: string; plan_version_id: string | null }[];
+    return row ? { memberId: row.member_id, planVersionId: row.plan_version_id } : null;
   }
 
   /** Voids a claim its provider submitted, while it is still only `received`. */

@@ -1,3 +1,4 @@
+import type { DiagnosisAverages } from './diagnosis-averages';
 import type { EntityManager } from 'typeorm';
 import type { ClaimStatus } from '../domain';
 import { ClaimEntity, MemberEntity, PlanVersionEntity } from '../infra/entities';
@@ -27,6 +28,18 @@ export function lockMember(em: EntityManager, memberId: string): Promise<MemberE
     .getOne();
 }
 
+/** Plan versions never change once published, so each process keeps the ones it has read. */
+const planVersions = new Map<string, PlanVersionEntity>();
+
+async function planVersionById(em: EntityManager, id: string): Promise<PlanVersionEntity> {
+  const known = planVersions.get(id);
+  if (known) return known;
+  const version = await em.findOneByOrFail(PlanVersionEntity, { id });
+  if (planVersions.size >= 1_000) planVersions.delete(planVersions.keys().next().value!);
+  planVersions.set(id, version);
+  return version;
+}
+
 /**
  * Decides a claim the caller has locked and writes the new revision: the one path shared by the
  * rules engine (no instruction) and a reviewer (an instruction, pend reasons skipped).
@@ -34,14 +47,21 @@ export function lockMember(em: EntityManager, memberId: string): Promise<MemberE
 export async function decideLockedClaim(
   em: EntityManager,
   claim: ClaimEntity,
-  opts: { now: Date; decidedBy: string; signerOrgId: string; instruction?: ReviewInstruction },
+  opts: {
+    now: Date;
+    decidedBy: string;
+    signerOrgId: string;
+    averages: DiagnosisAverages;
+    instruction?: ReviewInstruction;
+  },
 ): Promise<{ status: ClaimStatus; revision: number }> {
   const member = await lockMember(em, claim.memberId);
-  const planVersion = await em.findOneByOrFail(PlanVersionEntity, { id: claim.planVersionId });
+  const planVersion = await planVersionById(em, claim.planVersionId);
   const loaded = await loadDecisionInputs(em, claim, member, {
     decidedAt: opts.now.toISOString(),
     decidedBy: opts.decidedBy,
     reviewed: opts.instruction !== undefined,
+    averages: opts.averages,
   });
   const inputs = opts.instruction ? { ...loaded, instruction: opts.instruction } : loaded;
   const decision = decideFromInputs(inputs, planVersion.ruleSet, planVersion.ruleSetHash);

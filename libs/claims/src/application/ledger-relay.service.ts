@@ -128,7 +128,7 @@ export class LedgerRelayService {
     }
     timer();
     const byKey = new Map(receipts.map((r) => [`${r.claimId}/${r.revision}`, r]));
-    for (const row of rows) {
+    const marks = rows.map((row) => {
       const receipt = byKey.get(`${row.claimId}/${row.revision}`);
       if (!receipt)
         throw new Error(`ledger returned no receipt for claim ${row.claimId} revision ${row.revision}`);
@@ -138,20 +138,24 @@ export class LedgerRelayService {
         );
       }
       this.metrics.ledgerRecords.inc({ outcome: receipt.outcome });
-      await em.update(
-        LedgerOutboxEntity,
-        { id: row.id },
-        {
-          committedAt: new Date(),
-          outcome: receipt.outcome,
-          txId: receipt.txId,
-          blockNumber: receipt.blockNumber,
-          attempts: row.attempts + 1,
-          lastError:
-            receipt.outcome === 'conflict' ? 'ledger holds a different record for this revision' : null,
-        },
-      );
-    }
+      return { row, receipt };
+    });
+    // Every row of the batch marked in one statement.
+    await em.query(
+      `UPDATE ledger_outbox o
+          SET committed_at = now(), outcome = m.outcome, tx_id = m.tx_id, block_number = m.block_number,
+              attempts = o.attempts + 1,
+              last_error = CASE WHEN m.outcome = 'conflict'
+                                THEN 'ledger holds a different record for this revision' END
+         FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[]) AS m(id, outcome, tx_id, block_number)
+        WHERE o.id = m.id`,
+      [
+        marks.map((m) => m.row.id),
+        marks.map((m) => m.receipt.outcome),
+        marks.map((m) => m.receipt.txId),
+        marks.map((m) => m.receipt.blockNumber),
+      ],
+    );
     return { committed: rows.length, failed: 0, rejected: 0 };
   }
 

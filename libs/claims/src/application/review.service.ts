@@ -4,7 +4,10 @@ import { DataSource } from 'typeorm';
 import { ClaimStatus } from '../domain';
 import { AppError, AppErrorCode, NotFoundError } from './app.errors';
 import { decideLockedClaim, lockClaim } from './decide-claim';
+import { DiagnosisAverages } from './diagnosis-averages';
 import type { ReviewInstruction } from './decision-inputs';
+
+const FRESH_AVERAGES = new DiagnosisAverages(0);
 
 /**
  * An insurer's review of a pended claim. The review is a new revision: the rules run again on
@@ -29,6 +32,8 @@ export class ReviewService {
         now,
         decidedBy: `payer:${payerId}`,
         signerOrgId: payerId,
+        // A reviewer's decision compares with the average as it stands now.
+        averages: FRESH_AVERAGES,
         instruction,
       });
       return { id: claim.id, ...decided };

@@ -43,6 +43,8 @@ const schema = z
     ADJUDICATION_ATTEMPTS: int(8, 1),
     // How long a submission waits for Redis before answering and leaving the enqueue to the sweeper.
     ENQUEUE_TIMEOUT_MS: int(2_000, 1),
+    // How old the per-diagnosis average that review selection compares with may be (0: always fresh).
+    DIAGNOSIS_AVERAGE_MAX_AGE_MS: int(30_000, 0),
     WORKER_METRICS_PORT: int(9464, 0),
     SWEEP_INTERVAL_MS: int(15_000, 100),
     STUCK_CLAIM_AFTER_MS: int(60_000, 100),
