@@ -2,6 +2,7 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, type OnModuleInit } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { AdjudicationService } from '@claimtrail/claims/application/adjudication.service';
+import { AdjudicationBatcher } from './adjudication-batcher';
 import type { AppConfig } from '@claimtrail/claims/config/app-config';
 import { APP_CONFIG } from '@claimtrail/claims/config/config.module';
 import { DomainError } from '@claimtrail/claims/domain';
@@ -25,6 +26,7 @@ export class AdjudicationProcessor extends WorkerHost implements OnModuleInit {
 
   constructor(
     private readonly adjudication: AdjudicationService,
+    private readonly batcher: AdjudicationBatcher,
     private readonly metrics: Metrics,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
@@ -44,7 +46,7 @@ export class AdjudicationProcessor extends WorkerHost implements OnModuleInit {
   private async adjudicateClaim(claimId: string): Promise<unknown> {
     const done = this.metrics.adjudicationSeconds.startTimer();
     try {
-      const outcome = await this.adjudication.adjudicateClaim(claimId);
+      const outcome = await this.batcher.adjudicate(claimId);
       done({ outcome: outcome.kind === 'decided' ? outcome.status : 'skipped' });
       return outcome;
     } catch (err) {

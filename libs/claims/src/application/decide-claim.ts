@@ -31,7 +31,7 @@ export function lockMember(em: EntityManager, memberId: string): Promise<MemberE
 /** Plan versions never change once published, so each process keeps the ones it has read. */
 const planVersions = new Map<string, PlanVersionEntity>();
 
-async function planVersionById(em: EntityManager, id: string): Promise<PlanVersionEntity> {
+export async function planVersionById(em: EntityManager, id: string): Promise<PlanVersionEntity> {
   const known = planVersions.get(id);
   if (known) return known;
   const version = await em.findOneByOrFail(PlanVersionEntity, { id });
