@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ClaimsModule } from '@claimtrail/claims/claims.module';
+import { SubmissionBatcher } from './claims/submission-batcher';
 import { AccessLogController } from './access-log/access-log.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ClaimsController } from './claims/claims.controller';
@@ -30,6 +31,7 @@ import { PlansController } from './plans/plans.controller';
   providers: [
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_FILTER, useClass: ProblemFilter },
+    SubmissionBatcher,
   ],
 })
 export class AppModule {}

@@ -8,6 +8,7 @@ import { ClaimsService } from '@claimtrail/claims/application/claims.service';
 import type { Principal } from '@claimtrail/claims/application/organizations.service';
 import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
 import { openApiSchema } from '../common/openapi';
+import { SubmissionBatcher } from './submission-batcher';
 import { ZodPipe } from '../common/zod-body.pipe';
 import { ReviewService } from '@claimtrail/claims/application/review.service';
 import {
@@ -27,6 +28,7 @@ import {
 export class ClaimsController {
   constructor(
     private readonly claims: ClaimsService,
+    private readonly submissions: SubmissionBatcher,
     private readonly queries: ClaimQueriesService,
     private readonly reviews: ReviewService,
     private readonly accessLog: AccessLogService,
@@ -42,7 +44,7 @@ export class ClaimsController {
     @Body(new ZodPipe(submitClaimSchema)) body: SubmitClaimBody,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const result = await this.claims.submit(principal.orgId, body);
+    const result = await this.submissions.submit(principal.orgId, body);
     if (result.replayed) void reply.header('idempotent-replayed', 'true');
     return { id: result.id, status: result.status };
   }

@@ -41,9 +41,8 @@ export function registerBenchCommand(program: Command): void {
     .option('--clinics <n>', 'clinics (one of them uncontracted)', whole('--clinics', 2, 10_000), 300)
     .option(
       '--worker-concurrency <n>',
-      'jobs each worker runs at once',
+      'jobs each worker runs at once (default: WORKER_CONCURRENCY)',
       whole('--worker-concurrency', 1, 1_024),
-      32,
     )
     .option('--no-ceilings', "skip measuring the parts' ceilings")
     .option('--ceiling-seconds <s>', 'seconds per ceiling', whole('--ceiling-seconds', 1, 600), 5)

@@ -25,7 +25,8 @@ export interface BenchOptions {
   batchSize: number;
   members: number;
   clinics: number;
-  workerConcurrency: number;
+  /** Overrides WORKER_CONCURRENCY for the run. */
+  workerConcurrency?: number;
   ceilings: boolean;
   ceilingSeconds: number;
   ledger: 'embedded' | 'fabric';
@@ -83,7 +84,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     HOST: '127.0.0.1',
     PORT: String(port),
     WORKER_METRICS_PORT: '0',
-    WORKER_CONCURRENCY: String(opts.workerConcurrency),
+    ...(opts.workerConcurrency ? { WORKER_CONCURRENCY: String(opts.workerConcurrency) } : {}),
     LOG_LEVEL: 'log',
     // Hundreds of clinics share one machine here; the per-key limit is not what is measured.
     RATE_LIMIT_PER_MINUTE: '100000000',

@@ -91,7 +91,7 @@ export class AdjudicationService {
       const memberIds = [...new Set(toDecide.map((c) => c.memberId))];
       const members = await em
         .createQueryBuilder(MemberEntity, 'm')
-        .setLock('pessimistic_write')
+        .setLock('for_no_key_update')
         .where('m.id IN (:...ids)', { ids: memberIds })
         .orderBy('m.id')
         .getMany();

@@ -36,6 +36,11 @@ export interface SubmitClaim {
 /** How often a rejected claim may be corrected and resubmitted when the plan does not say. */
 export const DEFAULT_MAX_RESUBMISSIONS = 3;
 
+/** One claim's answer within a batch submission. */
+export type BatchItemResult =
+  | ({ ok: true } & SubmissionResult)
+  | { ok: false; externalRef: string; error: { code: string; message: string; details: unknown } };
+
 /** What submission returns: the claim, and whether it already existed with this very body. */
 export interface SubmissionResult {
   id: string;
@@ -163,32 +168,185 @@ export class ClaimsService {
 
   /**
    * Submits up to 1,000 claims from one clinic (an end-of-day file): each is stored and queued on
-   * its own, exactly as by `submit`, and answered with its own result; one bad claim does not
-   * refuse the others.
+   * its own terms, exactly as by `submit`, and answered with its own result; one bad claim does
+   * not refuse the others.
    */
-  async submitBatch(
-    providerId: string,
-    claims: SubmitClaim[],
-  ): Promise<
-    (
-      | ({ ok: true } & SubmissionResult)
-      | { ok: false; externalRef: string; error: { code: string; message: string; details: unknown } }
-    )[]
-  > {
-    const results = [];
-    for (const claim of claims) {
+  async submitBatch(providerId: string, claims: SubmitClaim[]): Promise<BatchItemResult[]> {
+    const results = await this.submitMany(claims.map((body) => ({ providerId, body })));
+    return results.map((r, i) =>
+      r instanceof DomainError
+        ? {
+            ok: false as const,
+            externalRef: claims[i].externalRef,
+            error: { code: r.code, message: r.message, details: r.details },
+          }
+        : { ok: true as const, ...r },
+    );
+  }
+
+  /**
+   * Submits many claims (of one clinic or several) with a few statements for all of them: one
+   * lookup of members and plan versions, one insert of claims, lines and events, one lookup of
+   * replays and one enqueue. Each claim's result is what `submit` would have answered for it;
+   * corrections of earlier claims (previousClaimId) take `submit`'s path one by one.
+   */
+  async submitMany(
+    items: { providerId: string; body: SubmitClaim }[],
+  ): Promise<(SubmissionResult | DomainError)[]> {
+    const results: (SubmissionResult | DomainError | undefined)[] = new Array(items.length);
+    const fresh: number[] = [];
+    for (const [i, { providerId, body }] of items.entries()) {
+      if (!body.previousClaimId) {
+        fresh.push(i);
+        continue;
+      }
       try {
-        results.push({ ok: true as const, ...(await this.submit(providerId, claim)) });
+        results[i] = await this.submit(providerId, body);
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
-        results.push({
-          ok: false as const,
-          externalRef: claim.externalRef,
-          error: { code: err.code, message: err.message, details: err.details },
-        });
+        results[i] = err;
       }
     }
-    return results;
+    if (fresh.length === 0) return results as (SubmissionResult | DomainError)[];
+
+    const hashes = new Map(fresh.map((i) => [i, sha256Hex(canonicalize(items[i].body) as string)]));
+    const targets = (await this.db.query(
+      `SELECT k.ord::int AS ord, m.id AS member_id,
+              (SELECT v.id FROM plan_versions v WHERE v.plan_id = m.plan_id
+                ORDER BY (v.coverage_start <= k.service_date AND v.coverage_end >= k.service_date) DESC,
+                         v.version DESC
+                LIMIT 1) AS plan_version_id
+         FROM unnest($1::uuid[], $2::text[], $3::date[]) WITH ORDINALITY AS k(payer_id, member_number, service_date, ord)
+         LEFT JOIN members m ON m.payer_id = k.payer_id AND m.member_number = k.member_number`,
+      [
+        fresh.map((i) => items[i].body.payerId),
+        fresh.map((i) => items[i].body.memberNumber),
+        fresh.map((i) => items[i].body.serviceDate),
+      ],
+    )) as { ord: number; member_id: string | null; plan_version_id: string | null }[];
+    const target = new Map(targets.map((t) => [fresh[t.ord - 1], t]));
+    const catalogue = await this.catalogue();
+    const ledgerHead = await this.recentLedgerHead();
+
+    const rows: Record<string, unknown>[] = [];
+    const unknownMembers: number[] = [];
+    for (const i of fresh) {
+      const { providerId, body } = items[i];
+      const t = target.get(i)!;
+      if (!t.member_id) {
+        unknownMembers.push(i);
+        continue;
+      }
+      const unknown = body.lines
+        .map((l, n) => ({ code: l.serviceCode, n }))
+        .filter((l) => !catalogue.has(l.code));
+      if (unknown.length > 0) {
+        results[i] = unknownCodes(unknown);
+        continue;
+      }
+      if (!t.plan_version_id) {
+        results[i] = new AppError(AppErrorCode.NoPlanVersion, "the member's plan has no published version", [
+          { field: 'memberNumber', rule: 'member plan must have a published version' },
+        ]);
+        continue;
+      }
+      const id = randomUUID();
+      const salt = randomBytes(32).toString('hex');
+      rows.push({
+        ord: i,
+        id,
+        provider_id: providerId,
+        payer_id: body.payerId,
+        member_id: t.member_id,
+        plan_version_id: t.plan_version_id,
+        external_ref: body.externalRef,
+        request_hash: hashes.get(i),
+        currency: body.currency,
+        service_date: body.serviceDate,
+        diagnoses: body.diagnoses,
+        care_type: body.careType ?? 'outpatient',
+        total_claimed: sum(body.lines.map((l) => lineAmount(l.unitPrice, l.quantity))),
+        salt,
+        commitment: claimCommitment(salt, { id, providerId, ...body }),
+        lines: body.lines.map((l) => ({
+          service_code: l.serviceCode,
+          quantity: l.quantity,
+          unit_price: l.unitPrice,
+          preauth_ref: l.preauthRef ?? null,
+        })),
+      });
+    }
+
+    // One statement, so one implicit transaction; a reference already used is skipped, not an error.
+    const inserted = new Set<string>(
+      rows.length === 0
+        ? []
+        : (
+            (await this.db.query(
+              `WITH input AS (
+                 SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(ord int, id uuid, provider_id uuid,
+                   payer_id uuid, member_id uuid, plan_version_id uuid, external_ref text, request_hash text,
+                   currency text, service_date date, diagnoses text[], care_type text, total_claimed bigint,
+                   salt text, commitment text, lines jsonb)),
+               claim AS (
+                 INSERT INTO claims (id, provider_id, payer_id, member_id, plan_version_id, external_ref,
+                   request_hash, status, revision, currency, service_date, diagnoses, care_type,
+                   previous_claim_id, ledger_head_at_submission, total_claimed, commitment_salt,
+                   claim_commitment, last_error)
+                 SELECT id, provider_id, payer_id, member_id, plan_version_id, external_ref, request_hash,
+                        $2, 0, currency, service_date, diagnoses, care_type, NULL, $3, total_claimed, salt,
+                        commitment, NULL
+                   FROM input ORDER BY ord
+                 ON CONFLICT DO NOTHING
+                 RETURNING id, provider_id),
+               lines AS (
+                 INSERT INTO claim_lines (claim_id, line_no, service_code, quantity, unit_price, preauth_ref)
+                 SELECT claim.id, l.ord, l.line->>'service_code', (l.line->>'quantity')::int,
+                        (l.line->>'unit_price')::bigint, l.line->>'preauth_ref'
+                   FROM claim JOIN input USING (id),
+                        jsonb_array_elements(input.lines) WITH ORDINALITY AS l(line, ord)),
+               events AS (
+                 INSERT INTO claim_events (claim_id, revision, from_status, to_status, actor, detail)
+                 SELECT id, 0, NULL, $2, 'provider:' || provider_id, NULL FROM claim)
+               SELECT id FROM claim`,
+              [JSON.stringify(rows), ClaimStatus.Received, ledgerHead],
+            )) as { id: string }[]
+          ).map((r) => r.id),
+    );
+
+    // Whatever was not inserted, and members not found, may be replays of earlier submissions.
+    const maybeReplays = [
+      ...rows.filter((r) => !inserted.has(r.id as string)).map((r) => r.ord as number),
+      ...unknownMembers,
+    ];
+    for (const i of maybeReplays) {
+      const { providerId, body } = items[i];
+      try {
+        const replay = await this.findByExternalRef(providerId, body.externalRef, hashes.get(i)!);
+        if (replay) results[i] = replay;
+        else if (target.get(i)!.member_id)
+          // ON CONFLICT skips a row only when the reference is taken by a committed claim.
+          throw new Error(`claim ${body.externalRef} of ${providerId} was neither stored nor found`);
+        else
+          results[i] = new AppError(
+            AppErrorCode.UnknownMember,
+            'no member with this number is enrolled with this payer',
+            [{ field: 'memberNumber', rule: 'must identify a member enrolled with payerId' }],
+          );
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        results[i] = err;
+      }
+    }
+    for (const r of rows) {
+      if (inserted.has(r.id as string)) {
+        results[r.ord as number] = { id: r.id as string, status: ClaimStatus.Received, replayed: false };
+      }
+    }
+    if (inserted.size > 0 && !(await this.queue.tryEnqueue([...inserted]))) {
+      this.logger.warn(`${inserted.size} claims stored but not enqueued yet; the sweeper will pick them up`);
+    }
+    return results as (SubmissionResult | DomainError)[];
   }
 
   private async enqueue(claimId: string): Promise<void> {
@@ -246,17 +404,8 @@ export class ClaimsService {
 
   private async assertCatalogued(codes: string[]): Promise<void> {
     const set = await this.catalogue();
-    const unknown = codes.map((code, i) => ({ code, i })).filter(({ code }) => !set.has(code));
-    if (unknown.length > 0) {
-      throw new AppError(
-        AppErrorCode.UnknownServiceCode,
-        `unknown service codes: ${unknown.map((u) => u.code).join(', ')}`,
-        unknown.map(({ i }) => ({
-          field: `lines.${i}.serviceCode`,
-          rule: 'must be a code in the service catalogue',
-        })),
-      );
-    }
+    const unknown = codes.map((code, n) => ({ code, n })).filter(({ code }) => !set.has(code));
+    if (unknown.length > 0) throw unknownCodes(unknown);
   }
 
   /** The platform's service codes, re-read at most once a minute (they change only by migration). */
@@ -333,4 +482,16 @@ export class ClaimsService {
       return { id: claimId, status: ClaimStatus.Voided, replayed: false };
     });
   }
+}
+
+/** The refusal of a claim whose lines name codes outside the service catalogue. */
+function unknownCodes(unknown: { code: string; n: number }[]): AppError {
+  return new AppError(
+    AppErrorCode.UnknownServiceCode,
+    `unknown service codes: ${unknown.map((u) => u.code).join(', ')}`,
+    unknown.map(({ n }) => ({
+      field: `lines.${n}.serviceCode`,
+      rule: 'must be a code in the service catalogue',
+    })),
+  );
 }

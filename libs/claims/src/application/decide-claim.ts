@@ -18,12 +18,14 @@ export function lockClaim(em: EntityManager, claimId: string): Promise<ClaimEnti
 
 /**
  * The member, row-locked: every claim of one member is decided one at a time, so limits,
- * frequencies and accumulators can never be exceeded by two claims decided together.
+ * frequencies and accumulators can never be exceeded by two claims decided together. FOR NO KEY
+ * UPDATE serialises deciders without blocking (or deadlocking with) the submission of new claims,
+ * whose foreign key to the member only takes a key-share lock.
  */
 export function lockMember(em: EntityManager, memberId: string): Promise<MemberEntity | null> {
   return em
     .createQueryBuilder(MemberEntity, 'm')
-    .setLock('pessimistic_write')
+    .setLock('for_no_key_update')
     .where('m.id = :memberId', { memberId })
     .getOne();
 }

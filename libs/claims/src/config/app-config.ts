@@ -39,10 +39,13 @@ const schema = z
         for (const message of problems) ctx.addIssue({ code: 'custom', message });
         return keys;
       }),
-    WORKER_CONCURRENCY: int(64, 1),
+    WORKER_CONCURRENCY: int(128, 1),
     // Claims of concurrently running jobs decided together in one transaction.
-    ADJUDICATION_BATCH_SIZE: int(32, 1),
+    ADJUDICATION_BATCH_SIZE: int(64, 1),
     ADJUDICATION_BATCH_WAIT_MS: int(5, 0),
+    // Submissions arriving together stored with one statement.
+    SUBMISSION_BATCH_SIZE: int(64, 1),
+    SUBMISSION_BATCH_WAIT_MS: int(2, 0),
     ADJUDICATION_ATTEMPTS: int(8, 1),
     // How long a submission waits for Redis before answering and leaving the enqueue to the sweeper.
     ENQUEUE_TIMEOUT_MS: int(2_000, 1),

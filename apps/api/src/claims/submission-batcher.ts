@@ -1,0 +1,37 @@
+import { Inject, Injectable } from '@nestjs/common';
+import DataLoader from 'dataloader';
+import {
+  ClaimsService,
+  type SubmissionResult,
+  type SubmitClaim,
+} from '@claimtrail/claims/application/claims.service';
+import type { AppConfig } from '@claimtrail/claims/config/app-config';
+import { APP_CONFIG } from '@claimtrail/claims/config/config.module';
+
+interface Submission {
+  providerId: string;
+  body: SubmitClaim;
+}
+
+/**
+ * Gathers the POST /v1/claims requests arriving at the same moment, up to SUBMISSION_BATCH_SIZE
+ * or SUBMISSION_BATCH_WAIT_MS, and stores them with one statement (see ClaimsService.submitMany).
+ * Each request is still answered only once its own claim is committed, with its own result.
+ */
+@Injectable()
+export class SubmissionBatcher {
+  private readonly loader: DataLoader<Submission, SubmissionResult>;
+
+  constructor(claims: ClaimsService, @Inject(APP_CONFIG) config: AppConfig) {
+    this.loader = new DataLoader<Submission, SubmissionResult>((items) => claims.submitMany([...items]), {
+      cache: false,
+      maxBatchSize: config.SUBMISSION_BATCH_SIZE,
+      batchScheduleFn: (run) => setTimeout(run, config.SUBMISSION_BATCH_WAIT_MS),
+    });
+  }
+
+  /** Stores and enqueues one claim; rejects with the same errors as `ClaimsService.submit`. */
+  submit(providerId: string, body: SubmitClaim): Promise<SubmissionResult> {
+    return this.loader.load({ providerId, body });
+  }
+}
