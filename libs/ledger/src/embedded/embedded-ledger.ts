@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { ChaincodeError } from '@claimtrail/chaincode/chaincode.error';
+import { CLAIM_OBJECT_TYPE, revisionKeyPart } from '@claimtrail/chaincode/claim-keys';
 import { canonicalJson } from '@claimtrail/chaincode/canonical-json';
 import type {
   DecisionRecord,
@@ -27,6 +28,7 @@ import type {
 } from '../ledger.port';
 import { buildProofBundle } from '../proof/build-proof-bundle';
 import type { PaymentProofBundle, ProofBundle, ProvableRecord } from '../proof/proof-bundle';
+import { createCompositeKey } from './composite-key';
 import { executeTransaction } from './contract-runner';
 import { PostgresBlockStore, type StoredBlock } from './postgres-block-store';
 import { PostgresStateStore } from './postgres-state-store';
@@ -69,7 +71,11 @@ export class EmbeddedLedger implements LedgerPort {
 
   async recordDecisions(records: DecisionRecord[], signer: SigningIdentity): Promise<LedgerReceipt[]> {
     if (records.length === 0) return [];
-    return this.submit(signer, 'RecordDecisions', canonicalJson(records), receipts);
+    // The contract reads each record's key to find identical or conflicting ones: read them ahead.
+    const keys = records.map((r) =>
+      createCompositeKey(CLAIM_OBJECT_TYPE, [r.claimId, revisionKeyPart(r.revision)]),
+    );
+    return this.submit(signer, 'RecordDecisions', canonicalJson(records), receipts, keys);
   }
 
   async recordPayments(payments: PaymentRecord[], signer: SigningIdentity): Promise<LedgerReceipt[]> {
@@ -174,12 +180,14 @@ export class EmbeddedLedger implements LedgerPort {
     fn: string,
     arg: string,
     answer: (result: string, done: Committed) => Promise<T>,
+    readAhead: readonly string[] = [],
   ): Promise<T> {
     const tx = this.sign(signer, fn, [arg]);
     return withQueryRunner(this.dataSource, { tx: 'read-write', isolation: 'READ COMMITTED' }, async (q) => {
       const blocks = new PostgresBlockStore(q);
       const head = await blocks.lockHead();
       const state = new PostgresStateStore(q);
+      await state.prefetch(readAhead);
       const execution = await executeTransaction(state, tx.payload).catch(rejected);
       const result = JSON.parse(execution.result) as unknown;
       const number = head.number + 1;
