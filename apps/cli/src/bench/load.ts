@@ -50,19 +50,18 @@ export async function runLoad(opts: LoadOptions): Promise<Submission[]> {
   const batch = Math.max(1, opts.batch ?? 1);
   const concurrency = opts.shape.kind === 'closed' ? opts.shape.concurrency : 1_000;
   const pool = httpPool(opts.baseUrl, Math.min(256, Math.max(8, concurrency)));
-  const results: Submission[] = new Array(opts.claims);
-  const groups: number[][] = [];
-  for (let i = 0; i < opts.claims; i += batch) {
-    groups.push(Array.from({ length: Math.min(batch, opts.claims - i) }, (_, k) => i + k));
-  }
+  const results: Submission[] = [];
+  // Groups are cut as they are sent: a run bounded by time has no claim count to cut in advance.
+  const groupCount = Math.ceil(opts.claims / batch);
+  const group = (g: number) =>
+    Array.from({ length: Math.min(batch, opts.claims - g * batch) }, (_, k) => g * batch + k);
   try {
     if (opts.shape.kind === 'closed') {
       let next = 0;
       await Promise.all(
         Array.from({ length: opts.shape.concurrency }, async () => {
-          while (next < groups.length && !opts.stop?.()) {
-            const group = groups[next++];
-            await sendGroup(pool, opts, group, results);
+          while (next < groupCount && !opts.stop?.()) {
+            await sendGroup(pool, opts, group(next++), results);
           }
         }),
       );
@@ -70,12 +69,12 @@ export async function runLoad(opts: LoadOptions): Promise<Submission[]> {
       const start = performance.now();
       const inFlight = new Set<Promise<void>>();
       const perGroup = 1_000 / (opts.shape.rate / batch);
-      for (const [g, group] of groups.entries()) {
+      for (let g = 0; g < groupCount; g++) {
         if (opts.stop?.()) break;
         const due = start + g * perGroup;
         const wait = due - performance.now();
         if (wait > 1) await sleep(wait);
-        const p = sendGroup(pool, opts, group, results).finally(() => inFlight.delete(p));
+        const p = sendGroup(pool, opts, group(g), results).finally(() => inFlight.delete(p));
         inFlight.add(p);
       }
       await Promise.all(inFlight);
@@ -83,7 +82,7 @@ export async function runLoad(opts: LoadOptions): Promise<Submission[]> {
   } finally {
     await pool.close();
   }
-  return results.filter(Boolean);
+  return results.sort((a, b) => a.index - b.index);
 }
 
 async function sendGroup(
@@ -133,7 +132,7 @@ async function sendGroup(
         await sleep(status === 0 ? 200 : 500);
       }
       for (const s of subs) {
-        results[s.index] = s;
+        results.push(s);
         opts.onSettled?.(s);
       }
     }),
