@@ -1,8 +1,7 @@
 import { runLoad } from '../../apps/cli/src/bench/load';
 import { workloadClaim } from '../../apps/cli/src/bench/workload';
-import { recordTally } from './support/fault-table';
 import { startRig, type Rig } from './support/fault-rig';
-import { acceptedIds, settleAndAudit } from './support/invariants';
+import { acceptedIds, expectNothingLost } from './support/invariants';
 
 /**
  * kill -9 of the API while clinics submit: every 202 is in PostgreSQL, and a clinic that retries
@@ -58,9 +57,6 @@ describe('fault: API killed with SIGKILL during submissions', () => {
     expect(mismatched).toEqual([]);
 
     const ids = acceptedIds(subs);
-    const { tally, problems } = await settleAndAudit(rig.db, rig.env.QUEUE_PREFIX!, 'API kill -9 ×3', ids);
-    recordTally(tally);
-    expect(problems).toEqual([]);
-    expect(tally).toMatchObject({ decided: ids.length, lost: 0, duplicated: 0 });
+    await expectNothingLost(rig, 'API kill -9 ×3', ids);
   });
 });

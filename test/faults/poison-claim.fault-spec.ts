@@ -1,9 +1,8 @@
 import { runLoad } from '../../apps/cli/src/bench/load';
 import { workloadRuleSet } from '../../apps/cli/src/bench/workload';
 import { client } from '../support/stack';
-import { recordTally } from './support/fault-table';
 import { startRig, type Rig } from './support/fault-rig';
-import { acceptedIds, settleAndAudit } from './support/invariants';
+import { acceptedIds, expectNothingLost } from './support/invariants';
 
 /**
  * Poison claims (their plan's stored rule set is broken, so every attempt throws) sent among
@@ -71,16 +70,9 @@ describe('fault: poison claims under load', () => {
     expect(poisonIds).toHaveLength(20);
 
     const ids = [...acceptedIds(subs), ...poisonIds];
-    const { tally, problems } = await settleAndAudit(
-      rig.db,
-      rig.env.QUEUE_PREFIX!,
-      'poison claims ×20 (of the accepted)',
-      ids,
-      { expectError: new Set(poisonIds) },
-    );
-    recordTally(tally);
-    expect(problems).toEqual([]);
-    expect(tally).toMatchObject({ decided: ids.length - 20, lost: 0, duplicated: 0 });
+    await expectNothingLost(rig, 'poison claims ×20 (of the accepted)', ids, {
+      expectError: new Set(poisonIds),
+    });
     const errors: { last_error: string }[] = await rig.db.query(
       `SELECT last_error FROM claims WHERE id = ANY($1) AND status = 'error'`,
       [poisonIds],

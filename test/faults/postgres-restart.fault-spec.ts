@@ -1,7 +1,6 @@
 import { client } from '../support/stack';
-import { recordTally } from './support/fault-table';
 import { startRig, type Rig } from './support/fault-rig';
-import { acceptedIds, settleAndAudit } from './support/invariants';
+import { acceptedIds, expectNothingLost } from './support/invariants';
 import { postgresUp, startPostgres, stopPostgres } from './support/services';
 
 /**
@@ -58,14 +57,6 @@ describe('fault: PostgreSQL restarted', () => {
     await rig.db.destroy();
     await rig.db.initialize();
     const ids = acceptedIds(subs);
-    const { tally, problems } = await settleAndAudit(
-      rig.db,
-      rig.env.QUEUE_PREFIX!,
-      'PostgreSQL restart',
-      ids,
-    );
-    recordTally(tally);
-    expect(problems).toEqual([]);
-    expect(tally).toMatchObject({ decided: ids.length, lost: 0, duplicated: 0 });
+    await expectNothingLost(rig, 'PostgreSQL restart', ids);
   });
 });

@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { EmbeddedLedger } from '@claimtrail/ledger';
 import { QueueName } from '@claimtrail/claims/queue/queue-contracts';
 import type { Submission } from '../../../apps/cli/src/bench/load';
+import { recordTally } from './fault-table';
 
 /** One row of the fault table. */
 export interface Tally {
@@ -151,4 +152,22 @@ export async function audit(
     await queue.close();
   }
   return { tally: { fault, accepted: ids.length, decided, ledgerRecords, lost, duplicated }, problems };
+}
+
+/**
+ * Settles, audits, adds the fault's row to the table and fails the test on any loss, duplicate or
+ * other broken promise: every accepted claim decided (but the expected poison) and on the ledger.
+ */
+export async function expectNothingLost(
+  rig: { db: DataSource; env: NodeJS.ProcessEnv },
+  fault: string,
+  ids: string[],
+  opts: { expectError?: Set<string> } = {},
+): Promise<Tally> {
+  const { tally, problems } = await settleAndAudit(rig.db, rig.env.QUEUE_PREFIX!, fault, ids, opts);
+  recordTally(tally);
+  expect(problems).toEqual([]);
+  const decided = ids.length - (opts.expectError?.size ?? 0);
+  expect(tally).toMatchObject({ decided, ledgerRecords: decided, lost: 0, duplicated: 0 });
+  return tally;
 }

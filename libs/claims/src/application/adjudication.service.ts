@@ -20,9 +20,7 @@ import {
   readAccumulatorsMany,
 } from './adjudication-inputs';
 import { recordClaimEvent } from './claim-events';
-import { decideLockedClaim, lockClaim, planVersionById } from './decide-claim';
-import { decideFromInputs } from './decision-runner';
-import { writeDecision } from './decision-writer';
+import { decideAndWrite, decideLockedClaim, lockClaim } from './decide-claim';
 import { DiagnosisAverages } from './diagnosis-averages';
 
 /** What happened to a claim handed to adjudication. */
@@ -117,7 +115,6 @@ export class AdjudicationService {
         const member = memberById.get(claim.memberId) ?? null;
         const accKey = `${claim.memberId}|${benefitYearOf(claim.serviceDate)}`;
         try {
-          const planVersion = await planVersionById(em, claim.planVersionId);
           const inputs = assembleInputs(
             claim,
             member,
@@ -129,15 +126,7 @@ export class AdjudicationService {
             },
             { decidedAt: now.toISOString(), decidedBy: RULES_ENGINE, reviewed: false },
           );
-          const decision = decideFromInputs(inputs, planVersion.ruleSet, planVersion.ruleSetHash);
-          const revision = claim.revision + 1;
-          await writeDecision(em, {
-            claim,
-            memberRef: member?.memberRef ?? '',
-            revision,
-            decision,
-            inputs,
-            from: claim.status,
+          const { decision, revision } = await decideAndWrite(em, claim, member, inputs, {
             signerOrgId: claim.payerId,
           });
           results.set(claim.id, { kind: 'decided', status: decision.status as ClaimStatus, revision });

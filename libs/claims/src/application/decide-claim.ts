@@ -1,11 +1,11 @@
-import type { DiagnosisAverages } from './diagnosis-averages';
 import type { EntityManager } from 'typeorm';
-import type { ClaimStatus } from '../domain';
+import type { ClaimStatus, Decision } from '../domain';
 import { ClaimEntity, MemberEntity, PlanVersionEntity } from '../infra/entities';
 import { loadDecisionInputs } from './adjudication-inputs';
-import type { ReviewInstruction } from './decision-inputs';
+import type { DecisionInputs, ReviewInstruction } from './decision-inputs';
 import { decideFromInputs } from './decision-runner';
 import { writeDecision } from './decision-writer';
+import type { DiagnosisAverages } from './diagnosis-averages';
 
 /** The claim, row-locked for the rest of the transaction. */
 export function lockClaim(em: EntityManager, claimId: string): Promise<ClaimEntity | null> {
@@ -58,7 +58,6 @@ export async function decideLockedClaim(
   },
 ): Promise<{ status: ClaimStatus; revision: number }> {
   const member = await lockMember(em, claim.memberId);
-  const planVersion = await planVersionById(em, claim.planVersionId);
   const loaded = await loadDecisionInputs(em, claim, member, {
     decidedAt: opts.now.toISOString(),
     decidedBy: opts.decidedBy,
@@ -66,6 +65,25 @@ export async function decideLockedClaim(
     averages: opts.averages,
   });
   const inputs = opts.instruction ? { ...loaded, instruction: opts.instruction } : loaded;
+  const { decision, revision } = await decideAndWrite(em, claim, member, inputs, {
+    signerOrgId: opts.signerOrgId,
+    note: opts.instruction?.note ?? null,
+  });
+  return { status: decision.status as ClaimStatus, revision };
+}
+
+/**
+ * Runs the rules on a locked claim's inputs under its plan version and writes the new revision;
+ * shared by the one-claim path above and the worker's batches.
+ */
+export async function decideAndWrite(
+  em: EntityManager,
+  claim: ClaimEntity,
+  member: MemberEntity | null,
+  inputs: DecisionInputs,
+  opts: { signerOrgId: string; note?: string | null },
+): Promise<{ decision: Decision; revision: number }> {
+  const planVersion = await planVersionById(em, claim.planVersionId);
   const decision = decideFromInputs(inputs, planVersion.ruleSet, planVersion.ruleSetHash);
   const revision = claim.revision + 1;
   await writeDecision(em, {
@@ -76,7 +94,7 @@ export async function decideLockedClaim(
     inputs,
     from: claim.status,
     signerOrgId: opts.signerOrgId,
-    note: opts.instruction?.note ?? null,
+    note: opts.note ?? null,
   });
-  return { status: decision.status as ClaimStatus, revision };
+  return { decision, revision };
 }
