@@ -61,8 +61,6 @@ export interface BenchResult {
   ceilings: (CeilingResult & { claimtrailRatio: number })[];
 }
 
-const DAY_ZERO = Date.now();
-
 /** Runs the benchmark end to end on a scratch database and returns its result. */
 export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   if (opts.ledger === 'fabric') {
@@ -106,7 +104,6 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       postgres: pidsNamed('postgres'),
       redis: pidsNamed('redis-server'),
     });
-    const runStart = Date.now() - DAY_ZERO;
     const phases: PhaseResult[] = [];
     const singleCount = opts.durationS ? Number.MAX_SAFE_INTEGER : opts.claims;
     phases.push(
@@ -121,7 +118,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
         shape: opts.shape,
       }),
     );
-    const singleEnd = Date.now() - DAY_ZERO;
+    // Sample times count from the sampler's start, which is the start of the run.
+    const singleEnd = Date.now() - sampler.startedAt;
     if (opts.batchClaims > 0) {
       phases.push(
         await phase(scratch.db, opts, workload, baseUrl, {
@@ -134,10 +132,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       );
     }
     const usage = await sampler.stop();
-    const singleSeconds = (singleEnd - runStart) / 1000;
     // Growth compares minute 1 with the end of the single-claim phase (minute 5 of a 5-minute run).
-    const earlyMs = runStart + Math.min(60_000, singleSeconds * 200);
-    const processes = usage.map((u) => summariseUsage(u, runStart, singleEnd, earlyMs));
+    const earlyMs = Math.min(60_000, singleEnd / 5);
+    const processes = usage.map((u) => summariseUsage(u, 0, singleEnd, earlyMs));
 
     let ceilings: BenchResult['ceilings'] = [];
     if (opts.ceilings) {

@@ -61,6 +61,8 @@ export function startSampler(groups: Record<string, PidSource>, intervalMs = 1_0
   })();
   return {
     usage,
+    /** When sampling began (ms since the epoch); every sample's `atMs` counts from here. */
+    startedAt: start,
     async stop(): Promise<ProcessUsage[]> {
       stopped = true;
       await loop;
