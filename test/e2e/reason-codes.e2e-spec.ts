@@ -504,6 +504,16 @@ describe('reason codes through the whole stack', () => {
     });
     expect(again.status).toBe(422);
     expect(again.body.errors[0].field).toBe('previousClaimId');
+    // Sending the correction itself again is a replay, not a second correction.
+    const replay = await provider('POST', '/v1/claims', {
+      ...base,
+      externalRef: corrected.externalRef,
+      previousClaimId: first.id,
+      lines: [line('CONS-GP', 150000)],
+    });
+    expect(replay.status).toBe(202);
+    expect(replay.body.id).toBe(corrected.id);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
     const ofApproved = await provider('POST', '/v1/claims', {
       ...base,
       externalRef: `${tag}-approved`,

@@ -5,7 +5,7 @@ import {
   type MemberAccumulators,
   type PriorApprovedLine,
 } from '../domain';
-import { ClaimEntity, ClaimLineEntity, MemberAccumulatorsEntity, MemberEntity } from '../infra/entities';
+import { ClaimEntity, ClaimLineEntity, MemberEntity } from '../infra/entities';
 import type { DiagnosisAverages } from './diagnosis-averages';
 import type { DecisionInputs } from './decision-inputs';
 
@@ -149,13 +149,7 @@ export async function readAccumulators(
   memberId: string,
   benefitYear: number,
 ): Promise<MemberAccumulators> {
-  const row = await em.findOneBy(MemberAccumulatorsEntity, { memberId, benefitYear });
-  if (!row) return EMPTY;
-  return {
-    annualApproved: row.annualApproved,
-    categoryApproved: row.categoryApproved,
-    deductibleMet: row.deductibleMet,
-  };
+  return (await readAccumulatorsMany(em, [{ memberId, benefitYear }])).get(`${memberId}|${benefitYear}`)!;
 }
 
 /** Accumulators of several (member, benefit year) pairs at once, keyed `member|year`; absent ones are zero. */

@@ -20,7 +20,7 @@ import {
   readAccumulatorsMany,
 } from './adjudication-inputs';
 import { recordClaimEvent } from './claim-events';
-import { decideAndWrite, decideLockedClaim, lockClaim } from './decide-claim';
+import { decideAndWrite, lockClaim } from './decide-claim';
 import { DiagnosisAverages } from './diagnosis-averages';
 
 /** What happened to a claim handed to adjudication. */
@@ -43,21 +43,11 @@ export class AdjudicationService {
     this.averages = new DiagnosisAverages(config.DIAGNOSIS_AVERAGE_MAX_AGE_MS);
   }
 
-  /** Adjudicates one claim at `now`. */
+  /** Adjudicates one claim at `now`: a batch of one. */
   async adjudicateClaim(claimId: string, now: Date = new Date()): Promise<AdjudicationOutcome> {
-    await this.markAdjudicating([claimId]);
-    return this.db.transaction(async (em) => {
-      const claim = await lockClaim(em, claimId);
-      if (!claim) throw new Error(`claim ${claimId} does not exist`);
-      if (claim.status !== ClaimStatus.Adjudicating) return { kind: 'skipped', status: claim.status };
-      const decided = await decideLockedClaim(em, claim, {
-        now,
-        decidedBy: RULES_ENGINE,
-        signerOrgId: claim.payerId,
-        averages: this.averages,
-      });
-      return { kind: 'decided', ...decided };
-    });
+    const [outcome] = await this.adjudicateBatch([claimId], now);
+    if (outcome instanceof Error) throw outcome;
+    return outcome;
   }
 
   /**

@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LEDGER, type LedgerPort } from '@claimtrail/ledger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import canonicalize from 'canonicalize';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource } from 'typeorm';
 import {
   canTransition,
   claimCommitment,
@@ -48,8 +48,6 @@ export interface SubmissionResult {
   replayed: boolean;
 }
 
-const UNIQUE_VIOLATION = '23505';
-
 /** Accepts claims from providers: stores them durably, then queues them for adjudication. */
 @Injectable()
 export class ClaimsService {
@@ -64,106 +62,14 @@ export class ClaimsService {
   ) {}
 
   /**
-   * Stores the claim, its lines and its `received` event in one transaction and enqueues it.
+   * Stores the claim, its lines and its `received` event in one statement and enqueues it.
    * The external reference is the idempotency key: the same body returns the same claim,
    * a different body under the same reference is a conflict.
    */
   async submit(providerId: string, body: SubmitClaim): Promise<SubmissionResult> {
-    const requestHash = sha256Hex(canonicalize(body) as string);
-    // Three round trips on the common path (member and plan version, the insert, the enqueue):
-    // the catalogue and the ledger head come from memory, and a replay is found by the insert's
-    // unique key rather than by looking first.
-    const target = await this.memberAndPlanVersion(body.payerId, body.memberNumber, body.serviceDate);
-    if (!target) {
-      const replay = await this.findByExternalRef(providerId, body.externalRef, requestHash);
-      if (replay) return replay;
-      throw new AppError(
-        AppErrorCode.UnknownMember,
-        'no member with this number is enrolled with this payer',
-        [{ field: 'memberNumber', rule: 'must identify a member enrolled with payerId' }],
-      );
-    }
-    await this.assertCatalogued(body.lines.map((l) => l.serviceCode));
-    if (!target.planVersionId) {
-      throw new AppError(AppErrorCode.NoPlanVersion, "the member's plan has no published version", [
-        { field: 'memberNumber', rule: 'member plan must have a published version' },
-      ]);
-    }
-    if (body.previousClaimId) {
-      const planVersion = await this.db
-        .getRepository(PlanVersionEntity)
-        .findOneByOrFail({ id: target.planVersionId });
-      await this.assertResubmittable(providerId, target.memberId, body.previousClaimId, planVersion);
-    }
-    // Review sampling is seeded with the ledger head now, which the payer cannot pick afterwards.
-    const ledgerHead = await this.recentLedgerHead();
-
-    const id = randomUUID();
-    const salt = randomBytes(32).toString('hex');
-    const payload = { id, providerId, ...body };
-    const totalClaimed = sum(body.lines.map((l) => lineAmount(l.unitPrice, l.quantity)));
-    try {
-      // One statement, so one implicit transaction: the claim, its lines and its event, or nothing.
-      await this.db.query(
-        `WITH claim AS (
-           INSERT INTO claims (id, provider_id, payer_id, member_id, plan_version_id, external_ref,
-             request_hash, status, revision, currency, service_date, diagnoses, care_type,
-             previous_claim_id, ledger_head_at_submission, total_claimed, commitment_salt,
-             claim_commitment, last_error)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $11, $12, $13, $14, $15, $16, $17, NULL)
-           RETURNING id),
-         lines AS (
-           INSERT INTO claim_lines (claim_id, line_no, service_code, quantity, unit_price, preauth_ref)
-           SELECT claim.id, l.ord, l.code, l.quantity, l.price, l.preauth
-             FROM claim, unnest($18::text[], $19::int[], $20::bigint[], $21::text[])
-                  WITH ORDINALITY AS l(code, quantity, price, preauth, ord))
-         INSERT INTO claim_events (claim_id, revision, from_status, to_status, actor, detail)
-         SELECT claim.id, 0, NULL, $8, $22, NULL FROM claim`,
-        [
-          id,
-          providerId,
-          body.payerId,
-          target.memberId,
-          target.planVersionId,
-          body.externalRef,
-          requestHash,
-          ClaimStatus.Received,
-          body.currency,
-          body.serviceDate,
-          body.diagnoses,
-          body.careType ?? 'outpatient',
-          body.previousClaimId ?? null,
-          ledgerHead,
-          totalClaimed,
-          salt,
-          claimCommitment(salt, payload),
-          body.lines.map((l) => l.serviceCode),
-          body.lines.map((l) => l.quantity),
-          body.lines.map((l) => l.unitPrice),
-          body.lines.map((l) => l.preauthRef ?? null),
-          `provider:${providerId}`,
-        ],
-      );
-    } catch (err) {
-      // The same reference was used before (a replay, or a concurrent duplicate that won the race).
-      if (
-        err instanceof QueryFailedError &&
-        (err.driverError as { code?: string }).code === UNIQUE_VIOLATION
-      ) {
-        const winner = await this.findByExternalRef(providerId, body.externalRef, requestHash);
-        if (winner) return winner;
-        if ((err.driverError as { constraint?: string }).constraint === 'claims_previous_claim_idx') {
-          throw new AppError(
-            AppErrorCode.InvalidResubmission,
-            'previousClaimId was resubmitted concurrently',
-            [{ field: 'previousClaimId', rule: 'must not have been resubmitted already' }],
-          );
-        }
-      }
-      throw err;
-    }
-    await this.enqueue(id);
-    return { id, status: ClaimStatus.Received, replayed: false };
+    const [result] = await this.submitMany([{ providerId, body }]);
+    if (result instanceof DomainError) throw result;
+    return result;
   }
 
   /**
@@ -187,28 +93,14 @@ export class ClaimsService {
   /**
    * Submits many claims (of one clinic or several) with a few statements for all of them: one
    * lookup of members and plan versions, one insert of claims, lines and events, one lookup of
-   * replays and one enqueue. Each claim's result is what `submit` would have answered for it;
-   * corrections of earlier claims (previousClaimId) take `submit`'s path one by one.
+   * replays and one enqueue; corrections of earlier claims (previousClaimId, rare) are checked one
+   * by one. Each claim gets its own result: stored, a replay, or the refusal naming the field.
    */
   async submitMany(
     items: { providerId: string; body: SubmitClaim }[],
   ): Promise<(SubmissionResult | DomainError)[]> {
     const results: (SubmissionResult | DomainError | undefined)[] = new Array(items.length);
-    const fresh: number[] = [];
-    for (const [i, { providerId, body }] of items.entries()) {
-      if (!body.previousClaimId) {
-        fresh.push(i);
-        continue;
-      }
-      try {
-        results[i] = await this.submit(providerId, body);
-      } catch (err) {
-        if (!(err instanceof DomainError)) throw err;
-        results[i] = err;
-      }
-    }
-    if (fresh.length === 0) return results as (SubmissionResult | DomainError)[];
-
+    const fresh = items.map((_, i) => i);
     const hashes = new Map(fresh.map((i) => [i, sha256Hex(canonicalize(items[i].body) as string)]));
     const targets = (await this.db.query(
       `SELECT k.ord::int AS ord, m.id AS member_id,
@@ -250,6 +142,24 @@ export class ClaimsService {
         ]);
         continue;
       }
+      if (body.previousClaimId) {
+        try {
+          // A replay of a correction is answered as a replay, before its previous claim is judged.
+          const replay = await this.findByExternalRef(providerId, body.externalRef, hashes.get(i)!);
+          if (replay) {
+            results[i] = replay;
+            continue;
+          }
+          const planVersion = await this.db
+            .getRepository(PlanVersionEntity)
+            .findOneByOrFail({ id: t.plan_version_id });
+          await this.assertResubmittable(providerId, t.member_id, body.previousClaimId, planVersion);
+        } catch (err) {
+          if (!(err instanceof DomainError)) throw err;
+          results[i] = err;
+          continue;
+        }
+      }
       const id = randomUUID();
       const salt = randomBytes(32).toString('hex');
       rows.push({
@@ -265,6 +175,7 @@ export class ClaimsService {
         service_date: body.serviceDate,
         diagnoses: body.diagnoses,
         care_type: body.careType ?? 'outpatient',
+        previous_claim_id: body.previousClaimId ?? null,
         total_claimed: sum(body.lines.map((l) => lineAmount(l.unitPrice, l.quantity))),
         salt,
         commitment: claimCommitment(salt, { id, providerId, ...body }),
@@ -277,7 +188,8 @@ export class ClaimsService {
       });
     }
 
-    // One statement, so one implicit transaction; a reference already used is skipped, not an error.
+    // One statement, so one implicit transaction; a row whose reference is taken (or whose previous
+    // claim was corrected concurrently) is skipped, not an error.
     const inserted = new Set<string>(
       rows.length === 0
         ? []
@@ -286,7 +198,8 @@ export class ClaimsService {
               `WITH input AS (
                  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(ord int, id uuid, provider_id uuid,
                    payer_id uuid, member_id uuid, plan_version_id uuid, external_ref text, request_hash text,
-                   currency text, service_date date, diagnoses text[], care_type text, total_claimed bigint,
+                   currency text, service_date date, diagnoses text[], care_type text,
+                   previous_claim_id uuid, total_claimed bigint,
                    salt text, commitment text, lines jsonb)),
                claim AS (
                  INSERT INTO claims (id, provider_id, payer_id, member_id, plan_version_id, external_ref,
@@ -294,7 +207,8 @@ export class ClaimsService {
                    previous_claim_id, ledger_head_at_submission, total_claimed, commitment_salt,
                    claim_commitment, last_error)
                  SELECT id, provider_id, payer_id, member_id, plan_version_id, external_ref, request_hash,
-                        $2, 0, currency, service_date, diagnoses, care_type, NULL, $3, total_claimed, salt,
+                        $2, 0, currency, service_date, diagnoses, care_type, previous_claim_id, $3,
+                        total_claimed, salt,
                         commitment, NULL
                    FROM input ORDER BY ord
                  ON CONFLICT DO NOTHING
@@ -324,6 +238,12 @@ export class ClaimsService {
       try {
         const replay = await this.findByExternalRef(providerId, body.externalRef, hashes.get(i)!);
         if (replay) results[i] = replay;
+        else if (body.previousClaimId && target.get(i)!.member_id)
+          results[i] = new AppError(
+            AppErrorCode.InvalidResubmission,
+            'previousClaimId was resubmitted concurrently',
+            [{ field: 'previousClaimId', rule: 'must not have been resubmitted already' }],
+          );
         else if (target.get(i)!.member_id)
           // ON CONFLICT skips a row only when the reference is taken by a committed claim.
           throw new Error(`claim ${body.externalRef} of ${providerId} was neither stored nor found`);
@@ -347,13 +267,6 @@ export class ClaimsService {
       this.logger.warn(`${inserted.size} claims stored but not enqueued yet; the sweeper will pick them up`);
     }
     return results as (SubmissionResult | DomainError)[];
-  }
-
-  private async enqueue(claimId: string): Promise<void> {
-    // The claim is committed; the sweeper re-enqueues anything left in `received`.
-    if (!(await this.queue.tryEnqueue([claimId]))) {
-      this.logger.warn(`claim ${claimId} stored but not enqueued yet; the sweeper will pick it up`);
-    }
   }
 
   private async findByExternalRef(providerId: string, externalRef: string, requestHash: string) {
@@ -402,12 +315,6 @@ export class ClaimsService {
     if (depth > allowed) throw refuse(`has been resubmitted the most times the plan allows (${allowed})`);
   }
 
-  private async assertCatalogued(codes: string[]): Promise<void> {
-    const set = await this.catalogue();
-    const unknown = codes.map((code, n) => ({ code, n })).filter(({ code }) => !set.has(code));
-    if (unknown.length > 0) throw unknownCodes(unknown);
-  }
-
   /** The platform's service codes, re-read at most once a minute (they change only by migration). */
   private catalogue(): Promise<Set<string>> {
     const now = Date.now();
@@ -434,27 +341,6 @@ export class ClaimsService {
       value.catch(() => (this.headCache = undefined));
     }
     return this.headCache.value;
-  }
-
-  /**
-   * The member and the plan version a claim of theirs on `serviceDate` falls under: the newest
-   * version in force that day, else the newest at all (adjudication then says why). Null when no
-   * such member is enrolled; `planVersionId` null when the plan has no version.
-   */
-  private async memberAndPlanVersion(
-    payerId: string,
-    memberNumber: string,
-    serviceDate: string,
-  ): Promise<{ memberId: string; planVersionId: string | null } | null> {
-    const [row] = (await this.db.query(
-      `SELECT m.id AS member_id,
-              (SELECT v.id FROM plan_versions v WHERE v.plan_id = m.plan_id
-                ORDER BY (v.coverage_start <= $3 AND v.coverage_end >= $3) DESC, v.version DESC
-                LIMIT 1) AS plan_version_id
-         FROM members m WHERE m.payer_id = $1 AND m.member_number = $2`,
-      [payerId, memberNumber, serviceDate],
-    )) as { member_id: string; plan_version_id: string | null }[];
-    return row ? { memberId: row.member_id, planVersionId: row.plan_version_id } : null;
   }
 
   /** Voids a claim its provider submitted, while it is still only `received`. */
