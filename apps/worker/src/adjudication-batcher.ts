@@ -3,30 +3,46 @@ import DataLoader from 'dataloader';
 import {
   AdjudicationService,
   type AdjudicationOutcome,
+  type BatchOutcome,
 } from '@claimtrail/claims/application/adjudication.service';
 import type { AppConfig } from '@claimtrail/claims/config/app-config';
 import { APP_CONFIG } from '@claimtrail/claims/config/config.module';
 
+/** How often a claim may be put off to a later batch because its member was busy, before it waits. */
+const MAX_DEFERRALS = 4;
+
 /**
  * Gathers the claims of the jobs running at the same moment into batches of up to
  * ADJUDICATION_BATCH_SIZE, waiting at most ADJUDICATION_BATCH_WAIT_MS for one to fill, and
- * decides each batch in one transaction. Every job still succeeds or fails on its own claim, so
- * BullMQ's retries, stalled-job recovery and the poison-claim budget work per claim as before.
+ * decides each batch in one transaction. A claim whose member another batch is deciding goes
+ * into the next batch instead of holding this one up (after a few turns it waits for the member).
+ * Every job still succeeds or fails on its own claim, so BullMQ's retries, stalled-job recovery
+ * and the poison-claim budget work per claim as before.
  */
 @Injectable()
 export class AdjudicationBatcher {
-  private readonly loader: DataLoader<string, AdjudicationOutcome>;
+  private readonly loader: DataLoader<string, Exclude<BatchOutcome, Error>>;
 
-  constructor(adjudication: AdjudicationService, @Inject(APP_CONFIG) config: AppConfig) {
-    this.loader = new DataLoader((claimIds) => adjudication.adjudicateBatch([...claimIds]), {
-      cache: false,
-      maxBatchSize: config.ADJUDICATION_BATCH_SIZE,
-      batchScheduleFn: (run) => setTimeout(run, config.ADJUDICATION_BATCH_WAIT_MS),
-    });
+  constructor(
+    private readonly adjudication: AdjudicationService,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.loader = new DataLoader(
+      (claimIds) => adjudication.adjudicateBatch([...claimIds], new Date(), { deferBusyMembers: true }),
+      {
+        cache: false,
+        maxBatchSize: config.ADJUDICATION_BATCH_SIZE,
+        batchScheduleFn: (run) => setTimeout(run, config.ADJUDICATION_BATCH_WAIT_MS),
+      },
+    );
   }
 
-  /** Resolves with the claim's outcome once its batch is committed. */
-  adjudicate(claimId: string): Promise<AdjudicationOutcome> {
-    return this.loader.load(claimId);
+  /** Resolves with the claim's outcome once the batch that decided it is committed. */
+  async adjudicate(claimId: string): Promise<AdjudicationOutcome> {
+    for (let turn = 0; turn < MAX_DEFERRALS; turn++) {
+      const outcome = await this.loader.load(claimId);
+      if (outcome.kind !== 'deferred') return outcome;
+    }
+    return this.adjudication.adjudicateClaim(claimId);
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, QueryFailedError } from 'typeorm';
+import { DataSource, In, QueryFailedError, type EntityManager } from 'typeorm';
 import {
   affectedAccumulators,
   canTransition,
@@ -20,12 +20,19 @@ import {
   readAccumulatorsMany,
 } from './adjudication-inputs';
 import { recordClaimEvent } from './claim-events';
-import { decideAndWrite, lockClaim } from './decide-claim';
+import { decideClaim, lockClaim } from './decide-claim';
+import { writeDecisions, type DecisionWrite } from './decision-writer';
 import { DiagnosisAverages } from './diagnosis-averages';
 
 /** What happened to a claim handed to adjudication. */
 export type AdjudicationOutcome =
   { kind: 'decided'; status: ClaimStatus; revision: number } | { kind: 'skipped'; status: ClaimStatus };
+
+/** A claim of a batch: its outcome, `deferred` (its member was busy), or the error its rules threw. */
+export type BatchOutcome = AdjudicationOutcome | { kind: 'deferred' } | Error;
+
+/** The states in which a claim still waits for the rules engine. */
+const OPEN = new Set<ClaimStatus>([ClaimStatus.Received, ClaimStatus.Adjudicating]);
 
 /**
  * Runs the pure rules engine on a stored claim and writes the decision, the claim's new state,
@@ -47,24 +54,28 @@ export class AdjudicationService {
   async adjudicateClaim(claimId: string, now: Date = new Date()): Promise<AdjudicationOutcome> {
     const [outcome] = await this.adjudicateBatch([claimId], now);
     if (outcome instanceof Error) throw outcome;
+    if (outcome.kind === 'deferred') throw new Error(`claim ${claimId} was deferred without being asked to`);
     return outcome;
   }
 
   /**
-   * Adjudicates several claims in one transaction, with a handful of statements for the whole
-   * batch plus one write per claim: the worker's fast path. Claims are locked in id order and
-   * their members in id order, so concurrent batches cannot deadlock; two claims of one member are
-   * decided one after the other, the second seeing the first's approved lines and amounts, exactly
-   * as if they had been decided by two jobs in that order. A claim whose rules throw gets its error
-   * back and stays `adjudicating` for its job's retry; the others are decided regardless.
+   * Adjudicates several claims in one transaction with a handful of statements for the whole
+   * batch: the worker's fast path. Claims are locked in id order and their members in id order, so
+   * concurrent batches cannot deadlock; two claims of one member are decided one after the other,
+   * the second seeing the first's approved lines and amounts, exactly as if they had been decided
+   * by two jobs in that order. A claim moves `received → adjudicating → decided` inside the
+   * transaction (both events are kept) and its row is written once. A claim whose rules throw gets
+   * its error back and is left `adjudicating` for its job's retry; the others are decided
+   * regardless. With `deferBusyMembers`, a claim whose member another transaction is deciding is
+   * not waited for but answered `deferred`, for a later batch.
    */
   async adjudicateBatch(
     claimIds: string[],
     now: Date = new Date(),
-  ): Promise<(AdjudicationOutcome | Error)[]> {
+    opts: { deferBusyMembers?: boolean } = {},
+  ): Promise<BatchOutcome[]> {
     if (claimIds.length === 0) return [];
-    await this.markAdjudicating(claimIds);
-    const results = new Map<string, AdjudicationOutcome | Error>();
+    const results = new Map<string, BatchOutcome>();
     await this.db.transaction(async (em) => {
       const claims = await em
         .createQueryBuilder(ClaimEntity, 'c')
@@ -72,18 +83,20 @@ export class AdjudicationService {
         .where('c.id IN (:...ids)', { ids: claimIds })
         .orderBy('c.id')
         .getMany();
-      const toDecide = claims.filter((c) => c.status === ClaimStatus.Adjudicating);
+      const open = claims.filter((c) => OPEN.has(c.status));
       for (const c of claims)
-        if (!toDecide.includes(c)) results.set(c.id, { kind: 'skipped', status: c.status });
+        if (!OPEN.has(c.status)) results.set(c.id, { kind: 'skipped', status: c.status });
+      if (open.length === 0) return;
+      const members = await this.lockMembers(
+        em,
+        [...new Set(open.map((c) => c.memberId))],
+        opts.deferBusyMembers ?? false,
+      );
+      const memberById = new Map(members.map((m) => [m.id, m]));
+      const toDecide = opts.deferBusyMembers ? open.filter((c) => memberById.has(c.memberId)) : open;
+      for (const c of open) if (!toDecide.includes(c)) results.set(c.id, { kind: 'deferred' });
       if (toDecide.length === 0) return;
       const memberIds = [...new Set(toDecide.map((c) => c.memberId))];
-      const members = await em
-        .createQueryBuilder(MemberEntity, 'm')
-        .setLock('for_no_key_update')
-        .where('m.id IN (:...ids)', { ids: memberIds })
-        .orderBy('m.id')
-        .getMany();
-      const memberById = new Map(members.map((m) => [m.id, m]));
       const lines = await em.find(ClaimLineEntity, {
         where: { claimId: In(toDecide.map((c) => c.id)) },
         order: { claimId: 'ASC', lineNo: 'ASC' },
@@ -101,6 +114,8 @@ export class AdjudicationService {
       const ordered = [...toDecide].sort(
         (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id),
       );
+      const writes: DecisionWrite[] = [];
+      const failed: ClaimEntity[] = [];
       for (const claim of ordered) {
         const member = memberById.get(claim.memberId) ?? null;
         const accKey = `${claim.memberId}|${benefitYearOf(claim.serviceDate)}`;
@@ -116,7 +131,15 @@ export class AdjudicationService {
             },
             { decidedAt: now.toISOString(), decidedBy: RULES_ENGINE, reviewed: false },
           );
-          const { decision, revision } = await decideAndWrite(em, claim, member, inputs, {
+          const { decision, revision } = await decideClaim(em, claim, inputs);
+          writes.push({
+            claim,
+            memberRef: member?.memberRef ?? '',
+            revision,
+            decision,
+            inputs,
+            from: claim.status,
+            via: claim.status === ClaimStatus.Received ? ClaimStatus.Adjudicating : undefined,
             signerOrgId: claim.payerId,
           });
           results.set(claim.id, { kind: 'decided', status: decision.status as ClaimStatus, revision });
@@ -129,18 +152,35 @@ export class AdjudicationService {
             accumulators.set(accKey, withUsage(accumulators.get(accKey)!, affectedAccumulators(decision)));
           }
         } catch (err) {
-          // A failed statement would have aborted the transaction: only failures before writing stay per claim.
+          // A failed statement aborts the transaction: only failures of the rules stay per claim.
           if (err instanceof QueryFailedError) throw err;
           results.set(claim.id, err instanceof Error ? err : new Error(String(err)));
+          failed.push(claim);
         }
       }
+      await writeDecisions(em, writes);
+      await this.markAdjudicating(
+        em,
+        failed.filter((c) => c.status === ClaimStatus.Received).map((c) => c.id),
+      );
     });
     return claimIds.map((id) => results.get(id) ?? new Error(`claim ${id} does not exist`));
   }
 
-  /** received → adjudicating with its event, in one statement (so one implicit transaction). */
-  private async markAdjudicating(claimIds: string[]): Promise<void> {
-    await this.db.query(
+  /** The members, row-locked in id order; with `skipLocked`, those another transaction holds are left out. */
+  private lockMembers(em: EntityManager, memberIds: string[], skipLocked: boolean): Promise<MemberEntity[]> {
+    const query = em
+      .createQueryBuilder(MemberEntity, 'm')
+      .setLock('for_no_key_update')
+      .where('m.id IN (:...ids)', { ids: memberIds })
+      .orderBy('m.id');
+    return (skipLocked ? query.setOnLocked('skip_locked') : query).getMany();
+  }
+
+  /** received → adjudicating with its event, for claims whose rules failed this time. */
+  private async markAdjudicating(em: EntityManager, claimIds: string[]): Promise<void> {
+    if (claimIds.length === 0) return;
+    await em.query(
       `WITH moved AS (
          UPDATE claims SET status = $2, updated_at = now() WHERE id = ANY($1) AND status = $3
          RETURNING id, revision)

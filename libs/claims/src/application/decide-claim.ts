@@ -43,8 +43,8 @@ export async function planVersionById(em: EntityManager, id: string): Promise<Pl
 }
 
 /**
- * Decides a claim the caller has locked and writes the new revision: the one path shared by the
- * rules engine (no instruction) and a reviewer (an instruction, pend reasons skipped).
+ * Decides one claim the caller has locked and writes the new revision: a reviewer's decision (an
+ * instruction, pend reasons skipped). The rules engine decides in batches (AdjudicationService).
  */
 export async function decideLockedClaim(
   em: EntityManager,
@@ -65,27 +65,7 @@ export async function decideLockedClaim(
     averages: opts.averages,
   });
   const inputs = opts.instruction ? { ...loaded, instruction: opts.instruction } : loaded;
-  const { decision, revision } = await decideAndWrite(em, claim, member, inputs, {
-    signerOrgId: opts.signerOrgId,
-    note: opts.instruction?.note ?? null,
-  });
-  return { status: decision.status as ClaimStatus, revision };
-}
-
-/**
- * Runs the rules on a locked claim's inputs under its plan version and writes the new revision;
- * shared by the one-claim path above and the worker's batches.
- */
-export async function decideAndWrite(
-  em: EntityManager,
-  claim: ClaimEntity,
-  member: MemberEntity | null,
-  inputs: DecisionInputs,
-  opts: { signerOrgId: string; note?: string | null },
-): Promise<{ decision: Decision; revision: number }> {
-  const planVersion = await planVersionById(em, claim.planVersionId);
-  const decision = decideFromInputs(inputs, planVersion.ruleSet, planVersion.ruleSetHash);
-  const revision = claim.revision + 1;
+  const { decision, revision } = await decideClaim(em, claim, inputs);
   await writeDecision(em, {
     claim,
     memberRef: member?.memberRef ?? '',
@@ -94,7 +74,20 @@ export async function decideAndWrite(
     inputs,
     from: claim.status,
     signerOrgId: opts.signerOrgId,
-    note: opts.note ?? null,
+    note: opts.instruction?.note ?? null,
   });
-  return { decision, revision };
+  return { status: decision.status as ClaimStatus, revision };
+}
+
+/** Runs the rules on a locked claim's inputs under its plan version; writes nothing. */
+export async function decideClaim(
+  em: EntityManager,
+  claim: ClaimEntity,
+  inputs: DecisionInputs,
+): Promise<{ decision: Decision; revision: number }> {
+  const planVersion = await planVersionById(em, claim.planVersionId);
+  return {
+    decision: decideFromInputs(inputs, planVersion.ruleSet, planVersion.ruleSetHash),
+    revision: claim.revision + 1,
+  };
 }

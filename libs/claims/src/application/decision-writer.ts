@@ -5,28 +5,34 @@ import { ClaimDecisionEntity, type ClaimEntity } from '../infra/entities';
 import { benefitYearOf } from './adjudication-inputs';
 import type { DecisionInputs } from './decision-inputs';
 
+/** One decision revision to write. */
+export interface DecisionWrite {
+  claim: ClaimEntity;
+  memberRef: string;
+  revision: number;
+  decision: Decision;
+  inputs: DecisionInputs;
+  /** The claim's status before this decision. */
+  from: ClaimStatus;
+  /** A state the claim passed through inside the same transaction (`adjudicating`), recorded as its own event. */
+  via?: ClaimStatus;
+  signerOrgId: string;
+  note?: string | null;
+}
+
+/** Writes one decision revision inside the caller's transaction (see {@link writeDecisions}). */
+export function writeDecision(em: EntityManager, write: DecisionWrite): Promise<void> {
+  return writeDecisions(em, [write]);
+}
+
 /**
- * Writes one decision revision inside the caller's transaction: the decision with the inputs it
- * was made from, the claim's new state, its event, the member's accumulators (final decisions
- * only) and the ledger-outbox row. Nothing here decides anything.
+ * Writes decision revisions inside the caller's transaction, in one statement however many there
+ * are: each decision with the inputs it was made from, the claim's new state, its events, the
+ * members' accumulators (final decisions only, summed per member and benefit year) and the
+ * ledger-outbox rows, queued in the order given. Nothing here decides anything.
  */
-export async function writeDecision(
-  em: EntityManager,
-  args: {
-    claim: ClaimEntity;
-    memberRef: string;
-    revision: number;
-    decision: Decision;
-    inputs: DecisionInputs;
-    from: ClaimStatus;
-    signerOrgId: string;
-    note?: string | null;
-  },
-): Promise<void> {
-  const { claim, revision, decision: d } = args;
-  const status = d.status as ClaimStatus;
-  const final = status === ClaimStatus.Approved || status === ClaimStatus.PartiallyApproved;
-  const used = affectedAccumulators(d);
+export async function writeDecisions(em: EntityManager, writes: DecisionWrite[]): Promise<void> {
+  if (writes.length === 0) return;
   // The decision's inputs and note are PHI: they go through the entity's own encrypting transformers.
   const columns = em.connection.getMetadata(ClaimDecisionEntity);
   const encrypt = (property: 'inputs' | 'note', value: unknown): unknown => {
@@ -34,22 +40,71 @@ export async function writeDecision(
       ValueTransformer | undefined;
     return transformer ? transformer.to(value) : value;
   };
-  // One statement for the five writes: fewer round trips, and still all or nothing.
+  const rows = writes.map((w, ord) => {
+    const d = w.decision;
+    return {
+      ord,
+      claim_id: w.claim.id,
+      revision: w.revision,
+      prior_revision: w.claim.revision,
+      status: d.status,
+      from_status: w.from,
+      via_status: w.via ?? null,
+      currency: d.currency,
+      total_claimed: d.totals.claimed,
+      total_eligible: d.totals.eligible,
+      total_co_payment: d.totals.coPayment,
+      total_deductible: d.totals.deductible,
+      total_approved: d.totals.approved,
+      lines: d.lines,
+      reason_codes: d.reasonCodes,
+      rule_set_hash: d.ruleSetHash,
+      decided_at: d.decidedAt,
+      decided_by: d.decidedBy,
+      inputs: encrypt('inputs', w.inputs),
+      note: encrypt('note', w.note ?? null),
+      // No note in the event: it is free text about the patient, kept only in the decision row, encrypted.
+      event_detail: { reasonCodes: d.reasonCodes, approved: d.totals.approved },
+      signer_org_id: w.signerOrgId,
+      record: toDecisionRecord(w.claim, w.memberRef, w.revision, d),
+    };
+  });
   await em.query(
-    `WITH decision AS (
+    `WITH input AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
+         ord int, claim_id uuid, revision int, prior_revision int, status text, from_status text,
+         via_status text, currency text, total_claimed bigint, total_eligible bigint,
+         total_co_payment bigint, total_deductible bigint, total_approved bigint, lines jsonb,
+         reason_codes text[], rule_set_hash text, decided_at timestamptz, decided_by text,
+         inputs text, note text, event_detail jsonb, signer_org_id uuid, record jsonb)),
+     decision AS (
        INSERT INTO claim_decisions (claim_id, revision, status, currency, total_claimed, total_eligible,
          total_co_payment, total_deductible, total_approved, lines, reason_codes, rule_set_hash,
          decided_at, decided_by, inputs, note)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::text[], $12, $13, $14, $15, $16)),
+       SELECT claim_id, revision, status, currency, total_claimed, total_eligible, total_co_payment,
+              total_deductible, total_approved, lines, reason_codes, rule_set_hash, decided_at,
+              decided_by, inputs, note
+         FROM input),
      claim AS (
-       UPDATE claims SET status = $3, revision = $2, last_error = NULL, updated_at = now() WHERE id = $1),
+       UPDATE claims c SET status = i.status, revision = i.revision, last_error = NULL, updated_at = now()
+         FROM input i WHERE c.id = i.claim_id),
      event AS (
        INSERT INTO claim_events (claim_id, revision, from_status, to_status, actor, detail)
-       VALUES ($1, $2, $17, $3, $14, $18::jsonb)),
+       SELECT claim_id, revision, from_status, to_status, actor, detail FROM (
+         SELECT ord, 0 AS step, claim_id, prior_revision AS revision, from_status,
+                via_status AS to_status, decided_by AS actor, NULL::jsonb AS detail
+           FROM input WHERE via_status IS NOT NULL
+         UNION ALL
+         SELECT ord, 1, claim_id, revision, coalesce(via_status, from_status), status, decided_by,
+                event_detail
+           FROM input) e
+       ORDER BY ord, step),
      accumulators AS (
        INSERT INTO member_accumulators AS a
          (member_id, benefit_year, annual_approved, deductible_met, category_approved)
-       SELECT $19, $20, $21, $22, $23::jsonb WHERE $24
+       SELECT member_id, benefit_year, annual, deductible, categories
+         FROM jsonb_to_recordset($2::jsonb)
+           AS y(member_id uuid, benefit_year int, annual bigint, deductible bigint, categories jsonb)
        ON CONFLICT (member_id, benefit_year) DO UPDATE SET
          annual_approved = a.annual_approved + EXCLUDED.annual_approved,
          deductible_met = a.deductible_met + EXCLUDED.deductible_met,
@@ -59,37 +114,46 @@ export async function writeDecision(
              FROM (SELECT jsonb_object_keys(a.category_approved)
                    UNION SELECT jsonb_object_keys(EXCLUDED.category_approved)) AS keys(k)))
      INSERT INTO ledger_outbox (kind, claim_id, revision, signer_org_id, record, attempts)
-     VALUES ('decision', $1, $2, $25, $26::jsonb, 0)`,
-    [
-      claim.id,
-      revision,
-      d.status,
-      d.currency,
-      d.totals.claimed,
-      d.totals.eligible,
-      d.totals.coPayment,
-      d.totals.deductible,
-      d.totals.approved,
-      JSON.stringify(d.lines),
-      d.reasonCodes,
-      d.ruleSetHash,
-      new Date(d.decidedAt),
-      d.decidedBy,
-      encrypt('inputs', args.inputs),
-      encrypt('note', args.note ?? null),
-      args.from,
-      // No note here: it is free text about the patient, kept only in the decision row, encrypted.
-      JSON.stringify({ reasonCodes: d.reasonCodes, approved: d.totals.approved }),
-      claim.memberId,
-      benefitYearOf(claim.serviceDate),
-      used.annual,
-      used.deductible,
-      JSON.stringify(used.categories),
-      final,
-      args.signerOrgId,
-      JSON.stringify(toDecisionRecord(claim, args.memberRef, revision, d)),
-    ],
+     SELECT 'decision', claim_id, revision, signer_org_id, record, 0 FROM input ORDER BY ord`,
+    [JSON.stringify(rows), JSON.stringify(accumulatorUsage(writes))],
   );
+}
+
+/**
+ * What the final decisions among `writes` add to each member's accumulators, one entry per member
+ * and benefit year (an upsert may touch a row only once per statement).
+ */
+function accumulatorUsage(writes: DecisionWrite[]) {
+  const usage = new Map<
+    string,
+    {
+      member_id: string;
+      benefit_year: number;
+      annual: number;
+      deductible: number;
+      categories: Record<string, number>;
+    }
+  >();
+  for (const { claim, decision } of writes) {
+    const status = decision.status as ClaimStatus;
+    if (status !== ClaimStatus.Approved && status !== ClaimStatus.PartiallyApproved) continue;
+    const used = affectedAccumulators(decision);
+    const year = benefitYearOf(claim.serviceDate);
+    const key = `${claim.memberId}|${year}`;
+    const entry = usage.get(key) ?? {
+      member_id: claim.memberId,
+      benefit_year: year,
+      annual: 0,
+      deductible: 0,
+      categories: {},
+    };
+    entry.annual += used.annual;
+    entry.deductible += used.deductible;
+    for (const [category, amount] of Object.entries(used.categories))
+      entry.categories[category] = (entry.categories[category] ?? 0) + amount;
+    usage.set(key, entry);
+  }
+  return [...usage.values()];
 }
 
 /** The ledger's view of a decision: no codes, names or dates of birth, only what a donor or auditor needs. */
