@@ -8,7 +8,7 @@ async function main(): Promise<void> {
   boundShutdown(config, 'worker');
   await createWorkerApp(config);
   new Logger('worker').log(
-    `consuming with concurrency ${config.WORKER_CONCURRENCY}, ledger ${config.LEDGER}`,
+    `worker ready: ${config.WORKER_ROLES.join(', ')}; concurrency ${config.WORKER_CONCURRENCY}, ledger ${config.LEDGER}`,
   );
 }
 

@@ -5,9 +5,9 @@ import { WorkerModule } from './worker.module';
 
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
-/** Builds and starts the worker's application context (processors start consuming at once). */
+/** Builds and starts the worker's application context with its roles (processors start consuming at once). */
 export async function createWorkerApp(config: AppConfig): Promise<INestApplicationContext> {
-  const app = await NestFactory.createApplicationContext(WorkerModule, {
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoles(config.WORKER_ROLES), {
     logger: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1),
     abortOnError: false,
   });

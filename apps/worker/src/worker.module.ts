@@ -1,14 +1,26 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { ClaimsModule } from '@claimtrail/claims/claims.module';
+import type { WorkerRole } from '@claimtrail/claims/config/app-config';
 import { AdjudicationBatcher } from './adjudication-batcher';
 import { AdjudicationProcessor } from './adjudication.processor';
 import { LedgerRelayLoop } from './ledger-relay.loop';
 import { MetricsServer } from './metrics-server';
 import { SweeperLoop } from './sweeper.loop';
 
-/** The worker: adjudication jobs, the ledger relay, the sweeper and a metrics endpoint. */
-@Module({
-  imports: [ClaimsModule],
-  providers: [AdjudicationProcessor, AdjudicationBatcher, LedgerRelayLoop, SweeperLoop, MetricsServer],
-})
-export class WorkerModule {}
+const ROLE_PROVIDERS: Record<WorkerRole, Provider[]> = {
+  adjudication: [AdjudicationProcessor, AdjudicationBatcher],
+  relay: [LedgerRelayLoop],
+  sweeper: [SweeperLoop],
+};
+
+/** The worker: adjudication jobs, the ledger relay and the sweeper (any of them), and a metrics endpoint. */
+@Module({})
+export class WorkerModule {
+  static forRoles(roles: readonly WorkerRole[]): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [ClaimsModule],
+      providers: [MetricsServer, ...[...new Set(roles)].flatMap((r) => ROLE_PROVIDERS[r])],
+    };
+  }
+}

@@ -76,8 +76,7 @@ export class AppProcess {
     child.stdout!.on('data', keep);
     child.stderr!.on('data', keep);
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-    const ready =
-      this.app === 'api' ? () => this.apiAnswers() : () => this.said('consuming with concurrency');
+    const ready = this.app === 'api' ? () => this.apiAnswers() : () => this.said('worker ready:');
     const deadline = Date.now() + timeoutMs;
     while (!(await ready())) {
       if (!this.running) throw new Error(`${this.app} exited while starting:\n${this.log}`);

@@ -28,7 +28,7 @@ export function registerBenchCommand(program: Command): void {
       '--concurrency <n>',
       'closed loop: requests in flight (when --rate is not given)',
       whole('--concurrency', 1, 4_096),
-      64,
+      192,
     )
     .option(
       '--batch-claims <n>',
@@ -43,6 +43,11 @@ export function registerBenchCommand(program: Command): void {
       '--worker-concurrency <n>',
       'jobs each worker runs at once (default: WORKER_CONCURRENCY)',
       whole('--worker-concurrency', 1, 1_024),
+    )
+    .addOption(
+      new Option('--relay <where>', 'run the ledger relay in its own worker process or inside the worker')
+        .choices(['process', 'worker'])
+        .default('process'),
     )
     .option('--no-ceilings', "skip measuring the parts' ceilings")
     .option('--ceiling-seconds <s>', 'seconds per ceiling', whole('--ceiling-seconds', 1, 600), 5)
@@ -65,6 +70,7 @@ export function registerBenchCommand(program: Command): void {
         members: o.members,
         clinics: o.clinics,
         workerConcurrency: o.workerConcurrency,
+        relay: o.relay,
         ceilings: o.ceilings,
         ceilingSeconds: o.ceilingSeconds,
         ledger: o.ledger,

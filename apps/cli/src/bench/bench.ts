@@ -27,6 +27,8 @@ export interface BenchOptions {
   clinics: number;
   /** Overrides WORKER_CONCURRENCY for the run. */
   workerConcurrency?: number;
+  /** Where the ledger relay runs: its own worker process (`WORKER_ROLES=relay`) or inside the worker. */
+  relay: 'process' | 'worker';
   ceilings: boolean;
   ceilingSeconds: number;
   ledger: 'embedded' | 'fabric';
@@ -91,15 +93,26 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   const appConfig = loadConfig(env);
   const nodeArgs = opts.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfileDir] : [];
   const api = new AppProcess('api', env, nodeArgs);
-  const worker = new AppProcess('worker', env, nodeArgs);
+  const ownRelay = opts.relay === 'process';
+  const worker = new AppProcess(
+    'worker',
+    ownRelay ? { ...env, WORKER_ROLES: 'adjudication,sweeper' } : env,
+    nodeArgs,
+  );
+  const relay = ownRelay ? new AppProcess('worker', { ...env, WORKER_ROLES: 'relay' }, nodeArgs) : null;
+  const apps = new Map<string, AppProcess>([
+    ['api', api],
+    ['worker', worker],
+  ]);
+  if (relay) apps.set('relay', relay);
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
-    await api.start(60_000);
-    await worker.start(60_000);
+    for (const app of apps.values()) await app.start(60_000);
     const workload = await seed(scratch.db, baseUrl, opts);
     const sampler = startSampler({
       api: () => (api.pid ? [api.pid] : []),
       worker: () => (worker.pid ? [worker.pid] : []),
+      ...(relay ? { relay: () => (relay.pid ? [relay.pid] : []) } : {}),
       'load generator': () => [process.pid],
       postgres: pidsNamed('postgres'),
       redis: pidsNamed('redis-server'),
@@ -169,6 +182,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
         batchClaims: opts.batchClaims,
         batchSize: opts.batchSize,
         workerConcurrency: appConfig.WORKER_CONCURRENCY,
+        adjudicationBatchSize: appConfig.ADJUDICATION_BATCH_SIZE,
+        relay: opts.relay,
         ledgerBatchSize: appConfig.LEDGER_BATCH_SIZE,
         ledgerBatchWaitMs: appConfig.LEDGER_BATCH_WAIT_MS,
         databasePoolSize: appConfig.DATABASE_POOL_SIZE,
@@ -179,13 +194,16 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     };
   } catch (err) {
     throw new Error(
-      `${err instanceof Error ? err.message : String(err)}\napi:\n${api.log}\nworker:\n${worker.log}`,
+      [
+        err instanceof Error ? err.message : String(err),
+        ...[...apps].map(([n, a]) => `${n}:\n${a.log}`),
+      ].join('\n'),
       {
         cause: err,
       },
     );
   } finally {
-    await Promise.all([api.stop('SIGTERM'), worker.stop('SIGTERM')]);
+    await Promise.all([...apps.values()].map((a) => a.stop('SIGTERM')));
     await scratch.db.destroy();
     if (opts.keep) opts.log(`database kept: ${scratch.name}`);
     else await scratch.drop();

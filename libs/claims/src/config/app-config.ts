@@ -4,6 +4,10 @@ import { DEV_PHI_KEYS, parsePhiKeys } from './phi-keys';
 const DEV_MEMBER_REF_SECRET = 'dev-only-member-ref-secret-change-me';
 const DEV_KEYS = parsePhiKeys(DEV_PHI_KEYS).keys;
 
+/** What a worker process can run: adjudication jobs, the ledger relay, the sweeper. */
+export const WORKER_ROLES = ['adjudication', 'relay', 'sweeper'] as const;
+export type WorkerRole = (typeof WORKER_ROLES)[number];
+
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
 
 const schema = z
@@ -39,9 +43,24 @@ const schema = z
         for (const message of problems) ctx.addIssue({ code: 'custom', message });
         return keys;
       }),
-    WORKER_CONCURRENCY: int(128, 1),
+    // What a worker process runs: several processes may split the roles between them.
+    WORKER_ROLES: z
+      .string()
+      .default(WORKER_ROLES.join(','))
+      .transform((s) =>
+        s
+          .split(',')
+          .map((r) => r.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z
+          .array(z.enum(WORKER_ROLES, { error: `each must be one of ${WORKER_ROLES.join(', ')}` }))
+          .min(1, `must name at least one of ${WORKER_ROLES.join(', ')}`),
+      ),
+    WORKER_CONCURRENCY: int(256, 1),
     // Claims of concurrently running jobs decided together in one transaction.
-    ADJUDICATION_BATCH_SIZE: int(64, 1),
+    ADJUDICATION_BATCH_SIZE: int(128, 1),
     ADJUDICATION_BATCH_WAIT_MS: int(5, 0),
     // Submissions arriving together stored with one statement.
     SUBMISSION_BATCH_SIZE: int(64, 1),
