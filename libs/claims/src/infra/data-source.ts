@@ -9,6 +9,7 @@ import { BenefitRules1764000002000 } from './migrations/1764000002000-benefit-ru
 import { AccessControl1764000003000 } from './migrations/1764000003000-access-control';
 import { PhiEncryption1764000004000 } from './migrations/1764000004000-phi-encryption';
 import { FundsAndPayments1764000005000 } from './migrations/1764000005000-funds-and-payments';
+import { ApprovedHistoryIndex1764000006000 } from './migrations/1764000006000-approved-history-index';
 
 /** Every migration, in the order they apply; listed explicitly so compiled and source runs agree. */
 export const migrations = [
@@ -19,6 +20,7 @@ export const migrations = [
   AccessControl1764000003000,
   PhiEncryption1764000004000,
   FundsAndPayments1764000005000,
+  ApprovedHistoryIndex1764000006000,
 ];
 
 /** What opening the platform database needs from configuration. */
