@@ -131,17 +131,12 @@ export class AdjudicationService {
             },
             { decidedAt: now.toISOString(), decidedBy: RULES_ENGINE, reviewed: false },
           );
-          const { decision, revision } = await decideClaim(em, claim, inputs);
-          writes.push({
-            claim,
-            memberRef: member?.memberRef ?? '',
-            revision,
-            decision,
-            inputs,
-            from: claim.status,
-            via: claim.status === ClaimStatus.Received ? ClaimStatus.Adjudicating : undefined,
+          const write = await decideClaim(em, claim, member, inputs, {
             signerOrgId: claim.payerId,
+            via: claim.status === ClaimStatus.Received ? ClaimStatus.Adjudicating : undefined,
           });
+          writes.push(write);
+          const { decision, revision } = write;
           results.set(claim.id, { kind: 'decided', status: decision.status as ClaimStatus, revision });
           // What the next claim of this member in the batch must see.
           if (decision.status === ClaimStatus.Approved || decision.status === ClaimStatus.PartiallyApproved) {

@@ -1,10 +1,10 @@
 import type { EntityManager } from 'typeorm';
-import type { ClaimStatus, Decision } from '../domain';
+import type { ClaimStatus } from '../domain';
 import { ClaimEntity, MemberEntity, PlanVersionEntity } from '../infra/entities';
 import { loadDecisionInputs } from './adjudication-inputs';
 import type { DecisionInputs, ReviewInstruction } from './decision-inputs';
 import { decideFromInputs } from './decision-runner';
-import { writeDecision } from './decision-writer';
+import { writeDecision, type DecisionWrite } from './decision-writer';
 import type { DiagnosisAverages } from './diagnosis-averages';
 
 /** The claim, row-locked for the rest of the transaction. */
@@ -65,29 +65,35 @@ export async function decideLockedClaim(
     averages: opts.averages,
   });
   const inputs = opts.instruction ? { ...loaded, instruction: opts.instruction } : loaded;
-  const { decision, revision } = await decideClaim(em, claim, inputs);
-  await writeDecision(em, {
-    claim,
-    memberRef: member?.memberRef ?? '',
-    revision,
-    decision,
-    inputs,
-    from: claim.status,
+  const write = await decideClaim(em, claim, member, inputs, {
     signerOrgId: opts.signerOrgId,
     note: opts.instruction?.note ?? null,
   });
-  return { status: decision.status as ClaimStatus, revision };
+  await writeDecision(em, write);
+  return { status: write.decision.status as ClaimStatus, revision: write.revision };
 }
 
-/** Runs the rules on a locked claim's inputs under its plan version; writes nothing. */
+/**
+ * Runs the rules on a locked claim's inputs under its plan version and returns the revision to
+ * write (see decision-writer); writes nothing.
+ */
 export async function decideClaim(
   em: EntityManager,
   claim: ClaimEntity,
+  member: MemberEntity | null,
   inputs: DecisionInputs,
-): Promise<{ decision: Decision; revision: number }> {
+  opts: { signerOrgId: string; via?: ClaimStatus; note?: string | null },
+): Promise<DecisionWrite> {
   const planVersion = await planVersionById(em, claim.planVersionId);
   return {
-    decision: decideFromInputs(inputs, planVersion.ruleSet, planVersion.ruleSetHash),
+    claim,
+    memberRef: member?.memberRef ?? '',
     revision: claim.revision + 1,
+    decision: decideFromInputs(inputs, planVersion.ruleSet, planVersion.ruleSetHash),
+    inputs,
+    from: claim.status,
+    via: opts.via,
+    signerOrgId: opts.signerOrgId,
+    note: opts.note ?? null,
   };
 }

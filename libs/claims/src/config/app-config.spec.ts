@@ -1,14 +1,5 @@
-import { ConfigError, loadConfig } from './app-config';
-
-const problemsOf = (env: Record<string, string>): string[] => {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-};
+import { loadConfig } from './app-config';
+import { configProblems as problemsOf } from './testing/config-problems';
 
 describe('WORKER_ROLES', () => {
   it('runs every role by default', () => {

@@ -1,18 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { ConfigError, loadConfig } from './app-config';
+import { loadConfig } from './app-config';
 import { DEV_PHI_KEYS } from './phi-keys';
+import { configProblems } from './testing/config-problems';
 
 const k = (bytes = 32) => randomBytes(bytes).toString('base64');
 
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.problems;
-    throw err;
-  }
-  return [];
-}
+const problems = configProblems;
 
 describe('PHI_KEYS', () => {
   it('parses kid:base64 entries in order; the first one encrypts', () => {
