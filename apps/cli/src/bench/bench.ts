@@ -271,9 +271,11 @@ async function phase(
   const started = Date.now();
   let accepted = 0;
   const deadline = opts.durationS ? started + opts.durationS * 1000 : Infinity;
-  // What is still on its way, counted on the two small index ranges that hold it (claims waiting
-  // for a decision, outbox rows waiting for the ledger), so polling costs the same on a table of
-  // a million claims as on an empty one. Earlier phases have drained before this one starts.
+  // What is still on its way, counted on the two index ranges that hold it (claims waiting for a
+  // decision, outbox rows waiting for the ledger) rather than over every claim. Until vacuum
+  // passes, those ranges also hold the entries of rows that have moved on, so the progress bars
+  // poll only every few seconds; the drain at the end polls faster. Earlier phases have drained
+  // before this one starts.
   const backlog = async () => {
     const [c] = await db.query(
       `SELECT (SELECT count(*)::int FROM claims WHERE status IN ('received', 'adjudicating')) AS undecided,
@@ -293,7 +295,8 @@ async function phase(
       grow(sentBar, accepted);
       grow(decidedBar, sent - c.undecided);
       grow(recordedBar, sent - c.undecided - c.unrecorded);
-      await new Promise((r) => setTimeout(r, 1_000));
+      for (let waited = 0; polling && waited < 5_000; waited += 250)
+        await new Promise((r) => setTimeout(r, 250));
     }
   })();
   let subs: Submission[];
@@ -320,7 +323,7 @@ async function phase(
         throw new Error(
           `${c.undecided} of ${ids.length} claims undecided and ${c.unrecorded} decisions off the ledger after 10 minutes`,
         );
-      await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, 500));
     }
   } finally {
     polling = false;
