@@ -23,7 +23,7 @@ export async function loadDecisionInputs(
   member: MemberEntity | null,
   opts: { decidedAt: string; decidedBy: string; reviewed: boolean; averages: DiagnosisAverages },
 ): Promise<DecisionInputs> {
-  const lines = await claimLines(em, [claim.id]);
+  const lines = await em.find(ClaimLineEntity, { where: { claimId: claim.id }, order: { lineNo: 'ASC' } });
   // One after another: these share the transaction's single connection.
   const history = member ? await approvedHistory(em, member.id, claim.id) : [];
   const accumulators = member
@@ -39,37 +39,6 @@ export interface StoredContext {
   history: PriorApprovedLine[];
   accumulators: MemberAccumulators;
   diagnosisAverage: number | null;
-}
-
-/**
- * The lines of several claims, by claim and line number. Driven from the list of ids, so each
- * claim's lines are one primary-key lookup whatever the planner believes about the table's size.
- */
-export async function claimLines(em: EntityManager, claimIds: string[]): Promise<ClaimLineEntity[]> {
-  const rows = (await em.query(
-    `SELECT l.claim_id, l.line_no, l.service_code, l.quantity, l.unit_price::text AS unit_price, l.preauth_ref
-       FROM unnest($1::uuid[]) AS k(id)
-       JOIN claim_lines l ON l.claim_id = k.id
-      ORDER BY l.claim_id, l.line_no`,
-    [claimIds],
-  )) as {
-    claim_id: string;
-    line_no: number;
-    service_code: string;
-    quantity: number;
-    unit_price: string;
-    preauth_ref: string | null;
-  }[];
-  return rows.map((r) =>
-    Object.assign(new ClaimLineEntity(), {
-      claimId: r.claim_id,
-      lineNo: r.line_no,
-      serviceCode: r.service_code,
-      quantity: r.quantity,
-      unitPrice: Number(r.unit_price),
-      preauthRef: r.preauth_ref,
-    }),
-  );
 }
 
 /** The rules engine's inputs from a claim, its member and its stored context. */

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
+import { DataSource, In, QueryFailedError, type EntityManager } from 'typeorm';
 import {
   affectedAccumulators,
   canTransition,
@@ -12,12 +12,11 @@ import {
 } from '../domain';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { ClaimEntity, MemberEntity } from '../infra/entities';
+import { ClaimEntity, ClaimLineEntity, MemberEntity } from '../infra/entities';
 import {
   approvedHistories,
   assembleInputs,
   benefitYearOf,
-  claimLines,
   readAccumulatorsMany,
 } from './adjudication-inputs';
 import { recordClaimEvent } from './claim-events';
@@ -98,10 +97,10 @@ export class AdjudicationService {
       for (const c of open) if (!toDecide.includes(c)) results.set(c.id, { kind: 'deferred' });
       if (toDecide.length === 0) return;
       const memberIds = [...new Set(toDecide.map((c) => c.memberId))];
-      const lines = await claimLines(
-        em,
-        toDecide.map((c) => c.id),
-      );
+      const lines = await em.find(ClaimLineEntity, {
+        where: { claimId: In(toDecide.map((c) => c.id)) },
+        order: { claimId: 'ASC', lineNo: 'ASC' },
+      });
       const histories = await approvedHistories(
         em,
         memberIds,
