@@ -5,7 +5,7 @@ import {
   type MemberAccumulators,
   type PriorApprovedLine,
 } from '../domain';
-import { ClaimEntity, ClaimLineEntity, MemberEntity } from '../infra/entities';
+import { ClaimEntity, MemberEntity } from '../infra/entities';
 import type { DiagnosisAverages } from './diagnosis-averages';
 import type { DecisionInputs } from './decision-inputs';
 
@@ -23,19 +23,17 @@ export async function loadDecisionInputs(
   member: MemberEntity | null,
   opts: { decidedAt: string; decidedBy: string; reviewed: boolean; averages: DiagnosisAverages },
 ): Promise<DecisionInputs> {
-  const lines = await em.find(ClaimLineEntity, { where: { claimId: claim.id }, order: { lineNo: 'ASC' } });
   // One after another: these share the transaction's single connection.
   const history = member ? await approvedHistory(em, member.id, claim.id) : [];
   const accumulators = member
     ? await readAccumulators(em, member.id, benefitYearOf(claim.serviceDate))
     : EMPTY;
   const diagnosisAverage = await opts.averages.get(em, claim.payerId, claim.diagnoses[0]);
-  return assembleInputs(claim, member, { lines, history, accumulators, diagnosisAverage }, opts);
+  return assembleInputs(claim, member, { history, accumulators, diagnosisAverage }, opts);
 }
 
 /** What the database holds about a claim's context, read by {@link loadDecisionInputs} or in bulk. */
 export interface StoredContext {
-  lines: ClaimLineEntity[];
   history: PriorApprovedLine[];
   accumulators: MemberAccumulators;
   diagnosisAverage: number | null;
@@ -56,7 +54,7 @@ export function assembleInputs(
     careType: claim.careType,
     currency: claim.currency,
     diagnoses: claim.diagnoses,
-    lines: context.lines.map((l) => ({
+    lines: claim.lines.map((l) => ({
       lineNo: l.lineNo,
       serviceCode: l.serviceCode,
       quantity: l.quantity,

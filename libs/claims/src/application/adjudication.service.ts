@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, QueryFailedError, type EntityManager } from 'typeorm';
+import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import {
   affectedAccumulators,
   canTransition,
@@ -12,7 +12,7 @@ import {
 } from '../domain';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { ClaimEntity, ClaimLineEntity, MemberEntity } from '../infra/entities';
+import { ClaimEntity, MemberEntity } from '../infra/entities';
 import {
   approvedHistories,
   assembleInputs,
@@ -97,10 +97,6 @@ export class AdjudicationService {
       for (const c of open) if (!toDecide.includes(c)) results.set(c.id, { kind: 'deferred' });
       if (toDecide.length === 0) return;
       const memberIds = [...new Set(toDecide.map((c) => c.memberId))];
-      const lines = await em.find(ClaimLineEntity, {
-        where: { claimId: In(toDecide.map((c) => c.id)) },
-        order: { claimId: 'ASC', lineNo: 'ASC' },
-      });
       const histories = await approvedHistories(
         em,
         memberIds,
@@ -124,7 +120,6 @@ export class AdjudicationService {
             claim,
             member,
             {
-              lines: lines.filter((l) => l.claimId === claim.id),
               history: histories.get(claim.memberId) ?? [],
               accumulators: accumulators.get(accKey)!,
               diagnosisAverage: await this.averages.get(em, claim.payerId, claim.diagnoses[0]),

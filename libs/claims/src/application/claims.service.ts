@@ -15,7 +15,7 @@ import {
   sha256Hex,
   sum,
 } from '../domain';
-import { ClaimEntity, PlanVersionEntity, ServiceCodeEntity } from '../infra/entities';
+import { ClaimEntity, PlanVersionEntity, ServiceCodeEntity, type StoredClaimLine } from '../infra/entities';
 import { ClaimQueueProducer } from '../queue/claim-queue.producer';
 import { AppError, AppErrorCode, NotFoundError } from './app.errors';
 import { recordClaimEvent } from './claim-events';
@@ -182,11 +182,12 @@ export class ClaimsService {
         total_claimed: sum(body.lines.map((l) => lineAmount(l.unitPrice, l.quantity))),
         salt,
         commitment: claimCommitment(salt, { id, providerId, ...body }),
-        lines: body.lines.map((l) => ({
-          service_code: l.serviceCode,
+        lines: body.lines.map((l, n): StoredClaimLine => ({
+          lineNo: n + 1,
+          serviceCode: l.serviceCode,
           quantity: l.quantity,
-          unit_price: l.unitPrice,
-          preauth_ref: l.preauthRef ?? null,
+          unitPrice: l.unitPrice,
+          preauthRef: l.preauthRef ?? null,
         })),
       });
     }
@@ -208,20 +209,20 @@ export class ClaimsService {
                  INSERT INTO claims (id, provider_id, payer_id, member_id, plan_version_id, external_ref,
                    request_hash, status, revision, currency, service_date, diagnoses, care_type,
                    previous_claim_id, ledger_head_at_submission, total_claimed, commitment_salt,
-                   claim_commitment, last_error)
+                   claim_commitment, lines, last_error)
                  SELECT id, provider_id, payer_id, member_id, plan_version_id, external_ref, request_hash,
                         $2, 0, currency, service_date, diagnoses, care_type, previous_claim_id, $3,
                         total_claimed, salt,
-                        commitment, NULL
+                        commitment, lines, NULL
                    FROM input ORDER BY ord
                  ON CONFLICT DO NOTHING
                  RETURNING id, provider_id),
                lines AS (
                  INSERT INTO claim_lines (claim_id, line_no, service_code, quantity, unit_price, preauth_ref)
-                 SELECT claim.id, l.ord, l.line->>'service_code', (l.line->>'quantity')::int,
-                        (l.line->>'unit_price')::bigint, l.line->>'preauth_ref'
+                 SELECT claim.id, (l->>'lineNo')::int, l->>'serviceCode', (l->>'quantity')::int,
+                        (l->>'unitPrice')::bigint, l->>'preauthRef'
                    FROM claim JOIN input USING (id),
-                        jsonb_array_elements(input.lines) WITH ORDINALITY AS l(line, ord)),
+                        jsonb_array_elements(input.lines) AS l),
                events AS (
                  INSERT INTO claim_events (claim_id, revision, from_status, to_status, actor, detail)
                  SELECT id, 0, NULL, $2, 'provider:' || provider_id, NULL FROM claim)

@@ -10,6 +10,7 @@ import { AccessControl1764000003000 } from './migrations/1764000003000-access-co
 import { PhiEncryption1764000004000 } from './migrations/1764000004000-phi-encryption';
 import { FundsAndPayments1764000005000 } from './migrations/1764000005000-funds-and-payments';
 import { ApprovedHistoryIndex1764000006000 } from './migrations/1764000006000-approved-history-index';
+import { ClaimLinesOnClaim1764000007000 } from './migrations/1764000007000-claim-lines-on-claim';
 
 /** Every migration, in the order they apply; listed explicitly so compiled and source runs agree. */
 export const migrations = [
@@ -21,6 +22,7 @@ export const migrations = [
   PhiEncryption1764000004000,
   FundsAndPayments1764000005000,
   ApprovedHistoryIndex1764000006000,
+  ClaimLinesOnClaim1764000007000,
 ];
 
 /** What opening the platform database needs from configuration. */

@@ -2,6 +2,15 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } fro
 import type { CareType, ClaimStatus } from '../../domain';
 import { bigintToNumber } from './bigint.transformer';
 
+/** One line of a claim as stored with the claim row. */
+export interface StoredClaimLine {
+  lineNo: number;
+  serviceCode: string;
+  quantity: number;
+  unitPrice: number;
+  preauthRef: string | null;
+}
+
 /** A submitted claim and its current state. */
 @Entity('claims')
 export class ClaimEntity {
@@ -23,6 +32,8 @@ export class ClaimEntity {
   @Column('bigint', { name: 'total_claimed', transformer: bigintToNumber }) totalClaimed!: number;
   @Column('char', { name: 'commitment_salt', length: 64, select: false }) commitmentSalt!: string;
   @Column('char', { name: 'claim_commitment', length: 64 }) claimCommitment!: string;
+  /** The claim's lines as submitted (a copy of its `claim_lines` rows, kept with the claim for adjudication). */
+  @Column('jsonb') lines!: StoredClaimLine[];
   @Column('text', { name: 'last_error', nullable: true }) lastError!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
