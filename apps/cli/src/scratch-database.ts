@@ -47,7 +47,7 @@ async function admin(serverUrl: string, sql: string): Promise<void> {
 }
 
 /** Deletes every BullMQ key under `prefix`. */
-async function dropQueueKeys(redisUrl: string, prefix: string): Promise<void> {
+export async function dropQueueKeys(redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl, { lazyConnect: true });
   try {
     await redis.connect();

@@ -6,6 +6,7 @@ import { runLoad, type LoadShape, type Submission } from '../../../apps/cli/src/
 import { seedWorkload, workloadClaim, type Workload } from '../../../apps/cli/src/bench/workload';
 import { runCli } from '../../support/cli';
 import { createProjectDatabase, dropProjectDatabase } from '../../support/project-database';
+import { dropQueueKeys } from '../../../apps/cli/src/scratch-database';
 import { client } from '../../support/stack';
 import { projectEnvKey } from '../../support/test-databases';
 import { AppProcess, freePort } from '../../../apps/cli/src/bench/app-process';
@@ -96,6 +97,8 @@ export async function startRig(
         await Promise.all([worker.stop('SIGKILL'), api.stop('SIGKILL')]);
         await db.destroy().catch(() => undefined);
         await dropProjectDatabase(project);
+        // The run's jobs, so that repeated runs leave nothing behind in Redis.
+        await dropQueueKeys(config.REDIS_URL, env.QUEUE_PREFIX!).catch(() => undefined);
       },
     };
   } catch (err) {
