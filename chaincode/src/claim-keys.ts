@@ -11,7 +11,14 @@ export function revisionKeyPart(revision: number): string {
   return String(revision).padStart(10, '0');
 }
 
-/** World-state key of one claim revision. */
-export function claimKey(ctx: Context, claimId: string, revision: number): string {
+/**
+ * World-state key of one claim revision. Takes anything with the stub's key builder, so the
+ * embedded ledger derives the very same key outside a transaction.
+ */
+export function claimKey(
+  ctx: { stub: Pick<Context['stub'], 'createCompositeKey'> },
+  claimId: string,
+  revision: number,
+): string {
   return ctx.stub.createCompositeKey(CLAIM_OBJECT_TYPE, [claimId, revisionKeyPart(revision)]);
 }

@@ -19,6 +19,8 @@ import { ClaimEntity, PlanVersionEntity, ServiceCodeEntity, type StoredClaimLine
 import { ClaimQueueProducer } from '../queue/claim-queue.producer';
 import { AppError, AppErrorCode, NotFoundError } from './app.errors';
 import { recordClaimEvent } from './claim-events';
+import { planVersionById } from './decide-claim';
+import { recentValue } from './recent-value';
 
 /** A claim as a provider submits it (already validated for shape). */
 export interface SubmitClaim {
@@ -53,8 +55,18 @@ export interface SubmissionResult {
 @Injectable()
 export class ClaimsService {
   private readonly logger = new Logger(ClaimsService.name);
-  private catalogueCache?: { at: number; value: Promise<Set<string>> };
-  private headCache?: { at: number; value: Promise<string> };
+  /** The platform's service codes, re-read at most once a minute (they change only by migration). */
+  private readonly catalogue = recentValue(60_000, () =>
+    this.db
+      .getRepository(ServiceCodeEntity)
+      .find({ select: { code: true } })
+      .then((rows) => new Set(rows.map((r) => r.code))),
+  );
+  /**
+   * The ledger head, at most a quarter of a second old: still a value the payer cannot choose,
+   * read once for all the submissions of that moment rather than once each.
+   */
+  private readonly recentLedgerHead = recentValue(250, () => this.ledger.head().then((h) => h.blockHash));
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -151,9 +163,7 @@ export class ClaimsService {
             results[i] = replay;
             continue;
           }
-          const planVersion = await this.db
-            .getRepository(PlanVersionEntity)
-            .findOneByOrFail({ id: t.plan_version_id });
+          const planVersion = await planVersionById(this.db.manager, t.plan_version_id);
           await this.assertResubmittable(providerId, t.member_id, body.previousClaimId, planVersion);
         } catch (err) {
           if (!(err instanceof DomainError)) throw err;
@@ -317,34 +327,6 @@ export class ClaimsService {
     // depth counts the original claim too: depth 1 means this would be the first resubmission.
     const allowed = planVersion.ruleSet.maxResubmissions ?? DEFAULT_MAX_RESUBMISSIONS;
     if (depth > allowed) throw refuse(`has been resubmitted the most times the plan allows (${allowed})`);
-  }
-
-  /** The platform's service codes, re-read at most once a minute (they change only by migration). */
-  private catalogue(): Promise<Set<string>> {
-    const now = Date.now();
-    if (!this.catalogueCache || now - this.catalogueCache.at > 60_000) {
-      const value = this.db
-        .getRepository(ServiceCodeEntity)
-        .find({ select: { code: true } })
-        .then((rows) => new Set(rows.map((r) => r.code)));
-      this.catalogueCache = { at: now, value };
-      value.catch(() => (this.catalogueCache = undefined));
-    }
-    return this.catalogueCache.value;
-  }
-
-  /**
-   * The ledger head, at most a quarter of a second old: still a value the payer cannot choose,
-   * read once for all the submissions of that moment rather than once each.
-   */
-  private recentLedgerHead(): Promise<string> {
-    const now = Date.now();
-    if (!this.headCache || now - this.headCache.at > 250) {
-      const value = this.ledger.head().then((h) => h.blockHash);
-      this.headCache = { at: now, value };
-      value.catch(() => (this.headCache = undefined));
-    }
-    return this.headCache.value;
   }
 
   /** Voids a claim its provider submitted, while it is still only `received`. */

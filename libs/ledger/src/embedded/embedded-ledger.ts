@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { ChaincodeError } from '@claimtrail/chaincode/chaincode.error';
-import { CLAIM_OBJECT_TYPE, revisionKeyPart } from '@claimtrail/chaincode/claim-keys';
+import { claimKey } from '@claimtrail/chaincode/claim-keys';
 import { canonicalJson } from '@claimtrail/chaincode/canonical-json';
 import type {
   DecisionRecord,
@@ -72,9 +72,7 @@ export class EmbeddedLedger implements LedgerPort {
   async recordDecisions(records: DecisionRecord[], signer: SigningIdentity): Promise<LedgerReceipt[]> {
     if (records.length === 0) return [];
     // The contract reads each record's key to find identical or conflicting ones: read them ahead.
-    const keys = records.map((r) =>
-      createCompositeKey(CLAIM_OBJECT_TYPE, [r.claimId, revisionKeyPart(r.revision)]),
-    );
+    const keys = records.map((r) => claimKey({ stub: { createCompositeKey } }, r.claimId, r.revision));
     return this.submit(signer, 'RecordDecisions', canonicalJson(records), receipts, keys);
   }
 
