@@ -5,7 +5,6 @@ import { client, startStack, type Stack } from '../support/stack';
 
 const TABLES = [
   'claims',
-  'claim_lines',
   'claim_events',
   'claim_decisions',
   'ledger_outbox',

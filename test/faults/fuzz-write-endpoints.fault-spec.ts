@@ -12,7 +12,6 @@ const TABLES = [
   'plan_versions',
   'members',
   'claims',
-  'claim_lines',
   'claim_events',
   'claim_decisions',
   'payments',

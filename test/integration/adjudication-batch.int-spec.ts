@@ -151,4 +151,16 @@ describe('adjudication in batches', () => {
     }
     expect(await adjudication.adjudicateClaim(busy.id)).toMatchObject({ kind: 'decided' });
   });
+
+  it('refuses stored lines that break the line checks (quantity above 0, price of 0 or more)', async () => {
+    const { id } = await submit(members[1]);
+    for (const bad of [{ quantity: 0 }, { unitPrice: -1 }, { quantity: 'two' }]) {
+      await expect(
+        db.query(`UPDATE claims SET lines = jsonb_set(lines, '{0}', (lines->0) || $2::jsonb) WHERE id = $1`, [
+          id,
+          JSON.stringify(bad),
+        ]),
+      ).rejects.toThrow(/claims_lines_valid/);
+    }
+  });
 });

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import type { ClaimStatus, Decision } from '../domain';
-import { ClaimDecisionEntity, ClaimEntity, ClaimLineEntity, LedgerOutboxEntity } from '../infra/entities';
+import { ClaimDecisionEntity, ClaimEntity, LedgerOutboxEntity } from '../infra/entities';
 import { AppError, AppErrorCode, NotFoundError } from './app.errors';
 import { storedDecision } from './stored-decision';
 import type { Principal } from './organizations.service';
@@ -94,13 +94,7 @@ export class ClaimQueriesService {
   private async views(claims: ClaimEntity[]): Promise<ClaimView[]> {
     if (claims.length === 0) return [];
     const ids = claims.map((c) => c.id);
-    const [lines, decisions, ledger] = await Promise.all([
-      this.db
-        .getRepository(ClaimLineEntity)
-        .createQueryBuilder('l')
-        .where('l.claim_id IN (:...ids)', { ids })
-        .orderBy('l.line_no')
-        .getMany(),
+    const [decisions, ledger] = await Promise.all([
       this.db
         .getRepository(ClaimDecisionEntity)
         .createQueryBuilder('d')
@@ -131,15 +125,13 @@ export class ClaimQueriesService {
         previousClaimId: c.previousClaimId,
         currency: c.currency,
         diagnoses: c.diagnoses,
-        lines: lines
-          .filter((x) => x.claimId === c.id)
-          .map(({ lineNo, serviceCode, quantity, unitPrice, preauthRef }) => ({
-            lineNo,
-            serviceCode,
-            quantity,
-            unitPrice,
-            preauthRef,
-          })),
+        lines: c.lines.map(({ lineNo, serviceCode, quantity, unitPrice, preauthRef }) => ({
+          lineNo,
+          serviceCode,
+          quantity,
+          unitPrice,
+          preauthRef,
+        })),
         decision: d ? { revision: d.revision, ...storedDecision(d), note: d.note } : null,
         ledger:
           l && l.txId !== null && l.blockNumber !== null ? { txId: l.txId, block: l.blockNumber } : null,

@@ -10,12 +10,13 @@ import {
   claimCommitment,
   ClaimStatus,
   type CareType,
+  type ClaimLine,
   DomainError,
   lineAmount,
   sha256Hex,
   sum,
 } from '../domain';
-import { ClaimEntity, PlanVersionEntity, ServiceCodeEntity, type StoredClaimLine } from '../infra/entities';
+import { ClaimEntity, PlanVersionEntity, ServiceCodeEntity } from '../infra/entities';
 import { ClaimQueueProducer } from '../queue/claim-queue.producer';
 import { AppError, AppErrorCode, NotFoundError } from './app.errors';
 import { recordClaimEvent } from './claim-events';
@@ -192,7 +193,7 @@ export class ClaimsService {
         total_claimed: sum(body.lines.map((l) => lineAmount(l.unitPrice, l.quantity))),
         salt,
         commitment: claimCommitment(salt, { id, providerId, ...body }),
-        lines: body.lines.map((l, n): StoredClaimLine => ({
+        lines: body.lines.map((l, n): Required<ClaimLine> => ({
           lineNo: n + 1,
           serviceCode: l.serviceCode,
           quantity: l.quantity,
@@ -227,12 +228,6 @@ export class ClaimsService {
                    FROM input ORDER BY ord
                  ON CONFLICT DO NOTHING
                  RETURNING id, provider_id),
-               lines AS (
-                 INSERT INTO claim_lines (claim_id, line_no, service_code, quantity, unit_price, preauth_ref)
-                 SELECT claim.id, (l->>'lineNo')::int, l->>'serviceCode', (l->>'quantity')::int,
-                        (l->>'unitPrice')::bigint, l->>'preauthRef'
-                   FROM claim JOIN input USING (id),
-                        jsonb_array_elements(input.lines) AS l),
                events AS (
                  INSERT INTO claim_events (claim_id, revision, from_status, to_status, actor, detail)
                  SELECT id, 0, NULL, $2, 'provider:' || provider_id, NULL FROM claim)

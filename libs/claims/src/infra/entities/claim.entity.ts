@@ -1,15 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import type { CareType, ClaimStatus } from '../../domain';
+import type { CareType, ClaimLine, ClaimStatus } from '../../domain';
 import { bigintToNumber } from './bigint.transformer';
-
-/** One line of a claim as stored with the claim row. */
-export interface StoredClaimLine {
-  lineNo: number;
-  serviceCode: string;
-  quantity: number;
-  unitPrice: number;
-  preauthRef: string | null;
-}
 
 /** A submitted claim and its current state. */
 @Entity('claims')
@@ -32,20 +23,9 @@ export class ClaimEntity {
   @Column('bigint', { name: 'total_claimed', transformer: bigintToNumber }) totalClaimed!: number;
   @Column('char', { name: 'commitment_salt', length: 64, select: false }) commitmentSalt!: string;
   @Column('char', { name: 'claim_commitment', length: 64 }) claimCommitment!: string;
-  /** The claim's lines as submitted (a copy of its `claim_lines` rows, kept with the claim for adjudication). */
-  @Column('jsonb') lines!: StoredClaimLine[];
+  /** The claim's lines as submitted, numbered from 1. */
+  @Column('jsonb') lines!: Required<ClaimLine>[];
   @Column('text', { name: 'last_error', nullable: true }) lastError!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
-}
-
-/** One submitted line of a claim. */
-@Entity('claim_lines')
-export class ClaimLineEntity {
-  @PrimaryColumn('uuid', { name: 'claim_id' }) claimId!: string;
-  @PrimaryColumn('integer', { name: 'line_no' }) lineNo!: number;
-  @Column('text', { name: 'service_code' }) serviceCode!: string;
-  @Column('integer') quantity!: number;
-  @Column('bigint', { name: 'unit_price', transformer: bigintToNumber }) unitPrice!: number;
-  @Column('text', { name: 'preauth_ref', nullable: true }) preauthRef!: string | null;
 }

@@ -1,6 +1,6 @@
 import { ApiKeyEntity } from './api-key.entity';
 import { ClaimDecisionEntity, ClaimEventEntity } from './claim-decision.entity';
-import { ClaimEntity, ClaimLineEntity } from './claim.entity';
+import { ClaimEntity } from './claim.entity';
 import { FundEntity, FundTopUpEntity } from './fund.entity';
 import { LedgerOutboxEntity } from './ledger-outbox.entity';
 import { PaymentAllocationEntity, PaymentEntity } from './payment.entity';
@@ -32,7 +32,6 @@ export const claimsEntities = [
   MemberEntity,
   MemberAccumulatorsEntity,
   ClaimEntity,
-  ClaimLineEntity,
   ClaimDecisionEntity,
   ClaimEventEntity,
   LedgerOutboxEntity,
