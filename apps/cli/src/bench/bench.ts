@@ -308,7 +308,11 @@ async function phase(
       shape: spec.shape,
       batch: spec.batch,
       stop: () => Date.now() >= deadline,
-      claimAt: (i) => workloadClaim(w, spec.from + i),
+      // A file is one clinic's day: consecutive files come from consecutive contracted clinics.
+      claimAt: (i) =>
+        spec.batch === 1
+          ? workloadClaim(w, spec.from + i)
+          : workloadClaim(w, spec.from + i, Math.floor(i / spec.batch) % (w.clinics.length - 1)),
       onSettled: (s) => {
         if (s.claimId) accepted += 1;
       },

@@ -167,14 +167,19 @@ export async function seedWorkload(
  * are ordinary visits that are approved; the rest exercise the rules (price above tariff, missing
  * pre-authorisation, excluded diagnosis, restrictions by sex and age, lapsed and waiting members,
  * uncontracted clinic, duplicates, limits, review).
+ *
+ * `sender`, when given, is the contracted clinic whose end-of-day file the claim is part of: every
+ * claim of the file is that clinic's, except the uncontracted clinic's (which still sends its own),
+ * and a duplicate repeats the file's previous visit at the same clinic.
  */
-export function workloadClaim(w: Workload, i: number): WorkloadClaim {
+export function workloadClaim(w: Workload, i: number, sender?: number): WorkloadClaim {
   const rand = seededRandom(i * 2654435761);
   const contracted = w.clinics.length - 1;
   // One claim in ten goes to a small group of frequent visitors, who reach limits and frequencies.
   const hot = Math.max(1, Math.floor(w.members / 100));
   let m = rand() < 0.1 ? Math.floor(rand() * hot) : Math.floor(rand() * w.members);
-  let clinic = Math.floor(rand() * contracted);
+  const drawn = Math.floor(rand() * contracted);
+  let clinic = sender ?? drawn;
   const t = Date.parse(w.today);
   const serviceDate = iso(t - Math.floor(rand() * 60) * DAY);
   const age = new Date(t).getUTCFullYear() - memberBirthYear(m, new Date(t).getUTCFullYear());
@@ -239,10 +244,10 @@ export function workloadClaim(w: Workload, i: number): WorkloadClaim {
     lines = [ln('CONS-GP'), ln('LAB-MRDT')];
   } else if (r < 0.93) {
     kind = 'duplicate';
-    // The same visit as claim i-1, billed again by another clinic.
-    const earlier = workloadClaim(w, Math.max(0, i - 1));
+    // The same visit as claim i-1, billed again by another clinic (or, in a file, by the same one).
+    const earlier = workloadClaim(w, Math.max(0, i - 1), sender);
     return {
-      clinic: (earlier.clinic + 1) % contracted,
+      clinic: sender ?? (earlier.clinic + 1) % contracted,
       kind,
       body: { ...earlier.body, externalRef: `${w.tag}-${i}` },
     };
