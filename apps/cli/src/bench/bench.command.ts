@@ -17,7 +17,7 @@ export function registerBenchCommand(program: Command): void {
     .description(
       'seed a payer, clinics and members on a fresh database, drive the real API and worker with claims, and measure',
     )
-    .option('--claims <n>', 'claims sent one per request', whole('--claims', 1, 10_000_000), 20_000)
+    .option('--claims <n>', 'claims sent one per request (0: none)', whole('--claims', 0, 10_000_000), 20_000)
     .option(
       '--duration <s>',
       'send for this many seconds instead of a claim count',
@@ -37,6 +37,11 @@ export function registerBenchCommand(program: Command): void {
       5_000,
     )
     .option('--batch-size <n>', 'claims per batch file', whole('--batch-size', 1, 1_000), 500)
+    .option(
+      '--batch-rate <n>',
+      'batch phase in open loop: claims per second, sent as whole files (default: 4 files in flight)',
+      whole('--batch-rate', 1, 1_000_000),
+    )
     .option('--members <n>', 'members enrolled', whole('--members', 100, 10_000_000), 100_000)
     .option('--clinics <n>', 'clinics (one of them uncontracted)', whole('--clinics', 2, 10_000), 300)
     .option(
@@ -67,6 +72,7 @@ export function registerBenchCommand(program: Command): void {
         shape: o.rate ? { kind: 'open', rate: o.rate } : { kind: 'closed', concurrency: o.concurrency },
         batchClaims: o.batchClaims,
         batchSize: o.batchSize,
+        batchRate: o.batchRate,
         members: o.members,
         clinics: o.clinics,
         workerConcurrency: o.workerConcurrency,
@@ -129,18 +135,20 @@ export function printResult(r: BenchResult, log: (line: string) => void): void {
       })),
     ),
   );
-  log('processes during the single-claim phase (CPU in % of one core; memory resident)');
-  console.table(
-    r.processes.map((p) => ({
-      process: p.name,
-      'cpu mean %': p.cpuMeanPct,
-      'cpu peak %': p.cpuPeakPct,
-      'rss peak MB': p.rssPeakMb,
-      'rss early MB': p.rssEarlyMb,
-      'rss end MB': p.rssLateMb,
-      'growth %': p.rssGrowthPct,
-    })),
-  );
+  for (const phase of r.phases) {
+    log(`processes during '${phase.phase}' (CPU in % of one core; memory resident)`);
+    console.table(
+      phase.processes.map((p) => ({
+        process: p.name,
+        'cpu mean %': p.cpuMeanPct,
+        'cpu peak %': p.cpuPeakPct,
+        'rss peak MB': p.rssPeakMb,
+        'rss early MB': p.rssEarlyMb,
+        'rss end MB': p.rssLateMb,
+        'growth %': p.rssGrowthPct,
+      })),
+    );
+  }
   if (r.ceilings.length > 0) {
     log("ceilings of the parts on this machine, and claimtrail's recorded claims/s as a ratio of each");
     console.table(

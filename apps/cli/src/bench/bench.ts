@@ -15,7 +15,7 @@ import { seedWorkload, workloadClaim, type Workload } from './workload';
 
 /** What `claimtrail bench` is asked to do. */
 export interface BenchOptions {
-  /** Claims sent one per request; ignored when `durationS` is set. */
+  /** Claims sent one per request (0: no single-claim phase); ignored when `durationS` is set. */
   claims: number;
   /** Run the single-claim phase for this long instead of a claim count. */
   durationS?: number;
@@ -23,6 +23,8 @@ export interface BenchOptions {
   /** Claims sent afterwards through POST /v1/claims/batch, in files of `batchSize`. */
   batchClaims: number;
   batchSize: number;
+  /** Open loop for the batch phase: claims per second, sent as whole files; closed loop (4 files in flight) when absent. */
+  batchRate?: number;
   members: number;
   clinics: number;
   /** Overrides WORKER_CONCURRENCY for the run. */
@@ -50,6 +52,8 @@ export interface PhaseResult {
   recordedPerSecond: number;
   latencyMs: { accept: Percentiles; decided: Percentiles; recorded: Percentiles };
   ledger: { transactions: number; blocks: number; claimsPerTransaction: number };
+  /** CPU and memory of each process while the phase ran; growth compares minute 1 (or the first fifth) with its end. */
+  processes: UsageSummary[];
 }
 
 /** The whole result, as printed and as written to bench/results. */
@@ -59,7 +63,6 @@ export interface BenchResult {
   machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; os: string };
   configuration: Record<string, unknown>;
   phases: PhaseResult[];
-  processes: UsageSummary[];
   ceilings: (CeilingResult & { claimtrailRatio: number })[];
 }
 
@@ -117,37 +120,46 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       postgres: pidsNamed('postgres'),
       redis: pidsNamed('redis-server'),
     });
-    const phases: PhaseResult[] = [];
-    const singleCount = opts.durationS ? Number.MAX_SAFE_INTEGER : opts.claims;
-    phases.push(
-      await phase(scratch.db, opts, workload, baseUrl, {
+    const specs: PhaseSpec[] = [];
+    if (opts.durationS || opts.claims > 0) {
+      specs.push({
         name:
           opts.shape.kind === 'open'
             ? `POST /v1/claims, ${opts.shape.rate}/s open loop`
             : `POST /v1/claims, ${opts.shape.concurrency} in flight`,
         from: 0,
-        claims: singleCount,
+        claims: opts.durationS ? Number.MAX_SAFE_INTEGER : opts.claims,
         batch: 1,
         shape: opts.shape,
-      }),
-    );
-    // Sample times count from the sampler's start, which is the start of the run.
-    const singleEnd = Date.now() - sampler.startedAt;
+      });
+    }
     if (opts.batchClaims > 0) {
-      phases.push(
-        await phase(scratch.db, opts, workload, baseUrl, {
-          name: `POST /v1/claims/batch, ${opts.batchSize} per file`,
-          from: 10_000_000,
-          claims: opts.batchClaims,
-          batch: opts.batchSize,
-          shape: { kind: 'closed', concurrency: 4 },
-        }),
-      );
+      specs.push({
+        name: opts.batchRate
+          ? `POST /v1/claims/batch, ${opts.batchSize} per file, ${opts.batchRate}/s open loop`
+          : `POST /v1/claims/batch, ${opts.batchSize} per file, 4 in flight`,
+        from: 10_000_000,
+        claims: opts.batchClaims,
+        batch: opts.batchSize,
+        shape: opts.batchRate ? { kind: 'open', rate: opts.batchRate } : { kind: 'closed', concurrency: 4 },
+      });
+    }
+    if (specs.length === 0) throw new Error('nothing to send: give --claims, --duration or --batch-claims');
+    // Sample times count from the sampler's start, which is the start of the run.
+    const spans: [number, number][] = [];
+    const measured: Omit<PhaseResult, 'processes'>[] = [];
+    for (const spec of specs) {
+      const from = Date.now() - sampler.startedAt;
+      measured.push(await phase(scratch.db, opts, workload, baseUrl, spec));
+      spans.push([from, Date.now() - sampler.startedAt]);
     }
     const usage = await sampler.stop();
-    // Growth compares minute 1 with the end of the single-claim phase (minute 5 of a 5-minute run).
-    const earlyMs = Math.min(60_000, singleEnd / 5);
-    const processes = usage.map((u) => summariseUsage(u, 0, singleEnd, earlyMs));
+    // Growth compares minute 1 of a phase (or its first fifth, if shorter) with its end.
+    const phases: PhaseResult[] = measured.map((m, i) => {
+      const [from, to] = spans[i];
+      const early = from + Math.min(60_000, (to - from) / 5);
+      return { ...m, processes: usage.map((u) => summariseUsage(u, from, to, early)) };
+    });
 
     let ceilings: BenchResult['ceilings'] = [];
     if (opts.ceilings) {
@@ -181,6 +193,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
         durationS: opts.durationS,
         batchClaims: opts.batchClaims,
         batchSize: opts.batchSize,
+        batchRate: opts.batchRate,
         workerConcurrency: appConfig.WORKER_CONCURRENCY,
         adjudicationBatchSize: appConfig.ADJUDICATION_BATCH_SIZE,
         relay: opts.relay,
@@ -189,7 +202,6 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
         databasePoolSize: appConfig.DATABASE_POOL_SIZE,
       },
       phases,
-      processes,
       ceilings,
     };
   } catch (err) {
@@ -257,7 +269,7 @@ async function phase(
   w: Workload,
   baseUrl: string,
   spec: PhaseSpec,
-): Promise<PhaseResult> {
+): Promise<Omit<PhaseResult, 'processes'>> {
   opts.log(`phase: ${spec.name}`);
   const [{ tx: txBefore, blocks: blocksBefore }] = await db.query(
     `SELECT (SELECT count(*)::int FROM ledger_transactions WHERE function_name = 'RecordDecisions') AS tx,
