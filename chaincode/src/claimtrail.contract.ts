@@ -14,9 +14,9 @@ export const CLAIM_DECIDED_EVENT = 'ClaimDecided';
 
 const CLAIM_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
-/** What a key already holds, reduced to what idempotency compares. */
+/** What a key already holds: the submitted part of its record, which idempotency compares, and its transaction. */
 interface KnownRecord {
-  canonical: string;
+  submitted: DecisionRecord;
   txId: string;
 }
 
@@ -57,11 +57,11 @@ export class ClaimtrailContract extends Contract {
         );
       }
       const key = claimKey(ctx, record.claimId, record.revision);
-      const canonical = canonicalJson(record);
       const known = inBatch.get(key) ?? (await readKnown(ctx, key));
       const { claimId, revision } = record;
       if (known) {
-        const outcome = known.canonical === canonical ? 'unchanged' : 'conflict';
+        // Canonical forms are built only for a key already written: a retry, rarely anything else.
+        const outcome = canonicalJson(known.submitted) === canonicalJson(record) ? 'unchanged' : 'conflict';
         results.push({ claimId, revision, outcome, txId: known.txId });
         continue;
       }
@@ -73,7 +73,7 @@ export class ClaimtrailContract extends Contract {
         recordedBy: caller.mspId,
       };
       await ctx.stub.putState(key, canonicalBytes(stored));
-      inBatch.set(key, { canonical, txId });
+      inBatch.set(key, { submitted: record, txId });
       recorded.push({ claimId, revision });
       results.push({ claimId, revision, outcome: 'recorded', txId });
     }
@@ -158,7 +158,7 @@ async function readKnown(ctx: Context, key: string): Promise<KnownRecord | undef
   const bytes = await ctx.stub.getState(key);
   if (!bytes || bytes.length === 0) return undefined;
   const stored = JSON.parse(Buffer.from(bytes).toString('utf8')) as StoredDecisionRecord;
-  return { canonical: canonicalJson(submittedPart(stored)), txId: stored.txId };
+  return { submitted: submittedPart(stored), txId: stored.txId };
 }
 
 async function readHistory(ctx: Context, claimId: string): Promise<StoredDecisionRecord[]> {
