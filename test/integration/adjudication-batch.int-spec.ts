@@ -16,7 +16,7 @@ describe('adjudication in batches', () => {
   let adjudication: AdjudicationService;
   let payerId: string;
   let providerId: string;
-  const members = [`B1-${Date.now()}`, `B2-${Date.now()}`];
+  const members = [`B1-${Date.now()}`, `B2-${Date.now()}`, `B3-${Date.now()}`];
   let seq = 0;
 
   // A day of its own for every claim, so none is a duplicate of another.
@@ -150,6 +150,39 @@ describe('adjudication in batches', () => {
       await runner.release();
     }
     expect(await adjudication.adjudicateClaim(busy.id)).toMatchObject({ kind: 'decided' });
+  });
+
+  it('adds every approval to its payer’s totals for the primary diagnosis, and nothing else', async () => {
+    // members[0] has used its whole annual limit above: this claim is rejected and must not count.
+    const spent = await submit(members[0]);
+    const fresh = await submit(members[2]);
+    const outcomes = await adjudication.adjudicateBatch([spent.id, fresh.id]);
+    expect(outcomes.every((o) => !(o instanceof Error) && o.kind === 'decided')).toBe(true);
+    const statuses = (await db.query(`SELECT id, status FROM claims WHERE id = ANY($1)`, [
+      [spent.id, fresh.id],
+    ])) as { id: string; status: string }[];
+    expect(Object.fromEntries(statuses.map((r) => [r.id, r.status]))).toEqual({
+      [spent.id]: 'rejected',
+      [fresh.id]: 'approved',
+    });
+
+    // The running totals agree with a scan of every approved claim of this payer and diagnosis.
+    const [scan] = (await db.query(
+      `SELECT count(*)::int AS claims, sum(d.total_approved)::text AS total,
+              round(avg(d.total_approved))::text AS avg
+         FROM claims c JOIN claim_decisions d ON d.claim_id = c.id AND d.revision = c.revision
+        WHERE c.payer_id = $1 AND c.diagnoses[1] = 'J06.9'
+          AND c.status IN ('approved', 'partially_approved', 'paid')`,
+      [payerId],
+    )) as { claims: number; total: string; avg: string }[];
+    const [totals] = (await db.query(
+      `SELECT sum(claims)::int AS claims, sum(approved_total)::text AS total,
+              round(sum(approved_total)::numeric / sum(claims))::text AS avg
+         FROM diagnosis_approved_totals WHERE payer_id = $1 AND diagnosis = 'J06.9'`,
+      [payerId],
+    )) as { claims: number; total: string; avg: string }[];
+    expect(scan.claims).toBeGreaterThan(3);
+    expect(totals).toEqual(scan);
   });
 
   it('refuses stored lines that break the line checks (quantity above 0, price of 0 or more)', async () => {

@@ -28,7 +28,8 @@ export function writeDecision(em: EntityManager, write: DecisionWrite): Promise<
 /**
  * Writes decision revisions inside the caller's transaction, in one statement however many there
  * are: each decision with the inputs it was made from, the claim's new state, its events, the
- * members' accumulators (final decisions only, summed per member and benefit year) and the
+ * members' accumulators (final decisions only, summed per member and benefit year), the payers'
+ * approved totals per primary diagnosis (which the diagnosis average is read from) and the
  * ledger-outbox rows, queued in the order given. Nothing here decides anything.
  */
 export async function writeDecisions(em: EntityManager, writes: DecisionWrite[]): Promise<void> {
@@ -112,11 +113,45 @@ export async function writeDecisions(em: EntityManager, writes: DecisionWrite[])
            SELECT coalesce(jsonb_object_agg(k, coalesce((a.category_approved->>k)::bigint, 0)
                                              + coalesce((EXCLUDED.category_approved->>k)::bigint, 0)), '{}')
              FROM (SELECT jsonb_object_keys(a.category_approved)
-                   UNION SELECT jsonb_object_keys(EXCLUDED.category_approved)) AS keys(k)))
+                   UNION SELECT jsonb_object_keys(EXCLUDED.category_approved)) AS keys(k))),
+     diagnosis_totals AS (
+       -- This session's shard, and rows in key order, so concurrent batches neither queue on one
+       -- row nor lock two in opposite orders.
+       INSERT INTO diagnosis_approved_totals AS t (payer_id, diagnosis, shard, claims, approved_total)
+       SELECT payer_id, diagnosis, pg_backend_pid() % 16, claims, approved_total
+         FROM jsonb_to_recordset($3::jsonb)
+           AS z(payer_id uuid, diagnosis text, claims bigint, approved_total bigint)
+        ORDER BY payer_id, diagnosis
+       ON CONFLICT (payer_id, diagnosis, shard) DO UPDATE SET
+         claims = t.claims + EXCLUDED.claims,
+         approved_total = t.approved_total + EXCLUDED.approved_total)
      INSERT INTO ledger_outbox (kind, claim_id, revision, signer_org_id, record, attempts)
      SELECT 'decision', claim_id, revision, signer_org_id, record, 0 FROM input ORDER BY ord`,
-    [JSON.stringify(rows), JSON.stringify(accumulatorUsage(writes))],
+    [JSON.stringify(rows), JSON.stringify(accumulatorUsage(writes)), JSON.stringify(diagnosisTotals(writes))],
   );
+}
+
+/**
+ * What the approvals among `writes` add to the payers' totals per primary diagnosis, one entry per
+ * payer and diagnosis. A claim reaches an approved status once (only `paid` follows), so every
+ * approval adds and nothing ever subtracts.
+ */
+function diagnosisTotals(writes: DecisionWrite[]) {
+  const totals = new Map<
+    string,
+    { payer_id: string; diagnosis: string; claims: number; approved_total: number }
+  >();
+  for (const { claim, decision } of writes) {
+    const status = decision.status as ClaimStatus;
+    const diagnosis = claim.diagnoses[0];
+    if ((status !== ClaimStatus.Approved && status !== ClaimStatus.PartiallyApproved) || !diagnosis) continue;
+    const key = `${claim.payerId}|${diagnosis}`;
+    const entry = totals.get(key) ?? { payer_id: claim.payerId, diagnosis, claims: 0, approved_total: 0 };
+    entry.claims += 1;
+    entry.approved_total += decision.totals.approved;
+    totals.set(key, entry);
+  }
+  return [...totals.values()];
 }
 
 /**

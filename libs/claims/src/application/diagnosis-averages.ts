@@ -2,10 +2,11 @@ import type { EntityManager } from 'typeorm';
 
 /**
  * The running average approved total of a payer's decided claims per primary diagnosis, which
- * the review rule "N × the diagnosis average" compares a claim with. Computing it scans every such
- * claim, so each worker keeps the figure for at most `maxAgeMs` (DIAGNOSIS_AVERAGE_MAX_AGE_MS)
- * and computes it afresh after that; 0 computes it for every claim. The value used is stored with
- * the decision's inputs, so a replay gives the same decision however old it was.
+ * the review rule "N × the diagnosis average" compares a claim with. It is read from the totals
+ * every decision adds to (`diagnosis_approved_totals`, see writeDecisions); each worker keeps the
+ * figure for at most `maxAgeMs` (DIAGNOSIS_AVERAGE_MAX_AGE_MS) and reads it afresh after that; 0
+ * reads it for every claim. The value used is stored with the decision's inputs, so a replay gives
+ * the same decision however old it was.
  */
 export class DiagnosisAverages {
   private readonly cache = new Map<string, { at: number; value: Promise<number | null> }>();
@@ -26,17 +27,18 @@ export class DiagnosisAverages {
   }
 }
 
-/** The average approved total of the payer's approved or paid claims with this primary diagnosis. */
+/**
+ * The average approved total of the payer's approved or paid claims with this primary diagnosis
+ * (rounded half away from zero, as PostgreSQL's round(avg()) over those claims gives it).
+ */
 async function averageApproved(
   em: EntityManager,
   payerId: string,
   diagnosis: string,
 ): Promise<number | null> {
   const [row] = (await em.query(
-    `SELECT round(avg(d.total_approved))::bigint AS avg
-       FROM claims c JOIN claim_decisions d ON d.claim_id = c.id AND d.revision = c.revision
-      WHERE c.payer_id = $1 AND c.diagnoses[1] = $2
-        AND c.status IN ('approved', 'partially_approved', 'paid')`,
+    `SELECT round(sum(approved_total)::numeric / nullif(sum(claims), 0))::bigint AS avg
+       FROM diagnosis_approved_totals WHERE payer_id = $1 AND diagnosis = $2`,
     [payerId, diagnosis],
   )) as { avg: string | null }[];
   return row?.avg === null || row?.avg === undefined ? null : Number(row.avg);

@@ -11,6 +11,7 @@ import { PhiEncryption1764000004000 } from './migrations/1764000004000-phi-encry
 import { FundsAndPayments1764000005000 } from './migrations/1764000005000-funds-and-payments';
 import { ApprovedHistoryIndex1764000006000 } from './migrations/1764000006000-approved-history-index';
 import { ClaimLinesOnClaim1764000007000 } from './migrations/1764000007000-claim-lines-on-claim';
+import { DiagnosisApprovedTotals1764000008000 } from './migrations/1764000008000-diagnosis-approved-totals';
 
 /** Every migration, in the order they apply; listed explicitly so compiled and source runs agree. */
 export const migrations = [
@@ -23,6 +24,7 @@ export const migrations = [
   FundsAndPayments1764000005000,
   ApprovedHistoryIndex1764000006000,
   ClaimLinesOnClaim1764000007000,
+  DiagnosisApprovedTotals1764000008000,
 ];
 
 /** What opening the platform database needs from configuration. */
