@@ -10,12 +10,13 @@ export class EncryptedColumnTransformer<T> implements ValueTransformer {
     readonly column: string,
     private readonly encode: (value: T) => string,
     private readonly decode: (text: string) => T,
+    private readonly deflate = false,
   ) {}
 
   /** Entity value to stored ciphertext; null and undefined pass through untouched. */
   to(value: T | null | undefined): string | null | undefined {
     if (value === null || value === undefined) return value as null | undefined;
-    return phiCipher().encrypt(this.encode(value), this.column);
+    return phiCipher().encrypt(this.encode(value), this.column, { deflate: this.deflate });
   }
 
   /** Stored ciphertext to entity value. */
@@ -34,10 +35,14 @@ export const encryptedText = (column: string): EncryptedColumnTransformer<string
     (t) => t,
   );
 
-/** Transformer of an encrypted `text` column holding a JSON document. */
-export const encryptedJson = <T>(column: string): EncryptedColumnTransformer<T> =>
+/** Transformer of an encrypted `text` column holding a JSON document, deflated first when `deflate`. */
+export const encryptedJson = <T>(
+  column: string,
+  opts: { deflate?: boolean } = {},
+): EncryptedColumnTransformer<T> =>
   new EncryptedColumnTransformer<T>(
     column,
     (v) => JSON.stringify(v),
     (t) => JSON.parse(t) as T,
+    opts.deflate ?? false,
   );

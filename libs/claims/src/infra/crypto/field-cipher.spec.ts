@@ -32,6 +32,37 @@ describe('FieldCipher', () => {
     expect(FieldCipher.kidOf(stored)).toBe('k1');
   });
 
+  it('deflates a document when asked, and decrypts it to the same text', () => {
+    const doc = JSON.stringify({
+      history: Array.from({ length: 40 }, (_, i) => ({ serviceCode: 'CONS-GP', i })),
+    });
+    const plain = cipher.encrypt(doc, COLUMN);
+    const deflated = cipher.encrypt(doc, COLUMN, { deflate: true });
+    expect(deflated.length).toBeLessThan(plain.length / 3);
+    expect(cipher.decrypt(deflated, COLUMN)).toBe(doc);
+    expect(cipher.decrypt(plain, COLUMN)).toBe(doc);
+  });
+
+  it('stores a text that starts with NUL deflated, so the marker is never ambiguous', () => {
+    for (const plain of ['\u0000', '\u0000abc', '\u0000\u0000']) {
+      expect(cipher.decrypt(cipher.encrypt(plain, COLUMN), COLUMN)).toBe(plain);
+    }
+  });
+
+  it('re-encrypts under the active key and keeps a value deflated or not as it was', () => {
+    const k0 = key('k0');
+    const old = new FieldCipher([k0]);
+    const rotated = new FieldCipher([k1, k0]);
+    const doc = 'x'.repeat(3000);
+    for (const opts of [{}, { deflate: true }]) {
+      const stored = old.encrypt(doc, COLUMN, opts);
+      const moved = rotated.reencrypt(stored, COLUMN);
+      expect(FieldCipher.kidOf(moved)).toBe('k1');
+      expect(moved.length).toBe(stored.length);
+      expect(rotated.decrypt(moved, COLUMN)).toBe(doc);
+    }
+  });
+
   it('uses a fresh IV every time, so equal values do not look equal', () => {
     const values = Array.from({ length: 50 }, () => cipher.encrypt('same', COLUMN));
     expect(new Set(values).size).toBe(50);

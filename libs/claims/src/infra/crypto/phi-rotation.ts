@@ -45,12 +45,10 @@ export async function rotatePhi(
   const run = (sql: string, params?: unknown[]) => db.query(sql, params);
   const counts: PhiRotationCount[] = [];
   for (const spec of encryptedColumns(db)) {
-    const rotated = await rewriteColumn(
-      run,
-      spec,
-      (stored) => cipher.encrypt(cipher.decrypt(stored, spec.name), spec.name),
-      { batchSize: opts.batchSize ?? 500, skipPrefix: prefix },
-    );
+    const rotated = await rewriteColumn(run, spec, (stored) => cipher.reencrypt(stored, spec.name), {
+      batchSize: opts.batchSize ?? 500,
+      skipPrefix: prefix,
+    });
     counts.push({ column: spec.name, rotated, remaining: await countNotPrefixed(run, spec, prefix) });
   }
   return counts;

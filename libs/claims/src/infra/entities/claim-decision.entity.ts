@@ -19,12 +19,13 @@ export class ClaimDecisionEntity {
   @Column('text', { name: 'reason_codes', array: true }) reasonCodes!: string[];
   /**
    * Everything adjudication was given besides the rule set, so the decision can be replayed.
-   * Encrypted: it holds the member's birth date, the diagnoses and the reviewer's note.
+   * Encrypted: it holds the member's birth date, the diagnoses and the reviewer's note. Deflated
+   * before encryption: it carries the member's approved history, which grows through the year.
    */
   @Column('text', {
     nullable: true,
     select: false,
-    transformer: encryptedJson<DecisionInputs>('claim_decisions.inputs'),
+    transformer: encryptedJson<DecisionInputs>('claim_decisions.inputs', { deflate: true }),
   })
   inputs!: DecisionInputs | null;
   /** The reviewer's free text, which may describe the patient's condition. */
