@@ -158,12 +158,13 @@ describe('adjudication in batches', () => {
     const fresh = await submit(members[2]);
     const outcomes = await adjudication.adjudicateBatch([spent.id, fresh.id]);
     expect(outcomes.every((o) => !(o instanceof Error) && o.kind === 'decided')).toBe(true);
-    const statuses = (await db.query(`SELECT id, status FROM claims WHERE id = ANY($1)`, [
+    const statuses = (await db.query(`SELECT id, status, approved_lines FROM claims WHERE id = ANY($1)`, [
       [spent.id, fresh.id],
-    ])) as { id: string; status: string }[];
-    expect(Object.fromEntries(statuses.map((r) => [r.id, r.status]))).toEqual({
-      [spent.id]: 'rejected',
-      [fresh.id]: 'approved',
+    ])) as { id: string; status: string; approved_lines: unknown }[];
+    // The claim row carries what its decision approved, which later histories read.
+    expect(Object.fromEntries(statuses.map((r) => [r.id, [r.status, r.approved_lines]]))).toEqual({
+      [spent.id]: ['rejected', []],
+      [fresh.id]: ['approved', [['CONS-GP', 1]]],
     });
 
     // The running totals agree with a scan of every approved claim of this payer and diagnosis.

@@ -104,8 +104,9 @@ export async function approvedHistories(
   memberIds: string[],
   exceptClaimIds: string[],
 ): Promise<Map<string, PriorApprovedLine[]>> {
-  // One row per member, its lines as compact JSON arrays: at a busy member's hundredth claim this
-  // is hundreds of lines per batch, which the driver would otherwise turn into as many row objects.
+  // From the claims alone (each carries what its current decision approved), one row per member
+  // with its lines as compact JSON arrays: at a busy member's hundredth claim this is hundreds of
+  // lines per batch, which the driver would otherwise turn into as many row objects.
   const rows: {
     member_id: string;
     lines: [string, string, string, PriorApprovedLine['careType'], string, number][];
@@ -113,15 +114,12 @@ export async function approvedHistories(
     // Units approved, not money: a service the member paid through the deductible still counts.
     await em.query(
       `SELECT c.member_id,
-              json_agg(json_build_array(c.id, c.provider_id, c.service_date, c.care_type,
-                                        l->>'serviceCode', (l->>'approvedQuantity')::int)
-                       ORDER BY c.service_date, c.id, (l->>'lineNo')::int) AS lines
+              json_agg(json_build_array(c.id, c.provider_id, c.service_date, c.care_type, l.v->0, l.v->1)
+                       ORDER BY c.service_date, c.id, l.n) AS lines
          FROM claims c
-         JOIN claim_decisions d ON d.claim_id = c.id AND d.revision = c.revision
-         CROSS JOIN LATERAL jsonb_array_elements(d.lines) AS l
+         CROSS JOIN LATERAL jsonb_array_elements(c.approved_lines) WITH ORDINALITY AS l(v, n)
         WHERE c.member_id = ANY($1) AND c.id <> ALL($2)
           AND c.status IN ('approved', 'partially_approved', 'paid')
-          AND coalesce((l->>'approvedQuantity')::int, 0) > 0
         GROUP BY c.member_id`,
       [memberIds, exceptClaimIds],
     );

@@ -58,6 +58,9 @@ export async function writeDecisions(em: EntityManager, writes: DecisionWrite[])
       total_deductible: d.totals.deductible,
       total_approved: d.totals.approved,
       lines: d.lines,
+      approved_lines: d.lines
+        .filter((l) => l.approvedQuantity > 0)
+        .map((l) => [l.serviceCode, l.approvedQuantity]),
       reason_codes: d.reasonCodes,
       rule_set_hash: d.ruleSetHash,
       decided_at: d.decidedAt,
@@ -76,6 +79,7 @@ export async function writeDecisions(em: EntityManager, writes: DecisionWrite[])
          ord int, claim_id uuid, revision int, prior_revision int, status text, from_status text,
          via_status text, currency text, total_claimed bigint, total_eligible bigint,
          total_co_payment bigint, total_deductible bigint, total_approved bigint, lines jsonb,
+         approved_lines jsonb,
          reason_codes text[], rule_set_hash text, decided_at timestamptz, decided_by text,
          inputs text, note text, event_detail jsonb, signer_org_id uuid, record jsonb)),
      decision AS (
@@ -87,7 +91,8 @@ export async function writeDecisions(em: EntityManager, writes: DecisionWrite[])
               decided_by, inputs, note
          FROM input),
      claim AS (
-       UPDATE claims c SET status = i.status, revision = i.revision, last_error = NULL, updated_at = now()
+       UPDATE claims c SET status = i.status, revision = i.revision, approved_lines = i.approved_lines,
+              last_error = NULL, updated_at = now()
          FROM input i WHERE c.id = i.claim_id),
      event AS (
        INSERT INTO claim_events (claim_id, revision, from_status, to_status, actor, detail)

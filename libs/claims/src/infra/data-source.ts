@@ -12,6 +12,7 @@ import { FundsAndPayments1764000005000 } from './migrations/1764000005000-funds-
 import { ApprovedHistoryIndex1764000006000 } from './migrations/1764000006000-approved-history-index';
 import { ClaimLinesOnClaim1764000007000 } from './migrations/1764000007000-claim-lines-on-claim';
 import { DiagnosisApprovedTotals1764000008000 } from './migrations/1764000008000-diagnosis-approved-totals';
+import { ApprovedLinesOnClaim1764000009000 } from './migrations/1764000009000-approved-lines-on-claim';
 
 /** Every migration, in the order they apply; listed explicitly so compiled and source runs agree. */
 export const migrations = [
@@ -25,6 +26,7 @@ export const migrations = [
   ApprovedHistoryIndex1764000006000,
   ClaimLinesOnClaim1764000007000,
   DiagnosisApprovedTotals1764000008000,
+  ApprovedLinesOnClaim1764000009000,
 ];
 
 /** What opening the platform database needs from configuration. */

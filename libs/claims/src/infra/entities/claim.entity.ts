@@ -25,6 +25,12 @@ export class ClaimEntity {
   @Column('char', { name: 'claim_commitment', length: 64 }) claimCommitment!: string;
   /** The claim's lines as submitted, numbered from 1. */
   @Column('jsonb') lines!: Required<ClaimLine>[];
+  /**
+   * What the current decision approved: `[serviceCode, approvedQuantity]` for each line with units
+   * approved, in line order (null until decided). Read only as the member's approved history.
+   */
+  @Column('jsonb', { name: 'approved_lines', nullable: true, select: false })
+  approvedLines!: [string, number][] | null;
   @Column('text', { name: 'last_error', nullable: true }) lastError!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
