@@ -13,6 +13,7 @@ import { ApprovedHistoryIndex1764000006000 } from './migrations/1764000006000-ap
 import { ClaimLinesOnClaim1764000007000 } from './migrations/1764000007000-claim-lines-on-claim';
 import { DiagnosisApprovedTotals1764000008000 } from './migrations/1764000008000-diagnosis-approved-totals';
 import { ApprovedLinesOnClaim1764000009000 } from './migrations/1764000009000-approved-lines-on-claim';
+import { UnsettledClaimsIndex1764000010000 } from './migrations/1764000010000-unsettled-claims-index';
 
 /** Every migration, in the order they apply; listed explicitly so compiled and source runs agree. */
 export const migrations = [
@@ -27,6 +28,7 @@ export const migrations = [
   ClaimLinesOnClaim1764000007000,
   DiagnosisApprovedTotals1764000008000,
   ApprovedLinesOnClaim1764000009000,
+  UnsettledClaimsIndex1764000010000,
 ];
 
 /** What opening the platform database needs from configuration. */
