@@ -54,6 +54,12 @@ export function registerBenchCommand(program: Command): void {
         .choices(['process', 'worker'])
         .default('process'),
     )
+    .option(
+      '--warmup <s>',
+      "leave the claims sent in each phase's first seconds out of the latency percentiles",
+      whole('--warmup', 0, 3_600),
+      0,
+    )
     .option('--no-ceilings', "skip measuring the parts' ceilings")
     .option('--ceiling-seconds <s>', 'seconds per ceiling', whole('--ceiling-seconds', 1, 600), 5)
     .addOption(
@@ -82,6 +88,7 @@ export function registerBenchCommand(program: Command): void {
         ledger: o.ledger,
         keep: Boolean(o.keep),
         cpuProfileDir: o.cpuProf,
+        warmupS: o.warmup,
         log,
       });
       printResult(result, log);
@@ -117,7 +124,12 @@ export function printResult(r: BenchResult, log: (line: string) => void): void {
       blocks: p.ledger.blocks,
     })),
   );
-  log('latency from sending a claim (ms)');
+  const warmupS = Number(r.configuration.warmupS ?? 0);
+  log(
+    warmupS > 0
+      ? `latency from sending a claim (ms), leaving out the claims sent in each phase's first ${warmupS} s (${r.phases.map((p) => p.warmupClaims).join(', ')})`
+      : 'latency from sending a claim (ms)',
+  );
   console.table(
     r.phases.flatMap((p) =>
       (['accept', 'decided', 'recorded'] as const).map((stage) => ({

@@ -31,6 +31,11 @@ export interface BenchOptions {
   workerConcurrency?: number;
   /** Where the ledger relay runs: its own worker process (`WORKER_ROLES=relay`) or inside the worker. */
   relay: 'process' | 'worker';
+  /**
+   * Seconds at the start of each phase whose claims are sent and counted but left out of the
+   * latency percentiles (the apps' first seconds: compilation, connection pools, first plans).
+   */
+  warmupS: number;
   ceilings: boolean;
   ceilingSeconds: number;
   ledger: 'embedded' | 'fabric';
@@ -51,6 +56,8 @@ export interface PhaseResult {
   decidedPerSecond: number;
   recordedPerSecond: number;
   latencyMs: { accept: Percentiles; decided: Percentiles; recorded: Percentiles };
+  /** Claims sent in the phase's first `warmupS` seconds, not in the latency percentiles. */
+  warmupClaims: number;
   ledger: { transactions: number; blocks: number; claimsPerTransaction: number };
   /** CPU and memory of each process while the phase ran; growth compares minute 1 (or the first fifth) with its end. */
   processes: UsageSummary[];
@@ -194,6 +201,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
         batchClaims: opts.batchClaims,
         batchSize: opts.batchSize,
         batchRate: opts.batchRate,
+        warmupS: opts.warmupS,
         workerConcurrency: appConfig.WORKER_CONCURRENCY,
         adjudicationBatchSize: appConfig.ADJUDICATION_BATCH_SIZE,
         relay: opts.relay,
@@ -359,23 +367,29 @@ async function phase(
   const acceptLat: number[] = [];
   const decidedLat: number[] = [];
   const recordedLat: number[] = [];
-  let firstSent = Infinity;
+  const firstSent = subs.reduce((first, s) => Math.min(first, s.sentAt), Infinity);
+  const measuredFrom = firstSent + opts.warmupS * 1000;
+  let warmupClaims = 0;
   let lastDecided = 0;
   let lastRecorded = 0;
   let lastAccepted = 0;
   const errors: Record<string, number> = {};
   for (const s of subs) {
-    firstSent = Math.min(firstSent, s.sentAt);
     if (!s.claimId) {
       errors[String(s.status)] = (errors[String(s.status)] ?? 0) + 1;
       continue;
     }
     lastAccepted = Math.max(lastAccepted, s.acceptedAt!);
-    acceptLat.push(s.acceptedAt! - s.sentAt);
     const t = byId.get(s.claimId);
+    if (s.sentAt < measuredFrom) warmupClaims += 1;
+    else {
+      acceptLat.push(s.acceptedAt! - s.sentAt);
+      if (t) {
+        decidedLat.push(t.decided.getTime() - s.sentAt);
+        recordedLat.push(t.recorded.getTime() - s.sentAt);
+      }
+    }
     if (!t) continue;
-    decidedLat.push(t.decided.getTime() - s.sentAt);
-    recordedLat.push(t.recorded.getTime() - s.sentAt);
     lastDecided = Math.max(lastDecided, t.decided.getTime());
     lastRecorded = Math.max(lastRecorded, t.recorded.getTime());
   }
@@ -389,7 +403,7 @@ async function phase(
   return {
     phase: spec.name,
     sent: subs.length,
-    accepted: acceptLat.length,
+    accepted,
     errors,
     wallSeconds: Math.round((lastRecorded - firstSent) / 100) / 10,
     acceptedPerSecond: rate(lastAccepted),
@@ -400,6 +414,7 @@ async function phase(
       decided: percentiles(decidedLat),
       recorded: percentiles(recordedLat),
     },
+    warmupClaims,
     ledger: {
       transactions: tx - txBefore,
       blocks: blocks - blocksBefore,
