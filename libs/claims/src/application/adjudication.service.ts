@@ -3,8 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
 import {
   affectedAccumulators,
+  approvedUnits,
   canTransition,
   ClaimStatus,
+  isApproval,
   RULES_ENGINE,
   type Decision,
   type MemberAccumulators,
@@ -134,7 +136,7 @@ export class AdjudicationService {
           const { decision, revision } = write;
           results.set(claim.id, { kind: 'decided', status: decision.status as ClaimStatus, revision });
           // What the next claim of this member in the batch must see.
-          if (decision.status === ClaimStatus.Approved || decision.status === ClaimStatus.PartiallyApproved) {
+          if (isApproval(decision)) {
             histories.set(
               claim.memberId,
               withApprovedLines(histories.get(claim.memberId) ?? [], claim, decision),
@@ -212,16 +214,13 @@ function withApprovedLines(
   claim: ClaimEntity,
   d: Decision,
 ): PriorApprovedLine[] {
-  const added = d.lines
-    .filter((l) => l.approvedQuantity > 0)
-    .map((l) => ({
-      claimId: claim.id,
-      providerId: claim.providerId,
-      serviceDate: claim.serviceDate,
-      careType: claim.careType,
-      serviceCode: l.serviceCode,
-      quantity: l.approvedQuantity,
-    }));
+  const added = approvedUnits(d).map((u) => ({
+    claimId: claim.id,
+    providerId: claim.providerId,
+    serviceDate: claim.serviceDate,
+    careType: claim.careType,
+    ...u,
+  }));
   // A stable sort keeps each claim's lines in line order, as the history query does.
   return [...history, ...added].sort(
     (a, b) => a.serviceDate.localeCompare(b.serviceDate) || a.claimId.localeCompare(b.claimId),

@@ -1,6 +1,6 @@
 import type { EntityManager, ValueTransformer } from 'typeorm';
 import type { DecisionRecord } from '@claimtrail/ledger';
-import { affectedAccumulators, ClaimStatus, type Decision } from '../domain';
+import { affectedAccumulators, approvedUnits, ClaimStatus, isApproval, type Decision } from '../domain';
 import { ClaimDecisionEntity, type ClaimEntity } from '../infra/entities';
 import { benefitYearOf } from './adjudication-inputs';
 import type { DecisionInputs } from './decision-inputs';
@@ -58,9 +58,7 @@ export async function writeDecisions(em: EntityManager, writes: DecisionWrite[])
       total_deductible: d.totals.deductible,
       total_approved: d.totals.approved,
       lines: d.lines,
-      approved_lines: d.lines
-        .filter((l) => l.approvedQuantity > 0)
-        .map((l) => [l.serviceCode, l.approvedQuantity]),
+      approved_lines: approvedUnits(d).map((u) => [u.serviceCode, u.quantity]),
       reason_codes: d.reasonCodes,
       rule_set_hash: d.ruleSetHash,
       decided_at: d.decidedAt,
@@ -147,9 +145,8 @@ function diagnosisTotals(writes: DecisionWrite[]) {
     { payer_id: string; diagnosis: string; claims: number; approved_total: number }
   >();
   for (const { claim, decision } of writes) {
-    const status = decision.status as ClaimStatus;
     const diagnosis = claim.diagnoses[0];
-    if ((status !== ClaimStatus.Approved && status !== ClaimStatus.PartiallyApproved) || !diagnosis) continue;
+    if (!isApproval(decision) || !diagnosis) continue;
     const key = `${claim.payerId}|${diagnosis}`;
     const entry = totals.get(key) ?? { payer_id: claim.payerId, diagnosis, claims: 0, approved_total: 0 };
     entry.claims += 1;
@@ -175,8 +172,7 @@ function accumulatorUsage(writes: DecisionWrite[]) {
     }
   >();
   for (const { claim, decision } of writes) {
-    const status = decision.status as ClaimStatus;
-    if (status !== ClaimStatus.Approved && status !== ClaimStatus.PartiallyApproved) continue;
+    if (!isApproval(decision)) continue;
     const used = affectedAccumulators(decision);
     const year = benefitYearOf(claim.serviceDate);
     const key = `${claim.memberId}|${year}`;

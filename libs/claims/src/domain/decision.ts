@@ -52,3 +52,20 @@ export interface Decision {
   decidedAt: string;
   decidedBy: string;
 }
+
+/**
+ * Whether a decision approves something (approved or partially approved): only such a decision
+ * adds to the member's accumulators, to later claims' histories and to the diagnosis totals.
+ */
+export function isApproval(decision: Pick<Decision, 'status'>): boolean {
+  return decision.status === 'approved' || decision.status === 'partially_approved';
+}
+
+/** The units a decision approves, in line order, leaving out lines with none: what histories count. */
+export function approvedUnits(
+  decision: Pick<Decision, 'lines'>,
+): { serviceCode: string; quantity: number }[] {
+  return decision.lines
+    .filter((l) => l.approvedQuantity > 0)
+    .map((l) => ({ serviceCode: l.serviceCode, quantity: l.approvedQuantity }));
+}
