@@ -1,6 +1,7 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { approvedHistories } from '@claimtrail/claims/application/adjudication-inputs';
 import { AdjudicationService } from '@claimtrail/claims/application/adjudication.service';
 import { ClaimsService } from '@claimtrail/claims/application/claims.service';
 import { MembersService } from '@claimtrail/claims/application/members.service';
@@ -16,16 +17,16 @@ describe('adjudication in batches', () => {
   let adjudication: AdjudicationService;
   let payerId: string;
   let providerId: string;
-  const members = [`B1-${Date.now()}`, `B2-${Date.now()}`, `B3-${Date.now()}`];
+  const members = [`B1-${Date.now()}`, `B2-${Date.now()}`, `B3-${Date.now()}`, `B4-${Date.now()}`];
   let seq = 0;
 
   // A day of its own for every claim, so none is a duplicate of another.
-  const submit = (memberNumber: string) =>
+  const submit = (memberNumber: string, serviceDate?: string) =>
     claims.submit(providerId, {
       externalRef: `batch-${Date.now()}-${++seq}`,
       payerId,
       memberNumber,
-      serviceDate: `2026-05-${String(seq).padStart(2, '0')}`,
+      serviceDate: serviceDate ?? `2026-05-${String(seq).padStart(2, '0')}`,
       currency: 'KES',
       diagnoses: ['J06.9'],
       lines: [{ serviceCode: 'CONS-GP', quantity: 1, unitPrice: 150000 }],
@@ -184,6 +185,31 @@ describe('adjudication in batches', () => {
     )) as { claims: number; total: string; avg: string }[];
     expect(scan.claims).toBeGreaterThan(3);
     expect(totals).toEqual(scan);
+  });
+
+  it('reads a member’s approved lines by service date, without undecided or excepted claims', async () => {
+    // Submitted later-dated first: the history is ordered by service date, not by arrival.
+    const later = await submit(members[3], '2026-06-20');
+    const earlier = await submit(members[3], '2026-06-10');
+    await adjudication.adjudicateBatch([later.id, earlier.id]);
+    await submit(members[3], '2026-06-01'); // received, not decided: no part of the history
+    const memberId = await memberIdOf(later.id);
+    const line = (claimId: string, serviceDate: string) => ({
+      claimId,
+      providerId,
+      serviceDate,
+      careType: 'outpatient',
+      serviceCode: 'CONS-GP',
+      quantity: 1,
+    });
+    const history = await approvedHistories(db.manager, [memberId, await memberIdOf(earlier.id)], []);
+    expect([...history]).toEqual([
+      [memberId, [line(earlier.id, '2026-06-10'), line(later.id, '2026-06-20')]],
+    ]);
+    // A claim being (re)decided is left out of its own history.
+    expect((await approvedHistories(db.manager, [memberId], [earlier.id])).get(memberId)).toEqual([
+      line(later.id, '2026-06-20'),
+    ]);
   });
 
   it('refuses stored lines that break the line checks (quantity above 0, price of 0 or more)', async () => {

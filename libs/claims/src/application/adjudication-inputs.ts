@@ -105,19 +105,20 @@ export async function approvedHistories(
   exceptClaimIds: string[],
 ): Promise<Map<string, PriorApprovedLine[]>> {
   // From the claims alone (each carries what its current decision approved), one row per member
-  // with its lines as compact JSON arrays: at a busy member's hundredth claim this is hundreds of
-  // lines per batch, which the driver would otherwise turn into as many row objects.
+  // with one compact JSON array per claim: at a busy member's hundredth claim this is hundreds of
+  // claims per batch, which the driver would otherwise turn into as many row objects. The claim's
+  // approved units go out as stored rather than expanded line by line in SQL, which took
+  // PostgreSQL twice as long for the same answer.
   const rows: {
     member_id: string;
-    lines: [string, string, string, PriorApprovedLine['careType'], string, number][];
+    claims: [string, string, string, PriorApprovedLine['careType'], [string, number][]][];
   }[] =
     // Units approved, not money: a service the member paid through the deductible still counts.
     await em.query(
       `SELECT c.member_id,
-              json_agg(json_build_array(c.id, c.provider_id, c.service_date, c.care_type, l.v->0, l.v->1)
-                       ORDER BY c.service_date, c.id, l.n) AS lines
+              json_agg(json_build_array(c.id, c.provider_id, c.service_date, c.care_type, c.approved_lines)
+                       ORDER BY c.service_date, c.id) AS claims
          FROM claims c
-         CROSS JOIN LATERAL jsonb_array_elements(c.approved_lines) WITH ORDINALITY AS l(v, n)
         WHERE c.member_id = ANY($1) AND c.id <> ALL($2)
           AND c.status IN ('approved', 'partially_approved', 'paid')
         GROUP BY c.member_id`,
@@ -125,17 +126,11 @@ export async function approvedHistories(
     );
   const byMember = new Map<string, PriorApprovedLine[]>();
   for (const r of rows) {
-    byMember.set(
-      r.member_id,
-      r.lines.map(([claimId, providerId, serviceDate, careType, serviceCode, quantity]) => ({
-        claimId,
-        providerId,
-        serviceDate,
-        careType,
-        serviceCode,
-        quantity,
-      })),
-    );
+    const lines: PriorApprovedLine[] = [];
+    for (const [claimId, providerId, serviceDate, careType, approved] of r.claims)
+      for (const [serviceCode, quantity] of approved ?? [])
+        lines.push({ claimId, providerId, serviceDate, careType, serviceCode, quantity });
+    byMember.set(r.member_id, lines);
   }
   return byMember;
 }
