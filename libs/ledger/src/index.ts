@@ -1,4 +1,5 @@
 import { EmbeddedLedgerSchema1764000001000 } from './embedded/migrations/1764000001000-embedded-ledger';
+import { EmbeddedLedgerStateReferences1764000011000 } from './embedded/migrations/1764000011000-ledger-state-references';
 
 export {
   LEDGER,
@@ -45,8 +46,13 @@ export type {
   StoredPaymentRecord,
 } from '@claimtrail/chaincode/records';
 
-/** The embedded ledger's schema migrations, for the platform's data source. */
-export const ledgerMigrations = [EmbeddedLedgerSchema1764000001000];
+export { EmbeddedLedgerSchema1764000001000, EmbeddedLedgerStateReferences1764000011000 };
+
+/** The embedded ledger's schema migrations in order (the platform's data source lists them among its own). */
+export const ledgerMigrations = [
+  EmbeddedLedgerSchema1764000001000,
+  EmbeddedLedgerStateReferences1764000011000,
+];
 
 /** TypeORM entities of the ledger: none, it reads and writes with parameterised SQL. */
 export const ledgerEntities: (new (...args: never[]) => object)[] = [];

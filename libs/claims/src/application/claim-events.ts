@@ -13,9 +13,11 @@ export async function recordClaimEvent(
     detail?: Record<string, unknown>;
   },
 ): Promise<void> {
-  await em.query(
+  // Only for a claim that exists (the table has no foreign key; see migration 1764000011500).
+  const written = (await em.query(
     `INSERT INTO claim_events (claim_id, revision, from_status, to_status, actor, detail)
-     VALUES ($1, $2, $3, $4, $5, $6)`,
+     SELECT id, $2, $3, $4, $5, $6 FROM claims WHERE id = $1
+     RETURNING id`,
     [
       event.claimId,
       event.revision,
@@ -24,5 +26,6 @@ export async function recordClaimEvent(
       event.actor,
       event.detail ? JSON.stringify(event.detail) : null,
     ],
-  );
+  )) as unknown[];
+  if (written.length === 0) throw new Error(`no claim ${event.claimId} to record an event of`);
 }

@@ -71,7 +71,7 @@ export async function writeDecisions(em: EntityManager, writes: DecisionWrite[])
       record: toDecisionRecord(w.claim, w.memberRef, w.revision, d),
     };
   });
-  await em.query(
+  const queued = (await em.query(
     `WITH input AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
          ord int, claim_id uuid, revision int, prior_revision int, status text, from_status text,
@@ -80,6 +80,13 @@ export async function writeDecisions(em: EntityManager, writes: DecisionWrite[])
          approved_lines jsonb,
          reason_codes text[], rule_set_hash text, decided_at timestamptz, decided_by text,
          inputs text, note text, event_detail jsonb, signer_org_id uuid, record jsonb)),
+     claim AS (
+       UPDATE claims c SET status = i.status, revision = i.revision, approved_lines = i.approved_lines,
+              last_error = NULL, updated_at = now()
+         FROM input i WHERE c.id = i.claim_id
+       RETURNING c.id),
+     -- Everything else about a claim is written only for a claim row this statement updated.
+     written AS (SELECT input.* FROM input JOIN claim ON claim.id = input.claim_id),
      decision AS (
        INSERT INTO claim_decisions (claim_id, revision, status, currency, total_claimed, total_eligible,
          total_co_payment, total_deductible, total_approved, lines, reason_codes, rule_set_hash,
@@ -87,21 +94,17 @@ export async function writeDecisions(em: EntityManager, writes: DecisionWrite[])
        SELECT claim_id, revision, status, currency, total_claimed, total_eligible, total_co_payment,
               total_deductible, total_approved, lines, reason_codes, rule_set_hash, decided_at,
               decided_by, inputs, note
-         FROM input),
-     claim AS (
-       UPDATE claims c SET status = i.status, revision = i.revision, approved_lines = i.approved_lines,
-              last_error = NULL, updated_at = now()
-         FROM input i WHERE c.id = i.claim_id),
+         FROM written),
      event AS (
        INSERT INTO claim_events (claim_id, revision, from_status, to_status, actor, detail)
        SELECT claim_id, revision, from_status, to_status, actor, detail FROM (
          SELECT ord, 0 AS step, claim_id, prior_revision AS revision, from_status,
                 via_status AS to_status, decided_by AS actor, NULL::jsonb AS detail
-           FROM input WHERE via_status IS NOT NULL
+           FROM written WHERE via_status IS NOT NULL
          UNION ALL
          SELECT ord, 1, claim_id, revision, coalesce(via_status, from_status), status, decided_by,
                 event_detail
-           FROM input) e
+           FROM written) e
        ORDER BY ord, step),
      accumulators AS (
        INSERT INTO member_accumulators AS a
@@ -129,9 +132,17 @@ export async function writeDecisions(em: EntityManager, writes: DecisionWrite[])
          claims = t.claims + EXCLUDED.claims,
          approved_total = t.approved_total + EXCLUDED.approved_total)
      INSERT INTO ledger_outbox (kind, claim_id, revision, signer_org_id, record, attempts)
-     SELECT 'decision', claim_id, revision, signer_org_id, record, 0 FROM input ORDER BY ord`,
+     SELECT 'decision', claim_id, revision, signer_org_id, record, 0 FROM written ORDER BY ord
+     RETURNING claim_id`,
     [JSON.stringify(rows), JSON.stringify(accumulatorUsage(writes)), JSON.stringify(diagnosisTotals(writes))],
-  );
+  )) as { claim_id: string }[];
+  // The caller's transaction holds every claim it decides, so a claim row not found is a defect:
+  // fail the transaction rather than commit its accumulators without its decision.
+  if (queued.length !== writes.length) {
+    const found = new Set(queued.map((r) => r.claim_id));
+    const missing = writes.filter((w) => !found.has(w.claim.id)).map((w) => w.claim.id);
+    throw new Error(`no claim row to write the decision of: ${missing.join(', ')}`);
+  }
 }
 
 /**

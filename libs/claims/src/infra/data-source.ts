@@ -1,5 +1,9 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import { ledgerEntities, ledgerMigrations } from '@claimtrail/ledger';
+import {
+  EmbeddedLedgerSchema1764000001000,
+  EmbeddedLedgerStateReferences1764000011000,
+  ledgerEntities,
+} from '@claimtrail/ledger';
 import type { AppConfig } from '../config/app-config';
 import { configurePhiCipher } from './crypto/phi-cipher.registry';
 import { claimsEntities } from './entities';
@@ -14,12 +18,13 @@ import { ClaimLinesOnClaim1764000007000 } from './migrations/1764000007000-claim
 import { DiagnosisApprovedTotals1764000008000 } from './migrations/1764000008000-diagnosis-approved-totals';
 import { ApprovedLinesOnClaim1764000009000 } from './migrations/1764000009000-approved-lines-on-claim';
 import { UnsettledClaimsIndex1764000010000 } from './migrations/1764000010000-unsettled-claims-index';
+import { ClaimRecordReferences1764000011500 } from './migrations/1764000011500-claim-record-references';
 
 /** Every migration, in the order they apply; listed explicitly so compiled and source runs agree. */
 export const migrations = [
   CoreSchema1764000000000,
   ServiceCatalogue1764000000500,
-  ...ledgerMigrations,
+  EmbeddedLedgerSchema1764000001000,
   BenefitRules1764000002000,
   AccessControl1764000003000,
   PhiEncryption1764000004000,
@@ -29,6 +34,8 @@ export const migrations = [
   DiagnosisApprovedTotals1764000008000,
   ApprovedLinesOnClaim1764000009000,
   UnsettledClaimsIndex1764000010000,
+  EmbeddedLedgerStateReferences1764000011000,
+  ClaimRecordReferences1764000011500,
 ];
 
 /** What opening the platform database needs from configuration. */
