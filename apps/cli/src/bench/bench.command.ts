@@ -147,6 +147,18 @@ export function printResult(r: BenchResult, log: (line: string) => void): void {
       })),
     ),
   );
+  for (const phase of r.phases.filter((p) => p.byMinute.length > 1)) {
+    log(`claims/s minute by minute during '${phase.phase}' (the last row is what was left)`);
+    console.table(
+      phase.byMinute.map((m) => ({
+        from: `${m.fromS} s`,
+        seconds: m.seconds,
+        'sent/s': m.sentPerSecond,
+        'decided/s': m.decidedPerSecond,
+        'recorded/s': m.recordedPerSecond,
+      })),
+    );
+  }
   for (const phase of r.phases) {
     log(`processes during '${phase.phase}' (CPU in % of one core; memory resident)`);
     console.table(

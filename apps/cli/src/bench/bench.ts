@@ -11,6 +11,7 @@ import { measureCeilings, type CeilingResult } from './ceilings';
 import { percentiles, type Percentiles } from './latency';
 import { runLoad, type LoadShape, type Submission } from './load';
 import { pidsNamed, startSampler, summariseUsage, type UsageSummary } from './sampler';
+import { timeline, type ClaimTimes, type TimelineRow } from './timeline';
 import { seedWorkload, workloadClaim, type Workload } from './workload';
 
 /** What `claimtrail bench` is asked to do. */
@@ -58,6 +59,8 @@ export interface PhaseResult {
   latencyMs: { accept: Percentiles; decided: Percentiles; recorded: Percentiles };
   /** Claims sent in the phase's first `warmupS` seconds, not in the latency percentiles. */
   warmupClaims: number;
+  /** Each stage's rate minute by minute from the phase's first send. */
+  byMinute: TimelineRow[];
   ledger: { transactions: number; blocks: number; claimsPerTransaction: number };
   /** CPU and memory of each process while the phase ran; growth compares minute 1 (or the first fifth) with its end. */
   processes: UsageSummary[];
@@ -374,6 +377,7 @@ async function phase(
   let lastRecorded = 0;
   let lastAccepted = 0;
   const errors: Record<string, number> = {};
+  const times: ClaimTimes[] = [];
   for (const s of subs) {
     if (!s.claimId) {
       errors[String(s.status)] = (errors[String(s.status)] ?? 0) + 1;
@@ -381,6 +385,7 @@ async function phase(
     }
     lastAccepted = Math.max(lastAccepted, s.acceptedAt!);
     const t = byId.get(s.claimId);
+    times.push({ sent: s.sentAt, decided: t?.decided.getTime(), recorded: t?.recorded.getTime() });
     if (s.sentAt < measuredFrom) warmupClaims += 1;
     else {
       acceptLat.push(s.acceptedAt! - s.sentAt);
@@ -415,6 +420,7 @@ async function phase(
       recorded: percentiles(recordedLat),
     },
     warmupClaims,
+    byMinute: timeline(firstSent, times),
     ledger: {
       transactions: tx - txBefore,
       blocks: blocks - blocksBefore,
