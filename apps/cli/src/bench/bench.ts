@@ -207,6 +207,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
         warmupS: opts.warmupS,
         workerConcurrency: appConfig.WORKER_CONCURRENCY,
         adjudicationBatchSize: appConfig.ADJUDICATION_BATCH_SIZE,
+        adjudicationBatchWaitMs: appConfig.ADJUDICATION_BATCH_WAIT_MS,
         relay: opts.relay,
         ledgerBatchSize: appConfig.LEDGER_BATCH_SIZE,
         ledgerBatchWaitMs: appConfig.LEDGER_BATCH_WAIT_MS,

@@ -61,7 +61,7 @@ const schema = z
     WORKER_CONCURRENCY: int(256, 1),
     // Claims of concurrently running jobs decided together in one transaction.
     ADJUDICATION_BATCH_SIZE: int(128, 1),
-    ADJUDICATION_BATCH_WAIT_MS: int(5, 0),
+    ADJUDICATION_BATCH_WAIT_MS: int(20, 0),
     // Submissions arriving together stored with one statement.
     SUBMISSION_BATCH_SIZE: int(64, 1),
     SUBMISSION_BATCH_WAIT_MS: int(2, 0),
