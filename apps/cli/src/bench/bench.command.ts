@@ -108,6 +108,12 @@ export function printResult(r: BenchResult, log: (line: string) => void): void {
   log(
     `${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGb} GiB, Node ${r.machine.node}, ${r.machine.os}`,
   );
+  const { server_version: version, ...settings } = r.machine.postgres;
+  log(
+    `PostgreSQL ${version}: ${Object.entries(settings)
+      .map(([name, value]) => `${name} ${value}`)
+      .join(', ')}`,
+  );
   log('\nthroughput (claims/s, first sent to last of each stage) and errors');
   console.table(
     r.phases.map((p) => ({

@@ -70,7 +70,15 @@ export interface PhaseResult {
 export interface BenchResult {
   startedAt: string;
   commit: string | null;
-  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; os: string };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memoryGb: number;
+    node: string;
+    os: string;
+    /** The PostgreSQL server's version and the settings that move these figures most. */
+    postgres: Record<string, string>;
+  };
   configuration: Record<string, unknown>;
   phases: PhaseResult[];
   ceilings: (CeilingResult & { claimtrailRatio: number })[];
@@ -193,6 +201,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
         memoryGb: Math.round(totalmem() / 1024 ** 3),
         node: process.version,
         os: `${platform()} ${release()}`,
+        postgres: await postgresSettings(scratch.db),
       },
       configuration: {
         ledger: opts.ledger,
@@ -453,4 +462,25 @@ function gitCommit(): string | null {
   } catch {
     return null;
   }
+}
+
+/** Settings of the PostgreSQL server that the figures depend on, as the server reports them. */
+const POSTGRES_SETTINGS = [
+  'server_version',
+  'shared_buffers',
+  'max_wal_size',
+  'checkpoint_timeout',
+  'wal_compression',
+  'synchronous_commit',
+  'fsync',
+  'autovacuum',
+];
+
+async function postgresSettings(db: DataSource): Promise<Record<string, string>> {
+  const rows = (await db.query(
+    `SELECT name, current_setting(name) AS value FROM pg_settings WHERE name = ANY($1)`,
+    [POSTGRES_SETTINGS],
+  )) as { name: string; value: string }[];
+  const byName = new Map(rows.map((r) => [r.name, r.value]));
+  return Object.fromEntries(POSTGRES_SETTINGS.map((n) => [n, byName.get(n) ?? 'unknown']));
 }
