@@ -217,6 +217,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
         workerConcurrency: appConfig.WORKER_CONCURRENCY,
         adjudicationBatchSize: appConfig.ADJUDICATION_BATCH_SIZE,
         adjudicationBatchWaitMs: appConfig.ADJUDICATION_BATCH_WAIT_MS,
+        adjudicationBatchesInFlight: appConfig.ADJUDICATION_BATCHES_IN_FLIGHT,
         relay: opts.relay,
         ledgerBatchSize: appConfig.LEDGER_BATCH_SIZE,
         ledgerBatchWaitMs: appConfig.LEDGER_BATCH_WAIT_MS,

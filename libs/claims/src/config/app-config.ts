@@ -59,9 +59,11 @@ const schema = z
           .min(1, `must name at least one of ${WORKER_ROLES.join(', ')}`),
       ),
     WORKER_CONCURRENCY: int(256, 1),
-    // Claims of concurrently running jobs decided together in one transaction.
+    // Claims of concurrently running jobs decided together in one transaction; batches beyond
+    // ADJUDICATION_BATCHES_IN_FLIGHT wait, and keep filling, until one of those finishes.
     ADJUDICATION_BATCH_SIZE: int(128, 1),
-    ADJUDICATION_BATCH_WAIT_MS: int(20, 0),
+    ADJUDICATION_BATCH_WAIT_MS: int(5, 0),
+    ADJUDICATION_BATCHES_IN_FLIGHT: int(2, 1),
     // Submissions arriving together stored with one statement.
     SUBMISSION_BATCH_SIZE: int(64, 1),
     SUBMISSION_BATCH_WAIT_MS: int(2, 0),
