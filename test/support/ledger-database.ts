@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { EmbeddedLedger } from '@claimtrail/ledger';
-import { EmbeddedLedgerSchema1764000001000 } from '@claimtrail/ledger/embedded/migrations/1764000001000-embedded-ledger';
+import { EmbeddedLedger, ledgerMigrations } from '@claimtrail/ledger';
 
 /** A short random tag for ids and schema names that must not collide between suites. */
 export const tag = () => randomBytes(4).toString('hex');
@@ -26,8 +25,9 @@ export async function privateLedger(
   await admin.query(`CREATE SCHEMA ${schema}`);
   await admin.destroy();
   const db = await connect({ options: `-c search_path=${schema}` });
+  // The ledger's own migrations, all of them, so the private schema is the one the platform runs.
   const q = db.createQueryRunner();
-  await new EmbeddedLedgerSchema1764000001000().up(q);
+  for (const Migration of ledgerMigrations) await new Migration().up(q);
   await q.release();
   return {
     db,
