@@ -166,16 +166,19 @@ export function printResult(r: BenchResult, log: (line: string) => void): void {
     );
   }
   for (const phase of r.phases) {
-    log(`processes during '${phase.phase}' (CPU in % of one core; memory resident)`);
+    log(
+      `processes during '${phase.phase}' (CPU in % of one core; memory resident; early and late: the phase's first and last minute, or fifth if shorter)`,
+    );
     console.table(
       phase.processes.map((p) => ({
         process: p.name,
         'cpu mean %': p.cpuMeanPct,
         'cpu peak %': p.cpuPeakPct,
         'rss peak MB': p.rssPeakMb,
-        'rss early MB': p.rssEarlyMb,
-        'rss end MB': p.rssLateMb,
+        'rss peak early MB': p.rssEarlyMb,
+        'rss peak late MB': p.rssLateMb,
         'growth %': p.rssGrowthPct,
+        'rss peak by minute MB': p.rssPeakByMinuteMb.join(' / '),
       })),
     );
   }

@@ -62,7 +62,7 @@ export interface PhaseResult {
   /** Each stage's rate minute by minute from the phase's first send. */
   byMinute: TimelineRow[];
   ledger: { transactions: number; blocks: number; claimsPerTransaction: number };
-  /** CPU and memory of each process while the phase ran; growth compares minute 1 (or the first fifth) with its end. */
+  /** CPU and memory of each process while the phase ran; growth compares the peaks of its first and last minute (or fifth). */
   processes: UsageSummary[];
 }
 
@@ -172,11 +172,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       spans.push([from, Date.now() - sampler.startedAt]);
     }
     const usage = await sampler.stop();
-    // Growth compares minute 1 of a phase (or its first fifth, if shorter) with its end.
     const phases: PhaseResult[] = measured.map((m, i) => {
       const [from, to] = spans[i];
-      const early = from + Math.min(60_000, (to - from) / 5);
-      return { ...m, processes: usage.map((u) => summariseUsage(u, from, to, early)) };
+      return { ...m, processes: usage.map((u) => summariseUsage(u, from, to)) };
     });
 
     let ceilings: BenchResult['ceilings'] = [];

@@ -78,19 +78,25 @@ export interface UsageSummary {
   cpuMeanPct: number;
   cpuPeakPct: number;
   rssPeakMb: number;
-  /** Resident memory at the first and the last mark, and the growth between them in %. */
+  /** Peak resident memory in the phase's first and last minute (or fifth), and the growth between them in %. */
   rssEarlyMb: number;
   rssLateMb: number;
   rssGrowthPct: number;
+  /** Peak resident memory in each minute of the phase (the last entry is what was left). */
+  rssPeakByMinuteMb: number[];
 }
 
+const mb = (b: number) => Math.round((b / 1024 / 1024) * 10) / 10;
+const peak = (samples: Sample[]) => samples.reduce((m, s) => Math.max(m, s.rss), 0);
+
 /**
- * Summarises readings taken during [fromMs, toMs). Growth compares the reading nearest
- * `earlyMs` (minute 1 of a long run) with the last one (minute 5, or the end of a shorter run).
+ * Summarises readings taken during [fromMs, toMs). Growth compares the highest reading of the
+ * first minute (or fifth, in a shorter phase) with the highest of the last: resident memory of a
+ * garbage-collected process is a sawtooth, so two single readings say more about where each fell
+ * in it than about growth, while the tops of the teeth rise only if something keeps memory.
  */
-export function summariseUsage(u: ProcessUsage, fromMs: number, toMs: number, earlyMs: number): UsageSummary {
+export function summariseUsage(u: ProcessUsage, fromMs: number, toMs: number): UsageSummary {
   const inRun = u.samples.filter((s) => s.atMs >= fromMs && s.atMs < toMs);
-  const mb = (b: number) => Math.round((b / 1024 / 1024) * 10) / 10;
   if (inRun.length === 0) {
     return {
       name: u.name,
@@ -100,19 +106,24 @@ export function summariseUsage(u: ProcessUsage, fromMs: number, toMs: number, ea
       rssEarlyMb: 0,
       rssLateMb: 0,
       rssGrowthPct: 0,
+      rssPeakByMinuteMb: [],
     };
   }
-  const early = inRun.reduce((best, s) =>
-    Math.abs(s.atMs - earlyMs) < Math.abs(best.atMs - earlyMs) ? s : best,
+  const window = Math.min(60_000, (toMs - fromMs) / 5);
+  const early = peak(inRun.filter((s) => s.atMs < fromMs + window));
+  const late = peak(inRun.filter((s) => s.atMs >= toMs - window));
+  const minutes = Math.max(1, Math.ceil((toMs - fromMs) / 60_000));
+  const byMinute = Array.from({ length: minutes }, (_, i) =>
+    mb(peak(inRun.filter((s) => Math.floor((s.atMs - fromMs) / 60_000) === i))),
   );
-  const late = inRun[inRun.length - 1];
   return {
     name: u.name,
     cpuMeanPct: Math.round(inRun.reduce((a, s) => a + s.cpu, 0) / inRun.length),
     cpuPeakPct: Math.round(Math.max(...inRun.map((s) => s.cpu))),
-    rssPeakMb: mb(Math.max(...inRun.map((s) => s.rss))),
-    rssEarlyMb: mb(early.rss),
-    rssLateMb: mb(late.rss),
-    rssGrowthPct: Math.round(((late.rss - early.rss) / early.rss) * 1000) / 10,
+    rssPeakMb: mb(peak(inRun)),
+    rssEarlyMb: mb(early),
+    rssLateMb: mb(late),
+    rssGrowthPct: early && late ? Math.round(((late - early) / early) * 1000) / 10 : 0,
+    rssPeakByMinuteMb: byMinute,
   };
 }
