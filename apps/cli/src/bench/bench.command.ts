@@ -70,6 +70,11 @@ export function registerBenchCommand(program: Command): void {
     .option('--out <dir>', 'folder for the JSON result', 'bench/results')
     .option('--keep', 'keep the benchmark database afterwards')
     .option('--cpu-prof <dir>', 'write V8 CPU profiles of the API and the worker to this folder')
+    .option(
+      '--heap-limit <mb>',
+      "V8 old-space limit of the API, worker and relay processes (node's --max-old-space-size)",
+      whole('--heap-limit', 64, 65_536),
+    )
     .action(async (o) => {
       const log = (line: string) => process.stdout.write(`${line}\n`);
       const result = await runBench({
@@ -88,6 +93,7 @@ export function registerBenchCommand(program: Command): void {
         ledger: o.ledger,
         keep: Boolean(o.keep),
         cpuProfileDir: o.cpuProf,
+        heapLimitMb: o.heapLimit,
         warmupS: o.warmup,
         log,
       });
@@ -113,6 +119,10 @@ export function printResult(r: BenchResult, log: (line: string) => void): void {
     `PostgreSQL ${version}: ${Object.entries(settings)
       .map(([name, value]) => `${name} ${value}`)
       .join(', ')}`,
+  );
+  const { heapLimitMb, nodeOptions } = r.configuration;
+  log(
+    `apps' V8 old space: ${heapLimitMb ? `${String(heapLimitMb)} MB` : "V8's own limit"}${nodeOptions ? `; NODE_OPTIONS ${String(nodeOptions)}` : ''}`,
   );
   log('\nthroughput (claims/s, first sent to last of each stage) and errors');
   console.table(

@@ -43,6 +43,8 @@ export interface BenchOptions {
   keep: boolean;
   /** Folder to write V8 CPU profiles of the API and the worker to (`node --cpu-prof`). */
   cpuProfileDir?: string;
+  /** V8 old-space limit of the API, worker and relay processes (`--max-old-space-size`), in MB; V8's own when absent. */
+  heapLimitMb?: number;
   log: (line: string) => void;
 }
 
@@ -112,7 +114,10 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     BODY_LIMIT_BYTES: String(8 * 1024 * 1024),
   };
   const appConfig = loadConfig(env);
-  const nodeArgs = opts.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfileDir] : [];
+  const nodeArgs = [
+    ...(opts.heapLimitMb ? [`--max-old-space-size=${opts.heapLimitMb}`] : []),
+    ...(opts.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfileDir] : []),
+  ];
   const api = new AppProcess('api', env, nodeArgs);
   const ownRelay = opts.relay === 'process';
   const worker = new AppProcess(
@@ -220,6 +225,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
         ledgerBatchSize: appConfig.LEDGER_BATCH_SIZE,
         ledgerBatchWaitMs: appConfig.LEDGER_BATCH_WAIT_MS,
         databasePoolSize: appConfig.DATABASE_POOL_SIZE,
+        heapLimitMb: opts.heapLimitMb ?? null,
+        // Options every node process of the run inherits, the load generator's included.
+        nodeOptions: process.env.NODE_OPTIONS ?? null,
       },
       phases,
       ceilings,
