@@ -121,9 +121,8 @@ export function printResult(r: BenchResult, log: (line: string) => void): void {
       .join(', ')}`,
   );
   const { heapLimitMb, nodeOptions } = r.configuration;
-  log(
-    `apps' V8 old space: ${heapLimitMb ? `${String(heapLimitMb)} MB` : "V8's own limit"}${nodeOptions ? `; NODE_OPTIONS ${String(nodeOptions)}` : ''}`,
-  );
+  const heap = heapLimitMb ? `${String(heapLimitMb)} MB` : "V8's own limit";
+  log(`apps' V8 old space: ${heap}${nodeOptions ? `; NODE_OPTIONS ${String(nodeOptions)}` : ''}`);
   log('\nthroughput (claims/s, first sent to last of each stage) and errors');
   console.table(
     r.phases.map((p) => ({

@@ -43,7 +43,7 @@ export interface BenchOptions {
   keep: boolean;
   /** Folder to write V8 CPU profiles of the API and the worker to (`node --cpu-prof`). */
   cpuProfileDir?: string;
-  /** V8 old-space limit of the API, worker and relay processes (`--max-old-space-size`), in MB; V8's own when absent. */
+  /** V8 old-space limit in MB of the API, worker and relay (`--max-old-space-size`); V8's own when absent. */
   heapLimitMb?: number;
   log: (line: string) => void;
 }
