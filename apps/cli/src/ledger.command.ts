@@ -1,15 +1,30 @@
 import { Command } from 'commander';
-import { EmbeddedLedger } from '@claimtrail/ledger';
+import { createLedger, FabricLedger, type LedgerPort } from '@claimtrail/ledger';
+import { loadConfig } from '@claimtrail/claims/config/app-config';
 import { withDatabase } from './database';
 
-/** `claimtrail ledger check|head`: re-verifies the stored chain. */
+/** Runs `fn` against the configured ledger (LEDGER): the embedded one needs the database. */
+async function withLedger<T>(fn: (ledger: LedgerPort) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  if (config.LEDGER === 'embedded') return withDatabase((db) => fn(createLedger({ kind: 'embedded' }, db)));
+  const ledger = createLedger({ kind: 'fabric', fabricNetworkConfig: config.FABRIC_NETWORK_CONFIG });
+  try {
+    return await fn(ledger);
+  } finally {
+    if (ledger instanceof FabricLedger) ledger.close();
+  }
+}
+
+/** `claimtrail ledger check|head`: re-verifies the chain, prints its head. */
 export function registerLedgerCommands(program: Command): void {
-  const ledger = program.command('ledger').description('inspect the embedded ledger');
+  const ledger = program.command('ledger').description('inspect the ledger (LEDGER: embedded or fabric)');
   ledger
     .command('check')
-    .description('re-verify every stored block and transaction; exits 1 and names the first bad block')
+    .description(
+      're-verify every block (and, embedded, every transaction); exits 1 and names the first bad block',
+    )
     .action(async () => {
-      const result = await withDatabase((db) => new EmbeddedLedger(db).checkChain());
+      const result = await withLedger((l) => l.checkChain());
       if (result.ok) {
         process.stdout.write(`OK: ${result.blocksChecked} blocks verified\n`);
         return;
@@ -24,7 +39,7 @@ export function registerLedgerCommands(program: Command): void {
     .command('head')
     .description('print the newest block')
     .action(async () => {
-      const head = await withDatabase((db) => new EmbeddedLedger(db).head());
+      const head = await withLedger((l) => l.head());
       process.stdout.write(`${JSON.stringify(head)}\n`);
     });
 }

@@ -1,7 +1,16 @@
 import { createPublicKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
-import { verifyProofBundle, type ProofBundle } from '@claimtrail/ledger';
+import {
+  blockHeaderHash,
+  FabricLedger,
+  loadFabricNetworkConfig,
+  verifyProofBundle,
+  type FabricProofBundle,
+  type ProofBundle,
+} from '@claimtrail/ledger';
+import { loadConfig } from '@claimtrail/claims/config/app-config';
+import { common } from '@hyperledger/fabric-protos';
 
 /** `claimtrail verify <proof.json>`: checks a proof bundle offline. */
 export function registerVerifyCommand(program: Command): void {
@@ -13,30 +22,79 @@ export function registerVerifyCommand(program: Command): void {
       '--signer-key <pem>',
       "the signing organization's published public key (PEM file, from GET /v1/organizations/:id/public-key)",
     )
-    .action(async (path: string, opts: { signerKey?: string }) => {
+    .option(
+      '--fabric',
+      'also ask a peer of the Fabric network (FABRIC_NETWORK_CONFIG) for the block and compare it with the proof',
+    )
+    .action(async (path: string, opts: { signerKey?: string; fabric?: boolean }) => {
       const text = path === '-' ? await readStdin() : await readFile(path, 'utf8');
-      let bundle: ProofBundle;
+      let parsed: unknown;
       try {
-        bundle = JSON.parse(text) as ProofBundle;
+        parsed = JSON.parse(text);
       } catch {
         throw new Error(`${path} is not JSON`);
       }
-      const result = verifyProofBundle(bundle);
+      const result = verifyProofBundle(parsed);
       const problems = result.ok ? [] : [...result.problems];
-      const keyProblem = opts.signerKey ? await signerKeyProblem(bundle, opts.signerKey) : null;
-      if (keyProblem) problems.push(keyProblem);
-      if (problems.length === 0) {
-        process.stdout.write(
-          `OK: claim ${bundle.claimId} revision ${bundle.revision} is in block ${bundle.block.number}, ` +
-            `chained to head ${bundle.head.number} (${bundle.head.hash})\n`,
+      if (isFabricBundle(parsed)) {
+        if (opts.signerKey)
+          throw new Error('--signer-key applies to embedded-ledger proofs; Fabric proofs carry certificates');
+        if (opts.fabric && problems.length === 0) problems.push(...(await peerProblems(parsed)));
+        report(
+          problems,
+          () =>
+            `OK: claim ${parsed.claimId} revision ${parsed.revision} is in block ${parsed.blockNumber} ` +
+            `(${parsed.blockHash}) of channel ${parsed.channel}, transaction ${parsed.txId}` +
+            (opts.fabric ? ', and a peer holds the same block' : ''),
         );
         return;
       }
-      process.stderr.write(
-        `FAILED: the proof does not verify:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`,
+      if (opts.fabric)
+        throw new Error('--fabric applies to Fabric proofs; this one is from the embedded ledger');
+      const bundle = parsed as ProofBundle;
+      const keyProblem = opts.signerKey ? await signerKeyProblem(bundle, opts.signerKey) : null;
+      if (keyProblem) problems.push(keyProblem);
+      report(
+        problems,
+        () =>
+          `OK: claim ${bundle.claimId} revision ${bundle.revision} is in block ${bundle.block.number}, ` +
+          `chained to head ${bundle.head.number} (${bundle.head.hash})`,
       );
-      process.exitCode = 1;
     });
+}
+
+function report(problems: string[], ok: () => string): void {
+  if (problems.length === 0) {
+    process.stdout.write(`${ok()}\n`);
+    return;
+  }
+  process.stderr.write(`FAILED: the proof does not verify:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
+  process.exitCode = 1;
+}
+
+function isFabricBundle(bundle: unknown): bundle is FabricProofBundle {
+  return (
+    typeof bundle === 'object' && bundle !== null && (bundle as { ledger?: unknown }).ledger === 'fabric'
+  );
+}
+
+/** Asks a peer for the proof's block; its header must hash to the proof's blockHash. */
+async function peerProblems(bundle: FabricProofBundle): Promise<string[]> {
+  const network = loadFabricNetworkConfig(loadConfig().FABRIC_NETWORK_CONFIG);
+  if (network.channel !== bundle.channel)
+    return [`the proof is for channel ${bundle.channel}, the network's is ${network.channel}`];
+  const ledger = new FabricLedger(network);
+  try {
+    const block = common.Block.deserializeBinary(await ledger.block(bundle.blockNumber));
+    const onPeer = blockHeaderHash(block.getHeader()!).toString('hex');
+    return onPeer === bundle.blockHash
+      ? []
+      : [
+          `the peer's block ${bundle.blockNumber} has header hash ${onPeer}, not the proof's ${bundle.blockHash}`,
+        ];
+  } finally {
+    ledger.close();
+  }
 }
 
 async function readStdin(): Promise<string> {

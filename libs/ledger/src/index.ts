@@ -13,6 +13,11 @@ export {
 } from './ledger.port';
 export { LedgerError, type LedgerErrorCode } from './ledger.errors';
 export { EmbeddedLedger, type EmbeddedLedgerOptions } from './embedded/embedded-ledger';
+export { FabricLedger, type FabricLedgerOptions } from './fabric/fabric-ledger';
+export { loadFabricNetworkConfig, type FabricNetworkConfig } from './fabric/network-config';
+export { verifyFabricProof, type FabricProofBundle } from './fabric/fabric-proof';
+export { blockHeaderHash } from './fabric/fabric-block';
+export { createLedger, LEDGER_SETTINGS, type LedgerSettings } from './ledger.module';
 export { generateSigningKeyPair, type SigningKeyPair } from './signing';
 export { verifyProofBundle } from './proof/verify-proof-bundle';
 export {

@@ -3,7 +3,15 @@ export type LedgerErrorCode =
   /** The chaincode refused the transaction (validation, access); retrying the same input will not help. */
   | 'CHAINCODE_REJECTED'
   /** The signer's private key does not match its public key, or cannot sign. */
-  | 'SIGNING_FAILED';
+  | 'SIGNING_FAILED'
+  /** A peer or orderer could not be reached or did not answer in time (transient). */
+  | 'UNAVAILABLE'
+  /** Endorsement failed for a reason other than the chaincode's refusal (e.g. the endorsement policy). */
+  | 'ENDORSEMENT_FAILED'
+  /** The transaction was invalidated by a concurrent one (MVCC or phantom read conflict; transient). */
+  | 'MVCC_CONFLICT'
+  /** The transaction was ordered but the peers marked it invalid for another reason. */
+  | 'COMMIT_FAILED';
 
 /** An error from a ledger operation that is not a transient infrastructure failure. */
 export class LedgerError extends Error {

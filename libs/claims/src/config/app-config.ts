@@ -28,7 +28,9 @@ const schema = z
       .string()
       .regex(/^[A-Za-z0-9_-]+$/, 'may hold letters, digits, - and _ only')
       .default('claimtrail'),
-    LEDGER: z.enum(['embedded']).default('embedded'),
+    LEDGER: z.enum(['embedded', 'fabric']).default('embedded'),
+    // The Fabric network's description (written by `npm run fabric:up`; see fabric/README.md).
+    FABRIC_NETWORK_CONFIG: z.string().min(1).default('.fabric/network/network.json'),
     // The chaincode refuses batches above 500 records.
     LEDGER_BATCH_SIZE: int(500, 1).refine((n) => n <= 500, 'must be at most 500'),
     LEDGER_BATCH_WAIT_MS: int(100, 0),

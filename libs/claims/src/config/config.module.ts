@@ -1,10 +1,24 @@
 import { Global, Module } from '@nestjs/common';
-import { loadConfig } from './app-config';
+import { LEDGER_SETTINGS, type LedgerSettings } from '@claimtrail/ledger/ledger.module';
+import { loadConfig, type AppConfig } from './app-config';
 
 /** Injection token of the validated AppConfig. */
 export const APP_CONFIG = Symbol('APP_CONFIG');
 
 /** Validates configuration once at boot and makes it injectable everywhere. */
 @Global()
-@Module({ providers: [{ provide: APP_CONFIG, useFactory: () => loadConfig() }], exports: [APP_CONFIG] })
+@Module({
+  providers: [
+    { provide: APP_CONFIG, useFactory: () => loadConfig() },
+    {
+      provide: LEDGER_SETTINGS,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig): LedgerSettings => ({
+        kind: config.LEDGER,
+        fabricNetworkConfig: config.FABRIC_NETWORK_CONFIG,
+      }),
+    },
+  ],
+  exports: [APP_CONFIG, LEDGER_SETTINGS],
+})
 export class ConfigModule {}

@@ -1,0 +1,438 @@
+import { createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as grpc from '@grpc/grpc-js';
+import {
+  connect,
+  EndorseError,
+  GatewayError,
+  hash,
+  signers,
+  StatusCode,
+  type Contract,
+  type Gateway,
+  type Identity,
+  type Signer,
+} from '@hyperledger/fabric-gateway';
+import { common } from '@hyperledger/fabric-protos';
+import { backOff } from 'exponential-backoff';
+import type {
+  DecisionRecord,
+  FundOutcome,
+  FundRecord,
+  FundTopUp,
+  FundView,
+  PaymentRecord,
+  RecordOutcome,
+  StoredAllocationRecord,
+  StoredDecisionRecord,
+  StoredPaymentRecord,
+} from '@claimtrail/chaincode/records';
+import { LedgerError } from '../ledger.errors';
+import type {
+  ChainCheck,
+  FundReceipt,
+  LedgerHead,
+  LedgerPort,
+  LedgerReceipt,
+  SigningIdentity,
+} from '../ledger.port';
+import type { PaymentProofBundle, ProofBundle } from '../proof/proof-bundle';
+import { blockDataHash, blockHeaderHash } from './fabric-block';
+import { buildFabricProof, type FabricProofBundle } from './fabric-proof';
+import { issueClientCertificate } from './enrolment';
+import type { FabricNetworkConfig, FabricOrgConfig, FabricOrgKind } from './network-config';
+
+/** Tuning of the Fabric ledger client. */
+export interface FabricLedgerOptions {
+  /** Deadline of an endorsement, submission or evaluation, ms. */
+  callTimeoutMs?: number;
+  /** How long to wait for a transaction's commit status, ms. */
+  commitTimeoutMs?: number;
+  /** Attempts for a transaction that failed transiently (peer unavailable, MVCC read conflict). */
+  attempts?: number;
+}
+
+const TRANSIENT_GRPC = new Set([grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED, grpc.status.ABORTED]);
+const CHAINCODE_ERROR = /chaincode response \d+, ([A-Z][A-Z_]+)(?: [^:]*)?:/;
+
+/** What a submitted transaction committed as. */
+interface Committed {
+  txId: string;
+  blockNumber: number;
+  result: string;
+}
+
+/**
+ * LedgerPort on a Hyperledger Fabric network through the Gateway service. Each platform
+ * organization signs with its own key under a client certificate issued by its Fabric
+ * organization's CA (see enrolment.ts); a batch of records is one transaction, and a receipt
+ * names the transaction and the block it committed in.
+ */
+export class FabricLedger implements LedgerPort {
+  private readonly clients = new Map<FabricOrgKind, grpc.Client>();
+  private readonly gateways = new Map<string, Promise<Gateway>>();
+  private readonly callTimeoutMs: number;
+  private readonly commitTimeoutMs: number;
+  private readonly attempts: number;
+
+  constructor(
+    private readonly network: FabricNetworkConfig,
+    options: FabricLedgerOptions = {},
+  ) {
+    this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
+    this.commitTimeoutMs = options.commitTimeoutMs ?? 60_000;
+    this.attempts = options.attempts ?? 4;
+  }
+
+  async recordDecisions(records: DecisionRecord[], signer: SigningIdentity): Promise<LedgerReceipt[]> {
+    const done = await this.submit(signer, 'RecordDecisions', JSON.stringify(records));
+    return this.receipts(done);
+  }
+
+  async recordPayments(payments: PaymentRecord[], signer: SigningIdentity): Promise<LedgerReceipt[]> {
+    const done = await this.submit(signer, 'RecordPayments', JSON.stringify(payments));
+    return this.receipts(done);
+  }
+
+  async createFund(fund: FundRecord, signer: SigningIdentity): Promise<FundReceipt> {
+    return this.fundReceipt(await this.submit(signer, 'CreateFund', JSON.stringify(fund)));
+  }
+
+  async topUpFund(topUp: FundTopUp, signer: SigningIdentity): Promise<FundReceipt> {
+    return this.fundReceipt(await this.submit(signer, 'TopUpFund', JSON.stringify(topUp)));
+  }
+
+  async getFund(fundId: string): Promise<FundView | null> {
+    return this.evaluate<FundView>('GetFund', fundId);
+  }
+
+  async getFundAllocations(fundId: string): Promise<StoredAllocationRecord[]> {
+    return (await this.evaluate<StoredAllocationRecord[]>('GetFundAllocations', fundId)) ?? [];
+  }
+
+  async getPayment(claimId: string): Promise<StoredPaymentRecord | null> {
+    return this.evaluate<StoredPaymentRecord>('GetPayment', claimId);
+  }
+
+  async getClaimHistory(claimId: string): Promise<StoredDecisionRecord[]> {
+    return (await this.evaluate<StoredDecisionRecord[]>('GetClaimHistory', claimId)) ?? [];
+  }
+
+  async head(): Promise<LedgerHead> {
+    const bytes = await this.query('GetChainInfo', this.network.channel);
+    const info = common.BlockchainInfo.deserializeBinary(bytes);
+    const height = Number(info.getHeight());
+    return {
+      height,
+      blockNumber: height - 1,
+      blockHash: Buffer.from(info.getCurrentblockhash_asU8()).toString('hex'),
+    };
+  }
+
+  async proveClaim(claimId: string, revision?: number): Promise<ProofBundle | null> {
+    const history = await this.getClaimHistory(claimId);
+    const record = revision === undefined ? history.at(-1) : history.find((r) => r.revision === revision);
+    if (!record) return null;
+    return (await this.prove('decision', record)) as unknown as ProofBundle;
+  }
+
+  async provePayment(claimId: string): Promise<PaymentProofBundle | null> {
+    const record = await this.getPayment(claimId);
+    if (!record) return null;
+    return (await this.prove('payment', record)) as unknown as PaymentProofBundle;
+  }
+
+  async checkChain(): Promise<ChainCheck> {
+    const { height } = await this.head();
+    let previous: common.BlockHeader | undefined;
+    for (let n = 0; n < height; n++) {
+      const block = common.Block.deserializeBinary(
+        await this.query('GetBlockByNumber', this.network.channel, String(n)),
+      );
+      const problem = checkBlock(block, n, previous);
+      if (problem) return { ok: false, blocksChecked: n, firstBadBlock: { number: n, reason: problem } };
+      previous = block.getHeader();
+    }
+    return { ok: true, blocksChecked: height };
+  }
+
+  /** Closes every gateway and gRPC connection. */
+  close(): void {
+    for (const gateway of this.gateways.values()) void gateway.then((g) => g.close()).catch(() => undefined);
+    this.gateways.clear();
+    for (const client of this.clients.values()) client.close();
+    this.clients.clear();
+  }
+
+  /** Nest calls this when the application shuts down. */
+  onApplicationShutdown(): void {
+    this.close();
+  }
+
+  /** The raw block a peer holds at `blockNumber` (qscc GetBlockByNumber). */
+  async block(blockNumber: number): Promise<Uint8Array> {
+    return this.query('GetBlockByNumber', this.network.channel, String(blockNumber));
+  }
+
+  private async prove(kind: 'decision' | 'payment', record: StoredDecisionRecord | StoredPaymentRecord) {
+    const [transaction, block, head] = await Promise.all([
+      this.query('GetTransactionByID', this.network.channel, record.txId),
+      this.queryBlockByTxId(record.txId),
+      this.head(),
+    ]);
+    return buildFabricProof({
+      kind,
+      record,
+      channel: this.network.channel,
+      chaincode: this.network.chaincode,
+      processedTransaction: transaction,
+      block,
+      head,
+    }) satisfies FabricProofBundle;
+  }
+
+  private async receipts(done: Committed): Promise<LedgerReceipt[]> {
+    const results = (JSON.parse(done.result) as { results: RecordOutcome[] }).results;
+    const blocks = await this.locate(
+      done,
+      results.map((r) => r.txId),
+    );
+    return results.map((r) => ({
+      claimId: r.claimId,
+      revision: r.revision,
+      outcome: r.outcome,
+      txId: r.txId,
+      blockNumber: r.outcome === 'conflict' ? null : (blocks.get(r.txId) ?? null),
+    }));
+  }
+
+  private async fundReceipt(done: Committed): Promise<FundReceipt> {
+    const outcome = JSON.parse(done.result) as FundOutcome;
+    const blocks = await this.locate(done, [outcome.txId]);
+    return {
+      fundId: outcome.fundId,
+      outcome: outcome.outcome,
+      txId: outcome.txId,
+      blockNumber: blocks.get(outcome.txId) ?? null,
+    };
+  }
+
+  /** Block numbers of transactions: this one from its commit status, earlier ones from a peer. */
+  private async locate(done: Committed, txIds: string[]): Promise<Map<string, number>> {
+    const found = new Map([[done.txId, done.blockNumber]]);
+    for (const txId of new Set(txIds)) {
+      if (found.has(txId)) continue;
+      const block = common.Block.deserializeBinary(await this.queryBlockByTxId(txId));
+      found.set(txId, Number(block.getHeader()!.getNumber()));
+    }
+    return found;
+  }
+
+  /**
+   * Endorses, orders and waits for the commit of one transaction. Transient failures (a peer or
+   * orderer unavailable, an MVCC read conflict with a concurrent transaction) are retried with
+   * backoff; a chaincode refusal is a CHAINCODE_REJECTED LedgerError at once.
+   */
+  private async submit(signer: SigningIdentity, fn: string, arg: string): Promise<Committed> {
+    const contract = (await this.gatewayFor(signer))
+      .getNetwork(this.network.channel)
+      .getContract(this.network.chaincode);
+    return backOff(() => this.submitOnce(contract, fn, arg), {
+      numOfAttempts: this.attempts,
+      startingDelay: 200,
+      timeMultiple: 3,
+      jitter: 'full',
+      retry: (err) => isTransient(err),
+    });
+  }
+
+  private async submitOnce(contract: Contract, fn: string, arg: string): Promise<Committed> {
+    let submitted;
+    try {
+      submitted = await contract.submitAsync(fn, { arguments: [arg] });
+    } catch (err) {
+      throw asLedgerError(err, fn);
+    }
+    const status = await submitted.getStatus();
+    if (!status.successful) {
+      const name = statusName(status.code);
+      throw new LedgerError(
+        status.code === StatusCode.MVCC_READ_CONFLICT || status.code === StatusCode.PHANTOM_READ_CONFLICT
+          ? 'MVCC_CONFLICT'
+          : 'COMMIT_FAILED',
+        `${fn} transaction ${status.transactionId} did not commit: ${name}`,
+      );
+    }
+    return {
+      txId: status.transactionId,
+      blockNumber: Number(status.blockNumber),
+      result: Buffer.from(submitted.getResult()).toString('utf8'),
+    };
+  }
+
+  /** Runs a read-only contract function as the payer organization's member; null on NOT_FOUND. */
+  private async evaluate<T>(fn: string, arg: string): Promise<T | null> {
+    const contract = (await this.readerGateway())
+      .getNetwork(this.network.channel)
+      .getContract(this.network.chaincode);
+    try {
+      const bytes = await backOff(() => contract.evaluateTransaction(fn, arg), {
+        numOfAttempts: this.attempts,
+        startingDelay: 200,
+        retry: (err) => isTransient(err),
+      });
+      return JSON.parse(Buffer.from(bytes).toString('utf8')) as T;
+    } catch (err) {
+      const refused = asLedgerError(err, fn);
+      if (refused instanceof LedgerError && refused.chaincodeCode === 'NOT_FOUND') return null;
+      throw refused;
+    }
+  }
+
+  /** Calls the peer's query system chaincode (qscc). */
+  private async query(fn: string, ...args: string[]): Promise<Uint8Array> {
+    const qscc = (await this.readerGateway()).getNetwork(this.network.channel).getContract('qscc');
+    return backOff(() => qscc.evaluateTransaction(fn, ...args), {
+      numOfAttempts: this.attempts,
+      startingDelay: 200,
+      retry: (err) => isTransient(err),
+    });
+  }
+
+  private queryBlockByTxId(txId: string): Promise<Uint8Array> {
+    return this.query('GetBlockByTxID', this.network.channel, txId);
+  }
+
+  private readerGateway(): Promise<Gateway> {
+    const org = this.network.orgs.payer;
+    return this.gateway('reader', 'payer', async () => ({
+      identity: { mspId: org.mspId, credentials: readFileSync(org.userCertPath) },
+      signer: signers.newPrivateKeySigner(createPrivateKey(readFileSync(org.userKeyPath))),
+    }));
+  }
+
+  /** The gateway of a platform organization: its own key, its enrolment certificate, its kind's peer. */
+  private gatewayFor(signer: SigningIdentity): Promise<Gateway> {
+    const kind = fabricKind(signer.kind);
+    const org = this.network.orgs[kind];
+    return this.gateway(`org:${signer.orgId}`, kind, async () => {
+      const certPem = await issueClientCertificate(signer, {
+        certPem: readFileSync(org.caCertPath, 'utf8'),
+        keyPem: readFileSync(org.caKeyPath, 'utf8'),
+      });
+      let signing: Signer;
+      try {
+        signing = signers.newPrivateKeySigner(createPrivateKey(signer.privateKeyPem));
+      } catch (err) {
+        throw new LedgerError(
+          'SIGNING_FAILED',
+          `cannot sign for ${signer.orgId}: ${(err as Error).message}`,
+          undefined,
+          {
+            cause: err,
+          },
+        );
+      }
+      return { identity: { mspId: org.mspId, credentials: Buffer.from(certPem) }, signer: signing };
+    });
+  }
+
+  private gateway(
+    key: string,
+    kind: FabricOrgKind,
+    credentials: () => Promise<{ identity: Identity; signer: Signer }>,
+  ): Promise<Gateway> {
+    let gateway = this.gateways.get(key);
+    if (!gateway) {
+      gateway = credentials().then(({ identity, signer }) =>
+        connect({
+          client: this.client(kind),
+          identity,
+          signer,
+          hash: hash.sha256,
+          evaluateOptions: () => ({ deadline: Date.now() + this.callTimeoutMs }),
+          endorseOptions: () => ({ deadline: Date.now() + this.callTimeoutMs }),
+          submitOptions: () => ({ deadline: Date.now() + this.callTimeoutMs }),
+          commitStatusOptions: () => ({ deadline: Date.now() + this.commitTimeoutMs }),
+        }),
+      );
+      // A failed enrolment is not cached: the next call tries again.
+      gateway.catch(() => this.gateways.delete(key));
+      this.gateways.set(key, gateway);
+    }
+    return gateway;
+  }
+
+  private client(kind: FabricOrgKind): grpc.Client {
+    let client = this.clients.get(kind);
+    if (!client) {
+      client = connectPeer(this.network.orgs[kind]);
+      this.clients.set(kind, client);
+    }
+    return client;
+  }
+}
+
+/** A gRPC connection to an organization's peer over TLS. */
+function connectPeer(org: FabricOrgConfig): grpc.Client {
+  const credentials = grpc.credentials.createSsl(readFileSync(org.tlsRootCertPath));
+  return new grpc.Client(org.peerEndpoint, credentials, {
+    ...(org.peerHostAlias ? { 'grpc.ssl_target_name_override': org.peerHostAlias } : {}),
+    'grpc.max_send_message_length': 64 * 1024 * 1024,
+    'grpc.max_receive_message_length': 64 * 1024 * 1024,
+  });
+}
+
+/** The Fabric organization that stands for a platform organization's kind. */
+function fabricKind(kind: string): FabricOrgKind {
+  if (kind === 'payer' || kind === 'provider' || kind === 'funder') return kind;
+  throw new LedgerError(
+    'SIGNING_FAILED',
+    `no Fabric organization stands for organizations of kind '${kind}'`,
+  );
+}
+
+function isTransient(err: unknown): boolean {
+  if (err instanceof LedgerError) return err.code === 'MVCC_CONFLICT' || err.code === 'UNAVAILABLE';
+  return err instanceof GatewayError && TRANSIENT_GRPC.has(err.code);
+}
+
+/**
+ * Maps a Gateway failure to a LedgerError: a refusal by the chaincode keeps the chaincode's code;
+ * an unreachable peer or orderer is UNAVAILABLE (transient); anything else is ENDORSEMENT_FAILED.
+ */
+function asLedgerError(err: unknown, fn: string): unknown {
+  if (!(err instanceof GatewayError)) return err;
+  const messages = [err.message, ...err.details.map((d) => `${d.mspId}@${d.address}: ${d.message}`)];
+  const text = messages.join('; ');
+  const refused = messages.map((m) => CHAINCODE_ERROR.exec(m)).find((m) => m !== null);
+  if (refused)
+    return new LedgerError('CHAINCODE_REJECTED', `${fn} refused: ${text}`, refused[1], { cause: err });
+  if (TRANSIENT_GRPC.has(err.code))
+    return new LedgerError('UNAVAILABLE', `${fn}: ${text}`, undefined, { cause: err });
+  const what = err instanceof EndorseError ? 'ENDORSEMENT_FAILED' : 'UNAVAILABLE';
+  return new LedgerError(what, `${fn}: ${text}`, undefined, { cause: err });
+}
+
+function statusName(code: number): string {
+  const entry = Object.entries(StatusCode).find(([, value]) => value === code);
+  return entry ? entry[0] : `code ${code}`;
+}
+
+/** Why block `n` is not what the chain says it is, or undefined. */
+function checkBlock(
+  block: common.Block,
+  n: number,
+  previous: common.BlockHeader | undefined,
+): string | undefined {
+  const header = block.getHeader();
+  if (!header) return 'block has no header';
+  if (Number(header.getNumber()) !== n) return `header says block ${header.getNumber()}`;
+  const dataHash = blockDataHash(block);
+  if (!Buffer.from(header.getDataHash_asU8()).equals(dataHash))
+    return 'data hash does not match the transactions';
+  if (previous && !Buffer.from(header.getPreviousHash_asU8()).equals(blockHeaderHash(previous))) {
+    return 'previous hash does not match the previous block header';
+  }
+  return undefined;
+}
