@@ -40,7 +40,8 @@ export async function issueClientCertificate(enrollee: Enrollee, ca: IssuingCa):
     attrs: { [KIND_ATTRIBUTE]: enrollee.kind, [ORG_ID_ATTRIBUTE]: enrollee.orgId },
   });
   const caSki = caCert.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
-  const notBefore = new Date(Date.now() - 60 * 60 * 1000);
+  // Fabric's MSP checks a member certificate as of its notBefore, when the CA must already be valid.
+  const notBefore = new Date(Math.max(caCert.notBefore.getTime(), Date.now() - 60 * 60 * 1000));
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: randomBytes(16)
       .toString('hex')
