@@ -3,11 +3,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { EmbeddedLedger, verifyProofBundle, type ProofBundle } from '@claimtrail/ledger';
+import {
+  LEDGER,
+  verifyProofBundle,
+  type FabricProofBundle,
+  type LedgerPort,
+  type ProofBundle,
+} from '@claimtrail/ledger';
+import { readEnvelope } from '@claimtrail/ledger/fabric/fabric-block';
+import { common } from '@hyperledger/fabric-protos';
 import { replayDecision } from '@claimtrail/claims/application/replay';
 import { runCli } from '../support/cli';
 import { buildScenario, type Scenario } from '../support/scenario';
 import { client, eventually, startStack, type Stack } from '../support/stack';
+
+// The same suite runs on the embedded ledger (npm test) and on a Fabric network (npm run test:fabric).
+const LEDGER_KIND = process.env.LEDGER === 'fabric' ? 'fabric' : 'embedded';
 
 type Expectation = { status: string; reasons: string[]; approved: number };
 type Case = { body: Record<string, unknown>; providerKey: string; expect: Expectation };
@@ -142,7 +153,7 @@ describe('claim pipeline, end to end', () => {
   });
 
   it('holds exactly one ledger record per claim, and the payer reads the same claims', async () => {
-    const ledger = new EmbeddedLedger(db);
+    const ledger = stack.api.get<LedgerPort>(LEDGER);
     for (const { id } of submitted) {
       const history = await ledger.getClaimHistory(id);
       expect(history).toHaveLength(1);
@@ -210,11 +221,7 @@ describe('claim pipeline, end to end', () => {
     const texts: string[] = [JSON.stringify((await asFunder('GET', '/v1/ledger/head')).body)];
     for (const { id } of submitted)
       texts.push(JSON.stringify((await asFunder('GET', `/v1/ledger/claims/${id}/proof`)).body));
-    const ledgerRows = await db.query(
-      `SELECT encode(key, 'escape') || convert_from(value, 'UTF8') AS text FROM ledger_state
-       UNION ALL SELECT args::text || result::text || events::text FROM ledger_transactions`,
-    );
-    texts.push(...ledgerRows.map((r: { text: string }) => r.text));
+    texts.push(...(await ledgerTexts(stack.api.get<LedgerPort>(LEDGER), db, submitted)));
     expect(texts.length).toBeGreaterThan(200);
     // A value counts as present when it stands on its own: signatures and keys are base64, where a
     // short code such as B54 can turn up by chance inside a longer run of letters and digits.
@@ -230,50 +237,113 @@ describe('claim pipeline, end to end', () => {
     }
   });
 
-  it('makes a proof and the chain check fail once a stored transaction is altered', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'claimtrail-proof-'));
-    const { id } = submitted[5];
-    const asPayer = client(stack.baseUrl, scenario.payer.key);
-    const before = await asPayer('GET', `/v1/ledger/claims/${id}/proof`);
-    writeFileSync(join(dir, 'good.json'), JSON.stringify(before.body));
-    const good = runCli(['verify', join(dir, 'good.json')]);
-    expect(good.stderr).toBe('');
-    expect(good.status).toBe(0);
-    expect(runCli(['ledger', 'check']).status).toBe(0);
+  if (LEDGER_KIND === 'embedded') {
+    it('makes a proof and the chain check fail once a stored transaction is altered', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'claimtrail-proof-'));
+      const { id } = submitted[5];
+      const asPayer = client(stack.baseUrl, scenario.payer.key);
+      const before = await asPayer('GET', `/v1/ledger/claims/${id}/proof`);
+      writeFileSync(join(dir, 'good.json'), JSON.stringify(before.body));
+      const good = runCli(['verify', join(dir, 'good.json')]);
+      expect(good.stderr).toBe('');
+      expect(good.status).toBe(0);
+      expect(runCli(['ledger', 'check']).status).toBe(0);
 
-    // Against the organizations' published keys: the payer's key matches, a clinic's does not.
-    for (const [org, expected] of [
-      [scenario.payer.id, 0],
-      [scenario.providers[0].id, 1],
-    ] as const) {
-      const published = await asPayer('GET', `/v1/organizations/${org}/public-key`);
-      writeFileSync(join(dir, `${org}.pem`), published.body.signingPublicKey);
-      const checked = runCli(['verify', join(dir, 'good.json'), '--signer-key', join(dir, `${org}.pem`)]);
-      expect(checked.status).toBe(expected);
-    }
+      // Against the organizations' published keys: the payer's key matches, a clinic's does not.
+      for (const [org, expected] of [
+        [scenario.payer.id, 0],
+        [scenario.providers[0].id, 1],
+      ] as const) {
+        const published = await asPayer('GET', `/v1/organizations/${org}/public-key`);
+        writeFileSync(join(dir, `${org}.pem`), published.body.signingPublicKey);
+        const checked = runCli(['verify', join(dir, 'good.json'), '--signer-key', join(dir, `${org}.pem`)]);
+        expect(checked.status).toBe(expected);
+      }
 
-    // Someone with database access raises this claim's approved amount inside the stored transaction.
-    const block = (before.body as ProofBundle).block.number;
-    const [tx] = await db.query(
-      `SELECT tx_id, args FROM ledger_transactions WHERE block_number = $1 AND function_name = 'RecordDecisions'`,
-      [block],
-    );
-    const batch = JSON.parse((tx.args as string[])[0]) as { claimId: string; totals: { approved: number } }[];
-    const record = batch.find((r) => r.claimId === id)!;
-    record.totals.approved += 100_000;
-    await db.query(`UPDATE ledger_transactions SET args = $1::jsonb WHERE tx_id = $2`, [
-      JSON.stringify([JSON.stringify(batch)]),
-      tx.tx_id,
-    ]);
+      // Someone with database access raises this claim's approved amount inside the stored transaction.
+      const block = (before.body as ProofBundle).block.number;
+      const [tx] = await db.query(
+        `SELECT tx_id, args FROM ledger_transactions WHERE block_number = $1 AND function_name = 'RecordDecisions'`,
+        [block],
+      );
+      const batch = JSON.parse((tx.args as string[])[0]) as {
+        claimId: string;
+        totals: { approved: number };
+      }[];
+      const record = batch.find((r) => r.claimId === id)!;
+      record.totals.approved += 100_000;
+      await db.query(`UPDATE ledger_transactions SET args = $1::jsonb WHERE tx_id = $2`, [
+        JSON.stringify([JSON.stringify(batch)]),
+        tx.tx_id,
+      ]);
 
-    const after = await asPayer('GET', `/v1/ledger/claims/${id}/proof`);
-    writeFileSync(join(dir, 'tampered.json'), JSON.stringify(after.body));
-    const bad = runCli(['verify', join(dir, 'tampered.json')]);
-    expect(bad.status).toBe(1);
-    expect(bad.stderr).toMatch(/FAILED/);
+      const after = await asPayer('GET', `/v1/ledger/claims/${id}/proof`);
+      writeFileSync(join(dir, 'tampered.json'), JSON.stringify(after.body));
+      const bad = runCli(['verify', join(dir, 'tampered.json')]);
+      expect(bad.status).toBe(1);
+      expect(bad.stderr).toMatch(/FAILED/);
 
-    const check = runCli(['ledger', 'check']);
-    expect(check.status).toBe(1);
-    expect(check.stderr).toContain(`block ${block}`);
-  });
+      const check = runCli(['ledger', 'check']);
+      expect(check.status).toBe(1);
+      expect(check.stderr).toContain(`block ${block}`);
+    });
+  } else {
+    it('gives a proof that a peer confirms and that fails once its record is altered', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'claimtrail-proof-'));
+      const { id } = submitted[5];
+      const asPayer = client(stack.baseUrl, scenario.payer.key);
+      const proof = (await asPayer('GET', `/v1/ledger/claims/${id}/proof`)).body as FabricProofBundle;
+      expect(proof).toMatchObject({ ledger: 'fabric', claimId: id, channel: expect.any(String) });
+      writeFileSync(join(dir, 'good.json'), JSON.stringify(proof));
+      const good = runCli(['verify', join(dir, 'good.json'), '--fabric']);
+      expect(good.stderr).toBe('');
+      expect(good.stdout).toContain('a peer holds the same block');
+      expect(good.status).toBe(0);
+      expect(runCli(['ledger', 'check']).status).toBe(0);
+
+      // The chain lives on the peers, out of the platform database's reach: what can be altered is a
+      // copy of the proof, and that no longer verifies.
+      const altered = structuredClone(proof) as FabricProofBundle & {
+        record: { totals: { approved: number } };
+      };
+      altered.record.totals.approved += 100_000;
+      writeFileSync(join(dir, 'tampered.json'), JSON.stringify(altered));
+      const bad = runCli(['verify', join(dir, 'tampered.json'), '--fabric']);
+      expect(bad.status).toBe(1);
+      expect(bad.stderr).toMatch(/FAILED/);
+    });
+  }
 });
+
+/**
+ * Everything the ledger holds about the claims, as text: the stored state and transactions of the
+ * embedded ledger, or on Fabric each claim's records and everything the blocks that carry them wrote.
+ */
+async function ledgerTexts(
+  ledger: LedgerPort,
+  db: DataSource,
+  submitted: { id: string }[],
+): Promise<string[]> {
+  if (LEDGER_KIND === 'embedded') {
+    const rows: { text: string }[] = await db.query(
+      `SELECT encode(key, 'escape') || convert_from(value, 'UTF8') AS text FROM ledger_state
+       UNION ALL SELECT args::text || result::text || events::text FROM ledger_transactions`,
+    );
+    return rows.map((r) => r.text);
+  }
+  const texts: string[] = [];
+  const blocks = new Set<string>();
+  for (const { id } of submitted) {
+    texts.push(JSON.stringify(await ledger.getClaimHistory(id)));
+    blocks.add(((await ledger.proveClaim(id)) as unknown as FabricProofBundle).block);
+  }
+  // What each block's transactions wrote: keys and values, as the peers store them.
+  for (const block of blocks) {
+    for (const envelope of common.Block.deserializeBinary(Buffer.from(block, 'base64'))
+      .getData()!
+      .getDataList_asU8()) {
+      texts.push(...readEnvelope(envelope).writes.map((w) => `${w.key} ${w.value.toString('utf8')}`));
+    }
+  }
+  return texts;
+}
