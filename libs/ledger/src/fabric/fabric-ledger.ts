@@ -44,14 +44,18 @@ import type { FabricNetworkConfig, FabricOrgConfig, FabricOrgKind } from './netw
 
 /** Tuning of the Fabric ledger client. */
 export interface FabricLedgerOptions {
-  /** Deadline of an endorsement, submission or evaluation, ms. */
+  /** Deadline of an endorsement or submission, ms. */
   callTimeoutMs?: number;
+  /** Deadline of a read on one peer before the next peer is asked, ms. */
+  readTimeoutMs?: number;
   /** How long to wait for a transaction's commit status, ms. */
   commitTimeoutMs?: number;
   /** Attempts for a transaction that failed transiently (peer unavailable, MVCC read conflict). */
   attempts?: number;
 }
 
+// Reads go to the payer's peer first (it endorses every write, so it is never behind), then the others.
+const READ_ORDER: readonly FabricOrgKind[] = ['payer', 'provider', 'funder'];
 const TRANSIENT_GRPC = new Set([grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED, grpc.status.ABORTED]);
 const CHAINCODE_ERROR = /chaincode response \d+, ([A-Z][A-Z_]+)(?: [^:]*)?:/;
 
@@ -72,6 +76,7 @@ export class FabricLedger implements LedgerPort {
   private readonly clients = new Map<FabricOrgKind, grpc.Client>();
   private readonly gateways = new Map<string, Promise<Gateway>>();
   private readonly callTimeoutMs: number;
+  private readonly readTimeoutMs: number;
   private readonly commitTimeoutMs: number;
   private readonly attempts: number;
 
@@ -80,6 +85,7 @@ export class FabricLedger implements LedgerPort {
     options: FabricLedgerOptions = {},
   ) {
     this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
+    this.readTimeoutMs = options.readTimeoutMs ?? 5_000;
     this.commitTimeoutMs = options.commitTimeoutMs ?? 60_000;
     this.attempts = options.attempts ?? 4;
   }
@@ -270,17 +276,15 @@ export class FabricLedger implements LedgerPort {
     };
   }
 
-  /** Runs a read-only contract function as the payer organization's member; null on NOT_FOUND. */
+  /** Runs a read-only contract function; null when the chaincode answers NOT_FOUND. */
   private async evaluate<T>(fn: string, arg: string): Promise<T | null> {
-    const contract = (await this.readerGateway())
-      .getNetwork(this.network.channel)
-      .getContract(this.network.chaincode);
     try {
-      const bytes = await backOff(() => contract.evaluateTransaction(fn, arg), {
-        numOfAttempts: this.attempts,
-        startingDelay: 200,
-        retry: (err) => isTransient(err),
-      });
+      const bytes = await this.read((gateway) =>
+        gateway
+          .getNetwork(this.network.channel)
+          .getContract(this.network.chaincode)
+          .evaluateTransaction(fn, arg),
+      );
       return JSON.parse(Buffer.from(bytes).toString('utf8')) as T;
     } catch (err) {
       const refused = asLedgerError(err, fn);
@@ -289,23 +293,41 @@ export class FabricLedger implements LedgerPort {
     }
   }
 
-  /** Calls the peer's query system chaincode (qscc). */
-  private async query(fn: string, ...args: string[]): Promise<Uint8Array> {
-    const qscc = (await this.readerGateway()).getNetwork(this.network.channel).getContract('qscc');
-    return backOff(() => qscc.evaluateTransaction(fn, ...args), {
-      numOfAttempts: this.attempts,
-      startingDelay: 200,
-      retry: (err) => isTransient(err),
-    });
+  /** Calls the query system chaincode (qscc) of a peer. */
+  private query(fn: string, ...args: string[]): Promise<Uint8Array> {
+    return this.read((gateway) =>
+      gateway
+        .getNetwork(this.network.channel)
+        .getContract('qscc')
+        .evaluateTransaction(fn, ...args),
+    );
   }
 
   private queryBlockByTxId(txId: string): Promise<Uint8Array> {
     return this.query('GetBlockByTxID', this.network.channel, txId);
   }
 
-  private readerGateway(): Promise<Gateway> {
-    const org = this.network.orgs.payer;
-    return this.gateway('reader', 'payer', async () => ({
+  /**
+   * Runs a read on the first peer that answers: every organization's peer holds the channel, so
+   * reads (and with them submissions, which read the ledger head) go on while one peer is down.
+   */
+  private async read<T>(call: (gateway: Gateway) => Promise<T>): Promise<T> {
+    let lastError: unknown;
+    for (const kind of READ_ORDER) {
+      try {
+        return await call(await this.readerGateway(kind));
+      } catch (err) {
+        if (!isTransient(err)) throw err;
+        lastError = err;
+      }
+    }
+    throw asLedgerError(lastError, 'read');
+  }
+
+  /** An ordinary member of the organization, for reads through its own peer. */
+  private readerGateway(kind: FabricOrgKind): Promise<Gateway> {
+    const org = this.network.orgs[kind];
+    return this.gateway(`reader:${kind}`, kind, async () => ({
       identity: { mspId: org.mspId, credentials: readFileSync(org.userCertPath) },
       signer: signers.newPrivateKeySigner(createPrivateKey(readFileSync(org.userKeyPath))),
     }));
@@ -350,7 +372,7 @@ export class FabricLedger implements LedgerPort {
           identity,
           signer,
           hash: hash.sha256,
-          evaluateOptions: () => ({ deadline: Date.now() + this.callTimeoutMs }),
+          evaluateOptions: () => ({ deadline: Date.now() + this.readTimeoutMs }),
           endorseOptions: () => ({ deadline: Date.now() + this.callTimeoutMs }),
           submitOptions: () => ({ deadline: Date.now() + this.callTimeoutMs }),
           commitStatusOptions: () => ({ deadline: Date.now() + this.commitTimeoutMs }),
@@ -380,6 +402,9 @@ function connectPeer(org: FabricOrgConfig): grpc.Client {
     ...(org.peerHostAlias ? { 'grpc.ssl_target_name_override': org.peerHostAlias } : {}),
     'grpc.max_send_message_length': 64 * 1024 * 1024,
     'grpc.max_receive_message_length': 64 * 1024 * 1024,
+    // Back within seconds of a peer's return (gRPC's own backoff grows to two minutes).
+    'grpc.initial_reconnect_backoff_ms': 250,
+    'grpc.max_reconnect_backoff_ms': 5_000,
   });
 }
 
