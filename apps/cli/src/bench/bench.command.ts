@@ -67,6 +67,12 @@ export function registerBenchCommand(program: Command): void {
         .choices(['embedded', 'fabric'])
         .default('embedded'),
     )
+    .option(
+      '--fabric-seconds <s>',
+      'with --ledger fabric: seconds of recording one claim per transaction, then in batches',
+      whole('--fabric-seconds', 1, 3_600),
+      15,
+    )
     .option('--out <dir>', 'folder for the JSON result', 'bench/results')
     .option('--keep', 'keep the benchmark database afterwards')
     .option('--cpu-prof <dir>', 'write V8 CPU profiles of the API and the worker to this folder')
@@ -91,6 +97,7 @@ export function registerBenchCommand(program: Command): void {
         ceilings: o.ceilings,
         ceilingSeconds: o.ceilingSeconds,
         ledger: o.ledger,
+        fabricSeconds: o.fabricSeconds,
         keep: Boolean(o.keep),
         cpuProfileDir: o.cpuProf,
         heapLimitMb: o.heapLimit,
@@ -188,6 +195,23 @@ export function printResult(r: BenchResult, log: (line: string) => void): void {
         'rss peak late MB': p.rssLateMb,
         'growth %': p.rssGrowthPct,
         'rss peak by minute MB': p.rssPeakByMinuteMb.join(' / '),
+      })),
+    );
+  }
+  if (r.fabric) {
+    const cut = r.fabric.blockCutting;
+    log(
+      `recording on Fabric, same run (blocks cut at ${cut ? `${cut.maxMessageCount} transactions, ${cut.preferredMaxBytes} bytes or ${cut.batchTimeout}` : 'the network’s settings'}); batched / single: ${r.fabric.ratio}×`,
+    );
+    console.table(
+      [r.fabric.single, r.fabric.batched].map((m) => ({
+        mode: m.mode,
+        'in flight': m.inFlight,
+        transactions: m.transactions,
+        claims: m.claims,
+        seconds: m.seconds,
+        'claims/s': m.claimsPerSecond,
+        'tx/s': m.transactionsPerSecond,
       })),
     );
   }

@@ -1,13 +1,21 @@
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem, release, platform } from 'node:os';
 import { MultiBar, Presets } from 'cli-progress';
+import { resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
+import {
+  FabricLedger,
+  loadFabricNetworkConfig,
+  type DecisionRecord,
+  type FabricNetworkConfig,
+} from '@claimtrail/ledger';
 import { OrganizationsService } from '@claimtrail/claims/application/organizations.service';
 import { loadConfig } from '@claimtrail/claims/config/app-config';
 import { assertPostgresReachable, assertRedisReachable } from '@claimtrail/claims/infra/preflight';
 import { createScratchDatabase } from '../scratch-database';
 import { AppProcess, freePort } from './app-process';
 import { measureCeilings, type CeilingResult } from './ceilings';
+import { measureFabricRecording, type FabricRecording } from './fabric-recording';
 import { percentiles, type Percentiles } from './latency';
 import { runLoad, type LoadShape, type Submission } from './load';
 import { pidsNamed, startSampler, summariseUsage, type UsageSummary } from './sampler';
@@ -40,6 +48,8 @@ export interface BenchOptions {
   ceilings: boolean;
   ceilingSeconds: number;
   ledger: 'embedded' | 'fabric';
+  /** With --ledger fabric: seconds of recording straight through the gateway, each way. */
+  fabricSeconds: number;
   keep: boolean;
   /** Folder to write V8 CPU profiles of the API and the worker to (`node --cpu-prof`). */
   cpuProfileDir?: string;
@@ -84,19 +94,17 @@ export interface BenchResult {
   configuration: Record<string, unknown>;
   phases: PhaseResult[];
   ceilings: (CeilingResult & { claimtrailRatio: number })[];
+  /** With --ledger fabric: recording one claim per transaction against the relay's batches. */
+  fabric?: FabricRecording;
 }
 
 /** Runs the benchmark end to end on a scratch database and returns its result. */
 export async function runBench(opts: BenchOptions): Promise<BenchResult> {
-  if (opts.ledger === 'fabric') {
-    throw new Error(
-      '--ledger fabric needs a Fabric network and the Fabric gateway ledger, which this build does not ' +
-        'have yet (see "Running on Hyperledger Fabric" in the README); use --ledger embedded',
-    );
-  }
   const base = loadConfig();
   await assertPostgresReachable(base.DATABASE_URL);
   await assertRedisReachable(base.REDIS_URL);
+  const fabricNetworkConfig = resolve(base.FABRIC_NETWORK_CONFIG);
+  const network = opts.ledger === 'fabric' ? await assertFabricReachable(fabricNetworkConfig) : null;
   const startedAt = new Date().toISOString();
   const scratch = await createScratchDatabase(base, 'claimtrail_bench');
   const port = await freePort();
@@ -109,6 +117,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     WORKER_METRICS_PORT: '0',
     ...(opts.workerConcurrency ? { WORKER_CONCURRENCY: String(opts.workerConcurrency) } : {}),
     LOG_LEVEL: 'log',
+    LEDGER: opts.ledger,
+    FABRIC_NETWORK_CONFIG: fabricNetworkConfig,
     // Hundreds of clinics share one machine here; the per-key limit is not what is measured.
     RATE_LIMIT_PER_MINUTE: '100000000',
     BODY_LIMIT_BYTES: String(8 * 1024 * 1024),
@@ -195,6 +205,19 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
         })
       ).map((c) => ({ ...c, claimtrailRatio: Math.round((recorded / c.perSecond) * 1000) / 1000 }));
     }
+    let fabric: FabricRecording | undefined;
+    if (network) {
+      const rows: { record: DecisionRecord }[] = await scratch.db.query(
+        `SELECT record FROM ledger_outbox WHERE kind = 'decision' ORDER BY id LIMIT 5000`,
+      );
+      fabric = await measureFabricRecording({
+        network,
+        templates: rows.map((r) => r.record),
+        seconds: opts.fabricSeconds,
+        batchSize: appConfig.LEDGER_BATCH_SIZE,
+        log: opts.log,
+      });
+    }
     return {
       startedAt,
       commit: gitCommit(),
@@ -208,6 +231,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       },
       configuration: {
         ledger: opts.ledger,
+        ...(network
+          ? { fabricChannel: network.channel, fabricBlockCutting: network.blockCutting ?? null }
+          : {}),
         members: opts.members,
         clinics: opts.clinics,
         load: opts.shape,
@@ -231,6 +257,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       },
       phases,
       ceilings,
+      ...(fabric ? { fabric } : {}),
     };
   } catch (err) {
     throw new Error(
@@ -299,10 +326,6 @@ async function phase(
   spec: PhaseSpec,
 ): Promise<Omit<PhaseResult, 'processes'>> {
   opts.log(`phase: ${spec.name}`);
-  const [{ tx: txBefore, blocks: blocksBefore }] = await db.query(
-    `SELECT (SELECT count(*)::int FROM ledger_transactions WHERE function_name = 'RecordDecisions') AS tx,
-            (SELECT count(*)::int FROM ledger_blocks) AS blocks`,
-  );
   const total = opts.durationS && spec.batch === 1 ? 0 : spec.claims;
   const bars = progressBars();
   const sentBar = bars.create(total, 0, { name: 'accepted' });
@@ -415,9 +438,11 @@ async function phase(
     lastDecided = Math.max(lastDecided, t.decided.getTime());
     lastRecorded = Math.max(lastRecorded, t.recorded.getTime());
   }
+  // Transactions and blocks that hold this phase's decisions, as the relay noted them (either ledger).
   const [{ tx, blocks }] = await db.query(
-    `SELECT (SELECT count(*)::int FROM ledger_transactions WHERE function_name = 'RecordDecisions') AS tx,
-            (SELECT count(*)::int FROM ledger_blocks) AS blocks`,
+    `SELECT count(DISTINCT tx_id)::int AS tx, count(DISTINCT block_number)::int AS blocks
+       FROM ledger_outbox WHERE kind = 'decision' AND claim_id = ANY($1)`,
+    [[...byId.keys()]],
   );
   const n = byId.size;
   const rate = (until: number) =>
@@ -439,9 +464,9 @@ async function phase(
     warmupClaims,
     byMinute: timeline(firstSent, times),
     ledger: {
-      transactions: tx - txBefore,
-      blocks: blocks - blocksBefore,
-      claimsPerTransaction: tx > txBefore ? Math.round((n / (tx - txBefore)) * 10) / 10 : 0,
+      transactions: tx,
+      blocks,
+      claimsPerTransaction: tx > 0 ? Math.round((n / tx) * 10) / 10 : 0,
     },
   };
 }
@@ -490,4 +515,21 @@ async function postgresSettings(db: DataSource): Promise<Record<string, string>>
   )) as { name: string; value: string }[];
   const byName = new Map(rows.map((r) => [r.name, r.value]));
   return Object.fromEntries(POSTGRES_SETTINGS.map((n) => [n, byName.get(n) ?? 'unknown']));
+}
+
+/** The Fabric network the run records on, read from its description and asked for its head. */
+async function assertFabricReachable(path: string): Promise<FabricNetworkConfig> {
+  const network = loadFabricNetworkConfig(path);
+  const ledger = new FabricLedger(network);
+  try {
+    await ledger.head();
+  } catch (err) {
+    throw new Error(
+      `the Fabric network in ${path} does not answer (${(err as Error).message}); start it with \`npm run fabric:up\``,
+      { cause: err },
+    );
+  } finally {
+    ledger.close();
+  }
+  return network;
 }
