@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import concurrently from 'concurrently';
 import { loadConfig } from '@claimtrail/claims/config/app-config';
 import { assertRedisReachable } from '@claimtrail/claims/infra/preflight';
+import { assertFabricReachable } from '@claimtrail/ledger';
 import { withDatabase } from './database';
 
 /** `claimtrail migrate` and `claimtrail start` (migrate, then run the API and the worker). */
@@ -21,7 +22,9 @@ export function registerStartCommands(program: Command): void {
     .command('start')
     .description('apply pending migrations, then run the API and the worker until stopped')
     .action(async () => {
-      await assertRedisReachable(loadConfig().REDIS_URL);
+      const config = loadConfig();
+      await assertRedisReachable(config.REDIS_URL);
+      if (config.LEDGER === 'fabric') await assertFabricReachable(config.FABRIC_NETWORK_CONFIG);
       const applied = await migrate();
       if (applied.length) process.stdout.write(`applied migrations: ${applied.join(', ')}\n`);
       const apps = join(__dirname, '..', '..');

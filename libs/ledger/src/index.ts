@@ -15,6 +15,7 @@ export { LedgerError, type LedgerErrorCode } from './ledger.errors';
 export { EmbeddedLedger, type EmbeddedLedgerOptions } from './embedded/embedded-ledger';
 export { FabricLedger, type FabricLedgerOptions } from './fabric/fabric-ledger';
 export { loadFabricNetworkConfig, type FabricNetworkConfig } from './fabric/network-config';
+export { assertFabricReachable } from './fabric/preflight';
 export { verifyFabricProof, type FabricProofBundle } from './fabric/fabric-proof';
 export { blockHeaderHash } from './fabric/fabric-block';
 export { createLedger, LEDGER_SETTINGS, type LedgerSettings } from './ledger.module';

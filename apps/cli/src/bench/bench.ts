@@ -1,14 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem, release, platform } from 'node:os';
-import { MultiBar, Presets } from 'cli-progress';
 import { resolve } from 'node:path';
+import { MultiBar, Presets } from 'cli-progress';
 import type { DataSource } from 'typeorm';
-import {
-  FabricLedger,
-  loadFabricNetworkConfig,
-  type DecisionRecord,
-  type FabricNetworkConfig,
-} from '@claimtrail/ledger';
+import { assertFabricReachable, type DecisionRecord } from '@claimtrail/ledger';
 import { OrganizationsService } from '@claimtrail/claims/application/organizations.service';
 import { loadConfig } from '@claimtrail/claims/config/app-config';
 import { assertPostgresReachable, assertRedisReachable } from '@claimtrail/claims/infra/preflight';
@@ -515,21 +510,4 @@ async function postgresSettings(db: DataSource): Promise<Record<string, string>>
   )) as { name: string; value: string }[];
   const byName = new Map(rows.map((r) => [r.name, r.value]));
   return Object.fromEntries(POSTGRES_SETTINGS.map((n) => [n, byName.get(n) ?? 'unknown']));
-}
-
-/** The Fabric network the run records on, read from its description and asked for its head. */
-async function assertFabricReachable(path: string): Promise<FabricNetworkConfig> {
-  const network = loadFabricNetworkConfig(path);
-  const ledger = new FabricLedger(network);
-  try {
-    await ledger.head();
-  } catch (err) {
-    throw new Error(
-      `the Fabric network in ${path} does not answer (${(err as Error).message}); start it with \`npm run fabric:up\``,
-      { cause: err },
-    );
-  } finally {
-    ledger.close();
-  }
-  return network;
 }
