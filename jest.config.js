@@ -23,7 +23,8 @@ const base = {
     ],
   },
   transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
-  modulePathIgnorePatterns: ['<rootDir>/dist', '<rootDir>/chaincode/dist'],
+  // .fabric holds a running network's state (the orderer's raft snapshots are *.snap files too).
+  modulePathIgnorePatterns: ['<rootDir>/dist', '<rootDir>/chaincode/dist', '<rootDir>/.fabric'],
 };
 
 // Each project gets its own freshly migrated database: suites that tamper with the ledger on purpose

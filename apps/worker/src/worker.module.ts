@@ -3,13 +3,14 @@ import { ClaimsModule } from '@claimtrail/claims/claims.module';
 import type { WorkerRole } from '@claimtrail/claims/config/app-config';
 import { AdjudicationBatcher } from './adjudication-batcher';
 import { AdjudicationProcessor } from './adjudication.processor';
+import { LedgerEventsLoop } from './ledger-events.loop';
 import { LedgerRelayLoop } from './ledger-relay.loop';
 import { MetricsServer } from './metrics-server';
 import { SweeperLoop } from './sweeper.loop';
 
 const ROLE_PROVIDERS: Record<WorkerRole, Provider[]> = {
   adjudication: [AdjudicationProcessor, AdjudicationBatcher],
-  relay: [LedgerRelayLoop],
+  relay: [LedgerRelayLoop, LedgerEventsLoop],
   sweeper: [SweeperLoop],
 };
 

@@ -9,6 +9,7 @@ import { ClaimQueriesService } from './application/claim-queries.service';
 import { ClaimsService } from './application/claims.service';
 import { FundReportsService } from './application/fund-reports.service';
 import { FundsService } from './application/funds.service';
+import { LedgerEventsService } from './application/ledger-events.service';
 import { LedgerRelayService } from './application/ledger-relay.service';
 import { PaymentsService } from './application/payments.service';
 import { MembersService } from './application/members.service';
@@ -37,6 +38,7 @@ const services = [
   FundReportsService,
   PaymentsService,
   LedgerRelayService,
+  LedgerEventsService,
   SweeperService,
   ClaimQueueProducer,
   Metrics,

@@ -4,6 +4,9 @@ import { EmbeddedLedgerStateReferences1764000011000 } from './embedded/migration
 export {
   LEDGER,
   type ChainCheck,
+  type DecisionEvent,
+  type DecisionEventStream,
+  type EventCheckpoint,
   type FundReceipt,
   type LedgerHead,
   type LedgerPort,

@@ -58,6 +58,24 @@ export interface ChainCheck {
   firstBadBlock?: { number: number; reason: string };
 }
 
+/** The claim revisions one ledger transaction recorded, as its chaincode event announced them. */
+export interface DecisionEvent {
+  blockNumber: number;
+  txId: string;
+  records: { claimId: string; revision: number }[];
+}
+
+/** How far a consumer of ledger events has got: the last event it has dealt with. */
+export interface EventCheckpoint {
+  blockNumber: number;
+  txId: string;
+}
+
+/** A live stream of decision events; `close()` ends it. */
+export interface DecisionEventStream extends AsyncIterable<DecisionEvent> {
+  close(): void;
+}
+
 /** Business-facing ledger operations; implemented by EmbeddedLedger and FabricLedger. */
 export interface LedgerPort {
   /** Records decisions signed by `signer` in one ledger transaction; identical records are no-ops. */
@@ -87,6 +105,12 @@ export interface LedgerPort {
   getPayment(claimId: string): Promise<StoredPaymentRecord | null>;
   /** A self-contained proof of a claim's payment, or null when none is recorded. */
   provePayment(claimId: string): Promise<PaymentProofBundle | null>;
+  /**
+   * Follows decision events from just after `after` (from the channel's first block when null);
+   * `attempt` counts reconnections, so a ledger with several peers can try another one. Only
+   * ledgers whose records reach the platform by another road than the relay's answer have it.
+   */
+  decisionEvents?(after: EventCheckpoint | null, attempt?: number): Promise<DecisionEventStream>;
 }
 
 /** Nest injection token for the configured LedgerPort. */

@@ -19,6 +19,7 @@ import { DiagnosisApprovedTotals1764000008000 } from './migrations/1764000008000
 import { ApprovedLinesOnClaim1764000009000 } from './migrations/1764000009000-approved-lines-on-claim';
 import { UnsettledClaimsIndex1764000010000 } from './migrations/1764000010000-unsettled-claims-index';
 import { ClaimRecordReferences1764000011500 } from './migrations/1764000011500-claim-record-references';
+import { LedgerEventCheckpoints1764000012000 } from './migrations/1764000012000-ledger-event-checkpoints';
 
 /** Every migration, in the order they apply; listed explicitly so compiled and source runs agree. */
 export const migrations = [
@@ -36,6 +37,7 @@ export const migrations = [
   UnsettledClaimsIndex1764000010000,
   EmbeddedLedgerStateReferences1764000011000,
   ClaimRecordReferences1764000011500,
+  LedgerEventCheckpoints1764000012000,
 ];
 
 /** What opening the platform database needs from configuration. */

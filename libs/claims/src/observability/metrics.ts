@@ -43,6 +43,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly ledgerEvents = new Counter({
+    name: 'claimtrail_ledger_events_total',
+    help: "Decision events read from the ledger's event stream",
+    registers: [this.registry],
+  });
+
   readonly queueDepth = new Gauge({
     name: 'claimtrail_queue_jobs',
     help: 'Jobs in each queue by state, read when scraped',

@@ -8,6 +8,7 @@ import {
   hash,
   signers,
   StatusCode,
+  type Checkpoint,
   type Contract,
   type Gateway,
   type Identity,
@@ -27,9 +28,13 @@ import type {
   StoredDecisionRecord,
   StoredPaymentRecord,
 } from '@claimtrail/chaincode/records';
+import { CLAIM_DECIDED_EVENT } from '@claimtrail/chaincode/claimtrail.contract';
 import { LedgerError } from '../ledger.errors';
 import type {
   ChainCheck,
+  DecisionEvent,
+  DecisionEventStream,
+  EventCheckpoint,
   FundReceipt,
   LedgerHead,
   LedgerPort,
@@ -173,6 +178,31 @@ export class FabricLedger implements LedgerPort {
   /** Nest calls this when the application shuts down. */
   onApplicationShutdown(): void {
     this.close();
+  }
+
+  async decisionEvents(after: EventCheckpoint | null, attempt = 0): Promise<DecisionEventStream> {
+    // A checkpoint resumes at its block, after its transaction's event; without one, from block 0.
+    const checkpoint: Checkpoint | undefined = after
+      ? { getBlockNumber: () => BigInt(after.blockNumber), getTransactionId: () => after.txId }
+      : undefined;
+    const kind = READ_ORDER[attempt % READ_ORDER.length];
+    const events = await (
+      await this.readerGateway(kind)
+    )
+      .getNetwork(this.network.channel)
+      .getChaincodeEvents(this.network.chaincode, { checkpoint, startBlock: BigInt(0) });
+    async function* decisions(): AsyncGenerator<DecisionEvent> {
+      for await (const event of events) {
+        if (event.eventName !== CLAIM_DECIDED_EVENT) continue;
+        const { records } = JSON.parse(Buffer.from(event.payload).toString('utf8')) as Pick<
+          DecisionEvent,
+          'records'
+        >;
+        yield { blockNumber: Number(event.blockNumber), txId: event.transactionId, records };
+      }
+    }
+    const stream = decisions();
+    return { [Symbol.asyncIterator]: () => stream, close: () => events.close() };
   }
 
   /** The raw block a peer holds at `blockNumber` (qscc GetBlockByNumber). */
