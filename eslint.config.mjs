@@ -18,7 +18,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bin/**/*.js', 'jest.config.js', 'jest.faults.config.js', 'jest.fabric.config.js', 'test/support/*.js'],
+    files: [
+      'bin/**/*.js',
+      'jest.config.js',
+      'jest.faults.config.js',
+      'jest.fabric.config.js',
+      'test/support/*.js',
+    ],
     languageOptions: {
       sourceType: 'commonjs',
       globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly' },
