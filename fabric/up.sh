@@ -268,12 +268,21 @@ package_chaincode() {
   log "Package $CC_PACKAGE_FILE, id $CC_PACKAGE_ID"
 }
 
+# Which organization kind each MSP may act as (the chaincode refuses any other), e.g. PayerMSP=payer.
+msp_kinds() {
+  local org
+  local -a kinds=()
+  for org in "${ORGS[@]}"; do kinds+=("${ORG_MSP[$org]}=$org"); done
+  (IFS=,; printf '%s' "${kinds[*]}")
+}
+
 start_chaincode_server() {
   local logfile="$LOG_DIR/chaincode.log"
   log "Starting chaincode server on $CC_SERVER_HOST:$CC_SERVER_PORT (log $logfile)"
   launch chaincode "$logfile" "$CHAINCODE_SRC_DIR" env \
     "CHAINCODE_ID=$CC_PACKAGE_ID" \
     "CHAINCODE_SERVER_ADDRESS=$CC_SERVER_HOST:$CC_SERVER_PORT" \
+    "CLAIMTRAIL_MSP_KINDS=$(msp_kinds)" \
     "CORE_CHAINCODE_LOGGING_LEVEL=${CHAINCODE_LOGGING_LEVEL:-info}" \
     "$NODE_BIN_DIR/fabric-chaincode-node" server \
     "--chaincode-address=$CC_SERVER_HOST:$CC_SERVER_PORT" "--chaincode-id=$CC_PACKAGE_ID"
