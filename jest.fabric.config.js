@@ -19,7 +19,11 @@ module.exports = {
   transformIgnorePatterns: unit.transformIgnorePatterns,
   modulePathIgnorePatterns: unit.modulePathIgnorePatterns,
   displayName: 'fabric',
-  testMatch: ['<rootDir>/test/e2e/claim-pipeline.e2e-spec.ts', '<rootDir>/test/fabric/**/*.fabric-spec.ts'],
+  testMatch: [
+    '<rootDir>/test/e2e/claim-pipeline.e2e-spec.ts',
+    '<rootDir>/test/e2e/funds.e2e-spec.ts',
+    '<rootDir>/test/fabric/**/*.fabric-spec.ts',
+  ],
   globalSetup: '<rootDir>/test/fabric/support/fabric-setup.ts',
   globalTeardown: '<rootDir>/test/fabric/support/fabric-teardown.ts',
   setupFiles: ['reflect-metadata', '<rootDir>/test/fabric/support/fabric-env.ts'],

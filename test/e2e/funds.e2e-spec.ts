@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EmbeddedLedger, verifyProofBundle } from '@claimtrail/ledger';
+import { LEDGER, verifyProofBundle, type LedgerPort } from '@claimtrail/ledger';
 import { runCliAsync } from '../support/cli';
 import { buildScenario, type Scenario } from '../support/scenario';
 import { client, eventually, startStack, type Stack } from '../support/stack';
@@ -87,7 +87,7 @@ describe('funds, payments and the donor audit', () => {
       expect(topped.body).toMatchObject({ total: spec.budget, allocated: 0, remaining: spec.budget });
       funds.push({ id: r.body.id, name: spec.name });
     }
-    const ledger = new EmbeddedLedger(db);
+    const ledger = stack.api.get<LedgerPort>(LEDGER);
     for (const f of funds)
       expect(await ledger.getFund(f.id)).toMatchObject({
         fundId: f.id,
@@ -157,7 +157,7 @@ describe('funds, payments and the donor audit', () => {
   });
 
   it('reports every fund exactly as the ledger does, to the minor unit, and never below zero', async () => {
-    const ledger = new EmbeddedLedger(db);
+    const ledger = stack.api.get<LedgerPort>(LEDGER);
     const asFunder = client(stack.baseUrl, s.funder.key);
     let funded = 0;
     for (const f of funds) {
@@ -256,7 +256,7 @@ describe('funds, payments and the donor audit', () => {
     const results = await Promise.all(ids.map((id) => asPayer('POST', `/v1/claims/${id}/payments`, {})));
     expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
     await paymentsOnLedger(ids);
-    const onLedger = (await new EmbeddedLedger(db).getFund(small.body.id))!;
+    const onLedger = (await stack.api.get<LedgerPort>(LEDGER).getFund(small.body.id))!;
     expect(onLedger.allocated).toBe(400_000);
     expect(onLedger.total - onLedger.allocated).toBe(0);
     const [{ sum }] = await db.query(

@@ -1,16 +1,14 @@
 import { Command } from 'commander';
-import type { DataSource } from 'typeorm';
-import { EmbeddedLedger } from '@claimtrail/ledger';
+import type { LedgerPort } from '@claimtrail/ledger';
 import {
   buildFundReport,
   compareFundReports,
   type FundReport,
 } from '@claimtrail/claims/application/fund-report';
-import { withDatabase } from './database';
+import { withLedger } from './database';
 
 /** The fund's report rebuilt from ledger records alone: the fund's state and its allocation records. */
-async function reportFromLedger(db: DataSource, fundId: string): Promise<FundReport> {
-  const ledger = new EmbeddedLedger(db);
+async function reportFromLedger(ledger: LedgerPort, fundId: string): Promise<FundReport> {
   const fund = await ledger.getFund(fundId);
   if (!fund) throw new Error(`the ledger holds no fund ${fundId}`);
   const allocations = await ledger.getFundAllocations(fundId);
@@ -45,21 +43,21 @@ export interface FundAudit {
   lines: string[];
 }
 
-/** Compares the API's report of a fund with one rebuilt from the ledger records on `db`. */
+/** Compares the API's report of a fund with one rebuilt from the records on `ledger`. */
 export async function auditFund(
-  db: DataSource,
+  ledger: LedgerPort,
   apiUrl: string,
   apiKey: string,
   fundId: string,
 ): Promise<FundAudit> {
-  const [api, ledger] = await Promise.all([
+  const [api, onLedger] = await Promise.all([
     reportFromApi(apiUrl, apiKey, fundId),
-    reportFromLedger(db, fundId),
+    reportFromLedger(ledger, fundId),
   ]);
-  const differing = compareFundReports(api, ledger);
-  const balance = api.total === ledger.total && api.allocated === ledger.allocated;
+  const differing = compareFundReports(api, onLedger);
+  const balance = api.total === onLedger.total && api.allocated === onLedger.allocated;
   const lines = [
-    `fund ${fundId}: ledger total ${ledger.total}, allocated ${ledger.allocated} over ${ledger.claims} claims; ` +
+    `fund ${fundId}: ledger total ${onLedger.total}, allocated ${onLedger.allocated} over ${onLedger.claims} claims; ` +
       `API total ${api.total}, allocated ${api.allocated} over ${api.claims} claims`,
   ];
   const clean = differing.length === 0 && balance;
@@ -89,7 +87,7 @@ export function registerAuditCommand(program: Command): void {
     .action(async (fundId: string, opts: { apiUrl: string; apiKey?: string }) => {
       const apiKey = opts.apiKey;
       if (!apiKey) throw new Error("--api-key (or CLAIMTRAIL_API_KEY) is required to read the API's report");
-      const result = await withDatabase((db) => auditFund(db, opts.apiUrl, apiKey, fundId));
+      const result = await withLedger((ledger) => auditFund(ledger, opts.apiUrl, apiKey, fundId));
       process.stdout.write(result.lines.map((l) => `${l}\n`).join(''));
       if (!result.clean) process.exitCode = 1;
     });

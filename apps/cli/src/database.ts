@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { createLedger, FabricLedger, type LedgerPort } from '@claimtrail/ledger';
 import { loadConfig } from '@claimtrail/claims/config/app-config';
 import { connectDataSource } from '@claimtrail/claims/infra/data-source';
 import { assertPostgresReachable } from '@claimtrail/claims/infra/preflight';
@@ -12,5 +13,17 @@ export async function withDatabase<T>(fn: (db: DataSource) => Promise<T>): Promi
     return await fn(db);
   } finally {
     await db.destroy();
+  }
+}
+
+/** Runs `fn` against the configured ledger (LEDGER): the embedded one on the database, or Fabric. */
+export async function withLedger<T>(fn: (ledger: LedgerPort) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  if (config.LEDGER === 'embedded') return withDatabase((db) => fn(createLedger({ kind: 'embedded' }, db)));
+  const ledger = createLedger({ kind: 'fabric', fabricNetworkConfig: config.FABRIC_NETWORK_CONFIG });
+  try {
+    return await fn(ledger);
+  } finally {
+    if (ledger instanceof FabricLedger) ledger.close();
   }
 }

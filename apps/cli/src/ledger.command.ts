@@ -1,19 +1,5 @@
 import { Command } from 'commander';
-import { createLedger, FabricLedger, type LedgerPort } from '@claimtrail/ledger';
-import { loadConfig } from '@claimtrail/claims/config/app-config';
-import { withDatabase } from './database';
-
-/** Runs `fn` against the configured ledger (LEDGER): the embedded one needs the database. */
-async function withLedger<T>(fn: (ledger: LedgerPort) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  if (config.LEDGER === 'embedded') return withDatabase((db) => fn(createLedger({ kind: 'embedded' }, db)));
-  const ledger = createLedger({ kind: 'fabric', fabricNetworkConfig: config.FABRIC_NETWORK_CONFIG });
-  try {
-    return await fn(ledger);
-  } finally {
-    if (ledger instanceof FabricLedger) ledger.close();
-  }
-}
+import { withLedger } from './database';
 
 /** `claimtrail ledger check|head`: re-verifies the chain, prints its head. */
 export function registerLedgerCommands(program: Command): void {

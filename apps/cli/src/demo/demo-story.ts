@@ -440,7 +440,7 @@ export async function runDemoStory(db: DataSource, baseUrl: string, opts: DemoOp
   if (!chain.ok) problems.push('the ledger chain check failed');
 
   // The donor's audit, before and after someone alters a payment in PostgreSQL.
-  const clean = await auditFund(db, baseUrl, funder.key, maternity.id);
+  const clean = await auditFund(ledger, baseUrl, funder.key, maternity.id);
   log(
     `Audit of the maternity fund: ${clean.clean ? 'CLEAN - the API report matches the ledger, claim by claim' : 'NOT CLEAN'}`,
   );
@@ -460,7 +460,7 @@ export async function runDemoStory(db: DataSource, baseUrl: string, opts: DemoOp
     log(
       `Tampering: payment_allocations of claim ${victim.claim_id} (${claimIds.get(victim.claim_id)}) raised by ${kes(100000)} in PostgreSQL`,
     );
-    const tampered = await auditFund(db, baseUrl, funder.key, maternity.id);
+    const tampered = await auditFund(ledger, baseUrl, funder.key, maternity.id);
     const named = tampered.differingClaimIds;
     log(`Audit after tampering: ${tampered.clean ? 'CLEAN (the change went unnoticed!)' : 'MISMATCH'}`);
     for (const id of named)
