@@ -1,23 +1,13 @@
 /**
- * The Fabric tier (`npm run test:fabric`): the claim pipeline's end-to-end suite and the Fabric
- * suites against a real network of native orderer and peer processes, started by the global setup
- * (`npm run fabric:up`) and stopped afterwards (unless FABRIC_KEEP=1). Suites share the network,
- * and one of them stops a peer, so they run one at a time.
+ * The Fabric tier (`npm run test:fabric`): the claim pipeline's and the funds' end-to-end suites
+ * and the Fabric suites against a real network of native orderer and peer processes, started by
+ * the global setup (`npm run fabric:up`) and stopped afterwards (unless FABRIC_KEEP=1). Suites
+ * share the network, and one of them stops a peer, so they run one at a time.
  */
-const base = require('./jest.config.js');
-const [unit] = base.projects;
+const { serialTier } = require('./test/support/serial-tier.js');
 
-module.exports = {
+module.exports = serialTier({
   testTimeout: 300_000,
-  maxWorkers: 1,
-  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
-  rootDir: __dirname,
-  testEnvironment: unit.testEnvironment,
-  moduleFileExtensions: unit.moduleFileExtensions,
-  moduleNameMapper: unit.moduleNameMapper,
-  transform: unit.transform,
-  transformIgnorePatterns: unit.transformIgnorePatterns,
-  modulePathIgnorePatterns: unit.modulePathIgnorePatterns,
   displayName: 'fabric',
   testMatch: [
     '<rootDir>/test/e2e/claim-pipeline.e2e-spec.ts',
@@ -27,4 +17,4 @@ module.exports = {
   globalSetup: '<rootDir>/test/fabric/support/fabric-setup.ts',
   globalTeardown: '<rootDir>/test/fabric/support/fabric-teardown.ts',
   setupFiles: ['reflect-metadata', '<rootDir>/test/fabric/support/fabric-env.ts'],
-};
+});

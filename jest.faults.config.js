@@ -3,25 +3,13 @@
  * processes while PostgreSQL, Redis and the apps are killed and restarted under them. The suites
  * take shared services down, so they run one at a time and apart from the other tiers.
  */
-const base = require('./jest.config.js');
-const [unit] = base.projects;
+const { serialTier } = require('./test/support/serial-tier.js');
 
-module.exports = {
+module.exports = serialTier({
   testTimeout: 600_000,
-  maxWorkers: 1,
-  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
-  ...{
-    rootDir: __dirname,
-    testEnvironment: unit.testEnvironment,
-    moduleFileExtensions: unit.moduleFileExtensions,
-    moduleNameMapper: unit.moduleNameMapper,
-    transform: unit.transform,
-    transformIgnorePatterns: unit.transformIgnorePatterns,
-    modulePathIgnorePatterns: unit.modulePathIgnorePatterns,
-  },
   displayName: 'faults',
   testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'],
   globalSetup: '<rootDir>/test/faults/support/faults-setup.ts',
   globalTeardown: '<rootDir>/test/faults/support/faults-teardown.ts',
   setupFiles: ['reflect-metadata', 'tsconfig-paths/register'],
-};
+});

@@ -7,6 +7,7 @@ import type { StoredDecisionRecord, StoredPaymentRecord } from '@claimtrail/chai
 import { createCompositeKey } from '../embedded/composite-key';
 import type { LedgerHead } from '../ledger.port';
 import type { ProofKind, ProofVerification } from '../proof/proof-bundle';
+import { malformedBundle } from '../proof/proof-bundle.schema';
 import { blockDataHash, blockHeaderHash, readEnvelope, validationCode } from './fabric-block';
 
 /**
@@ -94,14 +95,7 @@ const fabricProofSchema = z.object({
 /** Checks a Fabric proof bundle offline. Never throws; reports every problem found. */
 export function verifyFabricProof(input: unknown): ProofVerification {
   const parsed = fabricProofSchema.safeParse(input);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map(
-        (i) => `proof bundle is malformed at ${i.path.join('.') || '(root)'}: ${i.message}`,
-      ),
-    };
-  }
+  if (!parsed.success) return malformedBundle(parsed.error);
   const bundle = parsed.data as unknown as FabricProofBundle;
   const problems: string[] = [];
   try {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ProofVerification } from './proof-bundle';
 
 const hex32 = z.string().regex(/^[0-9a-f]{64}$/, 'must be 32 bytes of lowercase hex');
 const count = z.int().min(0);
@@ -56,3 +57,13 @@ export const proofBundleSchema = z.strictObject({
   headerChain: z.array(header),
   head: z.strictObject({ number: count, hash: hex32 }),
 });
+
+/** A verification that failed because the bundle does not have the expected shape. */
+export function malformedBundle(error: z.ZodError): ProofVerification {
+  return {
+    ok: false,
+    problems: error.issues.map(
+      (i) => `proof bundle is malformed at ${i.path.join('.') || '(root)'}: ${i.message}`,
+    ),
+  };
+}

@@ -9,7 +9,7 @@ import {
 } from '../chain/transaction';
 import { verifyBytes } from '../signing';
 import type { ProofBundle, ProofKind, ProofVerification, ProvableRecord } from './proof-bundle';
-import { proofBundleSchema } from './proof-bundle.schema';
+import { malformedBundle, proofBundleSchema } from './proof-bundle.schema';
 import { verifyFabricProof } from '../fabric/fabric-proof';
 
 const LEDGER_FIELDS = new Set(['docType', 'txId', 'recordedAt', 'recordedBy']);
@@ -30,14 +30,7 @@ export function verifyProofBundle(input: ProofBundle | unknown): ProofVerificati
     return verifyFabricProof(input);
   }
   const parsed = proofBundleSchema.safeParse(input);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map(
-        (i) => `proof bundle is malformed at ${i.path.join('.') || '(root)'}: ${i.message}`,
-      ),
-    };
-  }
+  if (!parsed.success) return malformedBundle(parsed.error);
   // The record is only checked structurally here; its content is compared with the signed transaction below.
   const bundle = parsed.data as unknown as ProofBundle<ProvableRecord>;
   const problems = [...checkRecord(bundle), ...checkTransaction(bundle), ...checkBlocks(bundle)];
