@@ -11,6 +11,10 @@ import { OrganizationsService } from '@claimtrail/claims/application/organizatio
 import { PlansService } from '@claimtrail/claims/application/plans.service';
 import { SweeperService } from '@claimtrail/claims/application/sweeper.service';
 import { ClaimsModule } from '@claimtrail/claims/claims.module';
+import type { AppConfig } from '@claimtrail/claims/config/app-config';
+import { APP_CONFIG } from '@claimtrail/claims/config/config.module';
+import { Metrics } from '@claimtrail/claims/observability/metrics';
+import { LEDGER, type LedgerPort } from '@claimtrail/ledger';
 import { QueueName } from '@claimtrail/claims/queue/queue-contracts';
 
 /** The use cases against real PostgreSQL, Redis and the embedded ledger, without the HTTP layer. */
@@ -150,5 +154,42 @@ describe('pipeline recovery and idempotency', () => {
       last_error: expect.stringMatching(/memberRef/),
     });
     expect(await relay.pendingCount()).toBe(0);
+  });
+
+  it('with several batches in flight, drains them in one pass, a refused record still set apart', async () => {
+    while ((await relay.drainOnce()).committed > 0) {
+      // drain everything queued by earlier tests
+    }
+    const config = moduleRef.get<AppConfig>(APP_CONFIG);
+    const parallel = new LedgerRelayService(
+      db,
+      moduleRef.get<LedgerPort>(LEDGER),
+      { ...config, LEDGER_BATCH_SIZE: 4, LEDGER_BATCHES_IN_FLIGHT: 3 },
+      moduleRef.get(OrganizationsService),
+      moduleRef.get(Metrics),
+    );
+    const ids: string[] = [];
+    for (let i = 0; i < 14; i++) {
+      const { id } = await submit(`inflight-${i}-${Date.now()}`);
+      await adjudication.adjudicateClaim(id);
+      ids.push(id);
+    }
+    await db.query(
+      `UPDATE ledger_outbox SET record = jsonb_set(record, '{memberRef}', '"not-a-hash"') WHERE claim_id = $1`,
+      [ids[5]],
+    );
+    // Three batches of four: twelve rows in one pass, the thirteenth and fourteenth in the next.
+    expect(await parallel.drainOnce()).toEqual({ acquired: true, committed: 11, failed: 0, rejected: 1 });
+    expect(await parallel.drainOnce()).toEqual({ acquired: true, committed: 2, failed: 0, rejected: 0 });
+    const rows: { claim_id: string; outcome: string; tx_id: string | null }[] = await db.query(
+      `SELECT claim_id, outcome, tx_id FROM ledger_outbox WHERE claim_id = ANY($1)`,
+      [ids],
+    );
+    expect(rows.filter((r) => r.outcome === 'recorded')).toHaveLength(13);
+    expect(rows.find((r) => r.claim_id === ids[5])?.outcome).toBe('rejected');
+    // One transaction per batch of four (the refused record's batch was resubmitted one by one).
+    const first = new Set(rows.filter((r) => ids.slice(0, 4).includes(r.claim_id)).map((r) => r.tx_id));
+    expect(first.size).toBe(1);
+    expect(await parallel.pendingCount()).toBe(0);
   });
 });

@@ -245,6 +245,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
         relay: opts.relay,
         ledgerBatchSize: appConfig.LEDGER_BATCH_SIZE,
         ledgerBatchWaitMs: appConfig.LEDGER_BATCH_WAIT_MS,
+        ledgerBatchesInFlight: appConfig.LEDGER_BATCHES_IN_FLIGHT,
         databasePoolSize: appConfig.DATABASE_POOL_SIZE,
         heapLimitMb: opts.heapLimitMb ?? null,
         // Options every node process of the run inherits, the load generator's included.

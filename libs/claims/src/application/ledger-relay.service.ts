@@ -59,25 +59,45 @@ export class LedgerRelayService {
         locked: boolean;
       }[];
       if (!locked) return { acquired: false, committed: 0, failed: 0, rejected: 0 };
+      const size = this.config.LEDGER_BATCH_SIZE;
       const rows = await em.find(LedgerOutboxEntity, {
         where: { committedAt: IsNull() },
         order: { id: 'ASC' },
-        take: this.config.LEDGER_BATCH_SIZE,
+        take: size * this.config.LEDGER_BATCHES_IN_FLIGHT,
       });
       const total: GroupResult = { committed: 0, failed: 0, rejected: 0 };
-      const stalled = new Set<string>();
-      for (const group of groupBySigner(rows)) {
-        // A payment needs its decision on the ledger: if that signer's decisions could not be
-        // written in this pass, its payments wait for the next one.
-        if (group[0].kind === 'payment' && stalled.has(group[0].signerOrgId)) {
-          total.failed += group.length;
-          continue;
-        }
-        const r = await this.submitGroup(em, group);
-        if (r.failed > 0) stalled.add(group[0].signerOrgId);
+      const add = (r: GroupResult) => {
         total.committed += r.committed;
         total.failed += r.failed;
         total.rejected += r.rejected;
+      };
+      const groups = groupBySigner(rows).flatMap((group) => chunks(group, size));
+      // Decisions touch only their own claims' keys, so with LEDGER_BATCHES_IN_FLIGHT > 1 their
+      // batches go to the ledger together, unless a claim has two revisions in this pass: then in
+      // turn, so they land in order.
+      const decisionGroups = groups.filter((g) => g[0].kind === 'decision');
+      const decisions: { g: LedgerOutboxEntity[]; r: GroupResult }[] = [];
+      if (this.config.LEDGER_BATCHES_IN_FLIGHT === 1 || hasRepeatedClaim(decisionGroups.flat())) {
+        for (const g of decisionGroups) decisions.push({ g, r: await this.submitGroup(em, g) });
+      } else {
+        decisions.push(
+          ...(await Promise.all(decisionGroups.map(async (g) => ({ g, r: await this.submitGroup(em, g) })))),
+        );
+      }
+      const stalled = new Set<string>();
+      for (const { g, r } of decisions) {
+        if (r.failed > 0) stalled.add(g[0].signerOrgId);
+        add(r);
+      }
+      // Payments draw on shared fund balances: one batch at a time, after the decisions they pay.
+      for (const group of groups.filter((g) => g[0].kind === 'payment')) {
+        // A payment needs its decision on the ledger: if that signer's decisions could not be
+        // written in this pass, its payments wait for the next one.
+        if (stalled.has(group[0].signerOrgId)) {
+          total.failed += group.length;
+          continue;
+        }
+        add(await this.submitGroup(em, group));
       }
       return { acquired: true, ...total };
     });
@@ -191,4 +211,16 @@ function groupBySigner(rows: LedgerOutboxEntity[]): LedgerOutboxEntity[][] {
   return [...groups.values()].sort(
     (a, b) => Number(a[0].kind === 'payment') - Number(b[0].kind === 'payment'),
   );
+}
+
+/** `rows` in consecutive pieces of at most `size`. */
+function chunks<T>(rows: T[], size: number): T[][] {
+  const pieces: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) pieces.push(rows.slice(i, i + size));
+  return pieces;
+}
+
+/** Whether any claim has more than one row. */
+function hasRepeatedClaim(rows: LedgerOutboxEntity[]): boolean {
+  return new Set(rows.map((r) => r.claimId)).size < rows.length;
 }

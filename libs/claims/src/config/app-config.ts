@@ -34,6 +34,9 @@ const schema = z
     // The chaincode refuses batches above 500 records.
     LEDGER_BATCH_SIZE: int(500, 1).refine((n) => n <= 500, 'must be at most 500'),
     LEDGER_BATCH_WAIT_MS: int(100, 0),
+    // Decision batches the relay has on their way to the ledger at once (Fabric: each takes a
+    // block's round trip, so several in flight multiply what one relay records).
+    LEDGER_BATCHES_IN_FLIGHT: int(1, 1).refine((n) => n <= 16, 'must be at most 16'),
     MEMBER_REF_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     // Keyring for PHI at rest: the first key encrypts, every key decrypts (see docs/security.md).
     PHI_KEYS: z
