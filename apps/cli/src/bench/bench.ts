@@ -13,7 +13,7 @@ import { measureCeilings, type CeilingResult } from './ceilings';
 import { measureFabricRecording, type FabricRecording } from './fabric-recording';
 import { percentiles, type Percentiles } from './latency';
 import { runLoad, type LoadShape, type Submission } from './load';
-import { pidsNamed, startSampler, summariseUsage, type UsageSummary } from './sampler';
+import { pidsNamed, pidsRunning, startSampler, summariseUsage, type UsageSummary } from './sampler';
 import { timeline, type ClaimTimes, type TimelineRow } from './timeline';
 import { seedWorkload, workloadClaim, type Workload } from './workload';
 
@@ -147,6 +147,14 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       'load generator': () => [process.pid],
       postgres: pidsNamed('postgres'),
       redis: pidsNamed('redis-server'),
+      // A local Fabric network's processes, when the run records on one (none for a remote network).
+      ...(network
+        ? {
+            'fabric peers': pidsNamed('peer'),
+            'fabric orderer': pidsNamed('orderer'),
+            'fabric chaincode': pidsRunning('fabric-chaincode-node server'),
+          }
+        : {}),
     });
     const specs: PhaseSpec[] = [];
     if (opts.durationS || opts.claims > 0) {

@@ -18,18 +18,24 @@ export interface ProcessUsage {
 export type PidSource = () => number[];
 
 /** The pids of every process whose command name is `name` (PostgreSQL's server and backends). */
-export const pidsNamed =
-  (name: string): PidSource =>
-  () => {
+export const pidsNamed = (name: string): PidSource => pgrep(['-x', name]);
+
+/** The processes whose whole command line contains `text` (`pgrep -f`). */
+export const pidsRunning = (text: string): PidSource => pgrep(['-f', text]);
+
+function pgrep(args: string[]): PidSource {
+  return () => {
     try {
-      return execFileSync('pgrep', ['-x', name], { encoding: 'utf8' })
+      return execFileSync('pgrep', args, { encoding: 'utf8' })
         .split('\n')
         .filter(Boolean)
-        .map(Number);
+        .map(Number)
+        .filter((pid) => pid !== process.pid);
     } catch {
       return [];
     }
   };
+}
 
 /**
  * Reads CPU and resident memory of each process group every `intervalMs` until stopped. A
