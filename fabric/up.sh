@@ -229,16 +229,22 @@ start_peers() {
   done
 }
 
-join_peers() {
-  local org
+# Runs one peer CLI command as every organization's admin at once, each logged to its admin log,
+# and waits for all: on_every_peer <what> <peer arguments...>
+on_every_peer() {
+  local what=$1 org
+  shift
   local -a jobs=()
-  log "Joining peers to channel '$CHANNEL_NAME'"
   for org in "${ORGS[@]}"; do
-    run_logged "$LOG_DIR/admin-$org.log" "peer channel join ($org)" \
-      peer_cli "$org" channel join -b "$CHANNEL_BLOCK" &
+    run_logged "$LOG_DIR/admin-$org.log" "$what ($org)" peer_cli "$org" "$@" &
     jobs+=("$!")
   done
   wait_jobs "${jobs[@]}"
+}
+
+join_peers() {
+  log "Joining peers to channel '$CHANNEL_NAME'"
+  on_every_peer "peer channel join" channel join -b "$CHANNEL_BLOCK"
 }
 
 # Deterministic tar: same content -> same bytes -> same package id on every run and machine
@@ -291,15 +297,8 @@ start_chaincode_server() {
 }
 
 install_chaincode() {
-  local org
-  local -a jobs=()
   log "Installing the chaincode package on all peers"
-  for org in "${ORGS[@]}"; do
-    run_logged "$LOG_DIR/admin-$org.log" "chaincode install ($org)" \
-      peer_cli "$org" lifecycle chaincode install "$CC_PACKAGE_FILE" &
-    jobs+=("$!")
-  done
-  wait_jobs "${jobs[@]}"
+  on_every_peer "chaincode install" lifecycle chaincode install "$CC_PACKAGE_FILE"
 }
 
 approve_chaincode() {
