@@ -59,7 +59,7 @@ export interface FabricLedgerOptions {
   attempts?: number;
 }
 
-// Reads go to the payer's peer first (it endorses every write, so it is never behind), then the others.
+// Reads go to the payer's peer first (the one every write is endorsed on), then to the others.
 const READ_ORDER: readonly FabricOrgKind[] = ['payer', 'provider', 'funder'];
 const TRANSIENT_GRPC = new Set([grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED, grpc.status.ABORTED]);
 const CHAINCODE_ERROR = /chaincode response \d+, ([A-Z][A-Z_]+)(?: [^:]*)?:/;
@@ -454,7 +454,9 @@ function isTransient(err: unknown): boolean {
 
 /**
  * Maps a Gateway failure to a LedgerError: a refusal by the chaincode keeps the chaincode's code;
- * an unreachable peer or orderer is UNAVAILABLE (transient); anything else is ENDORSEMENT_FAILED.
+ * a failed endorsement for any other reason (access denied, the endorsement policy) is
+ * ENDORSEMENT_FAILED; a peer or orderer that cannot be reached or does not answer in time is
+ * UNAVAILABLE, the transient case.
  */
 function asLedgerError(err: unknown, fn: string): unknown {
   if (!(err instanceof GatewayError)) return err;
@@ -463,9 +465,8 @@ function asLedgerError(err: unknown, fn: string): unknown {
   const refused = messages.map((m) => CHAINCODE_ERROR.exec(m)).find((m) => m !== null);
   if (refused)
     return new LedgerError('CHAINCODE_REJECTED', `${fn} refused: ${text}`, refused[1], { cause: err });
-  if (TRANSIENT_GRPC.has(err.code))
-    return new LedgerError('UNAVAILABLE', `${fn}: ${text}`, undefined, { cause: err });
-  const what = err instanceof EndorseError ? 'ENDORSEMENT_FAILED' : 'UNAVAILABLE';
+  const unreachable = err.code === grpc.status.UNAVAILABLE || err.code === grpc.status.DEADLINE_EXCEEDED;
+  const what = err instanceof EndorseError && !unreachable ? 'ENDORSEMENT_FAILED' : 'UNAVAILABLE';
   return new LedgerError(what, `${fn}: ${text}`, undefined, { cause: err });
 }
 
