@@ -1,6 +1,9 @@
 import 'tsconfig-paths/register';
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TABLE_ENV } from '../../faults/support/fault-table';
 import { createProjectDatabase } from '../../support/project-database';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -12,4 +15,8 @@ const ROOT = join(__dirname, '..', '..', '..');
 export default async () => {
   execFileSync('bash', [join(ROOT, 'fabric', 'up.sh')], { cwd: ROOT, stdio: 'inherit' });
   await createProjectDatabase('fabric');
+  // The peer-outage fault's row, printed by the teardown as the fault suite prints its table.
+  const table = join(tmpdir(), `claimtrail-fabric-fault-table-${process.pid}.jsonl`);
+  rmSync(table, { force: true });
+  process.env[TABLE_ENV] = table;
 };
