@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { createLedger, FabricLedger, type LedgerPort } from '@claimtrail/ledger';
+import { createLedger, type LedgerPort } from '@claimtrail/ledger';
 import { loadConfig } from '@claimtrail/claims/config/app-config';
 import { connectDataSource } from '@claimtrail/claims/infra/data-source';
 import { assertPostgresReachable } from '@claimtrail/claims/infra/preflight';
@@ -24,6 +24,6 @@ export async function withLedger<T>(fn: (ledger: LedgerPort) => Promise<T>): Pro
   try {
     return await fn(ledger);
   } finally {
-    if (ledger instanceof FabricLedger) ledger.close();
+    ledger.close();
   }
 }

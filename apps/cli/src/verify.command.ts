@@ -2,15 +2,14 @@ import { createPublicKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import {
-  blockHeaderHash,
   FabricLedger,
+  isFabricProof,
   loadFabricNetworkConfig,
   verifyProofBundle,
   type FabricProofBundle,
   type ProofBundle,
 } from '@claimtrail/ledger';
 import { loadConfig } from '@claimtrail/claims/config/app-config';
-import { common } from '@hyperledger/fabric-protos';
 
 /** `claimtrail verify <proof.json>`: checks a proof bundle offline. */
 export function registerVerifyCommand(program: Command): void {
@@ -36,7 +35,7 @@ export function registerVerifyCommand(program: Command): void {
       }
       const result = verifyProofBundle(parsed);
       const problems = result.ok ? [] : [...result.problems];
-      if (isFabricBundle(parsed)) {
+      if (isFabricProof(parsed)) {
         if (opts.signerKey)
           throw new Error('--signer-key applies to embedded-ledger proofs; Fabric proofs carry certificates');
         if (opts.fabric && problems.length === 0) problems.push(...(await peerProblems(parsed)));
@@ -72,12 +71,6 @@ function report(problems: string[], ok: () => string): void {
   process.exitCode = 1;
 }
 
-function isFabricBundle(bundle: unknown): bundle is FabricProofBundle {
-  return (
-    typeof bundle === 'object' && bundle !== null && (bundle as { ledger?: unknown }).ledger === 'fabric'
-  );
-}
-
 /** Asks a peer for the proof's block; its header must hash to the proof's blockHash. */
 async function peerProblems(bundle: FabricProofBundle): Promise<string[]> {
   const network = loadFabricNetworkConfig(loadConfig().FABRIC_NETWORK_CONFIG);
@@ -85,8 +78,7 @@ async function peerProblems(bundle: FabricProofBundle): Promise<string[]> {
     return [`the proof is for channel ${bundle.channel}, the network's is ${network.channel}`];
   const ledger = new FabricLedger(network);
   try {
-    const block = common.Block.deserializeBinary(await ledger.block(bundle.blockNumber));
-    const onPeer = blockHeaderHash(block.getHeader()!).toString('hex');
+    const onPeer = await ledger.blockHash(bundle.blockNumber);
     return onPeer === bundle.blockHash
       ? []
       : [

@@ -19,8 +19,7 @@ export { EmbeddedLedger, type EmbeddedLedgerOptions } from './embedded/embedded-
 export { FabricLedger, type FabricLedgerOptions } from './fabric/fabric-ledger';
 export { loadFabricNetworkConfig, type FabricNetworkConfig } from './fabric/network-config';
 export { assertFabricReachable } from './fabric/preflight';
-export { verifyFabricProof, type FabricProofBundle } from './fabric/fabric-proof';
-export { blockHeaderHash } from './fabric/fabric-block';
+export { isFabricProof, verifyFabricProof, type FabricProofBundle } from './fabric/fabric-proof';
 export { createLedger, LEDGER_SETTINGS, type LedgerSettings } from './ledger.module';
 export { generateSigningKeyPair, type SigningKeyPair } from './signing';
 export { verifyProofBundle } from './proof/verify-proof-bundle';

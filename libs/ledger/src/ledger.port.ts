@@ -111,6 +111,8 @@ export interface LedgerPort {
    * ledgers whose records reach the platform by another road than the relay's answer have it.
    */
   decisionEvents?(after: EventCheckpoint | null, attempt?: number): Promise<DecisionEventStream>;
+  /** Releases what the ledger holds open (connections); the database stays the caller's. */
+  close(): void;
 }
 
 /** Nest injection token for the configured LedgerPort. */

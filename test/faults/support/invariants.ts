@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
-import { createLedger, FabricLedger, type LedgerPort } from '@claimtrail/ledger';
+import { createLedger, type ChainCheck, type LedgerPort } from '@claimtrail/ledger';
 import { loadConfig } from '@claimtrail/claims/config/app-config';
 import { QueueName } from '@claimtrail/claims/queue/queue-contracts';
 import type { Submission } from '../../../apps/cli/src/bench/load';
@@ -78,52 +78,15 @@ export async function audit(
     );
   const config = loadConfig();
   const ledger = createLedger({ kind: config.LEDGER, fabricNetworkConfig: config.FABRIC_NETWORK_CONFIG }, db);
+  let onLedger: Map<string, number>;
+  let check: ChainCheck;
   try {
-    return await auditWith(ledger, db, queuePrefix, fault, rows, ids, expectError);
+    onLedger = await recordsOnLedger(ledger, config.LEDGER, db, ids);
+    check = await ledger.checkChain();
   } finally {
-    if (ledger instanceof FabricLedger) ledger.close();
+    ledger.close();
   }
-}
-
-/** Ledger records per (claim, revision): how many transactions say they recorded it. */
-async function recordsOnLedger(
-  ledger: LedgerPort,
-  db: DataSource,
-  ids: string[],
-): Promise<Map<string, number>> {
-  if (!(ledger instanceof FabricLedger)) {
-    const recorded: { claim_id: string; revision: number; n: number }[] = await db.query(
-      `SELECT r->>'claimId' AS claim_id, (r->>'revision')::int AS revision, count(*)::int AS n
-         FROM ledger_transactions t, jsonb_array_elements(t.result->'results') r
-        WHERE t.function_name = 'RecordDecisions' AND r->>'outcome' = 'recorded' AND r->>'claimId' = ANY($1)
-        GROUP BY 1, 2`,
-      [ids],
-    );
-    return new Map(recorded.map((r) => [`${r.claim_id}/${r.revision}`, r.n]));
-  }
-  // On Fabric a key is written once; a second recording would be a second key or a second revision.
-  const onLedger = new Map<string, number>();
-  for (let i = 0; i < ids.length; i += 50) {
-    const histories = await Promise.all(ids.slice(i, i + 50).map((id) => ledger.getClaimHistory(id)));
-    for (const record of histories.flat()) {
-      const key = `${record.claimId}/${record.revision}`;
-      onLedger.set(key, (onLedger.get(key) ?? 0) + 1);
-    }
-  }
-  return onLedger;
-}
-
-async function auditWith(
-  ledger: LedgerPort,
-  db: DataSource,
-  queuePrefix: string,
-  fault: string,
-  rows: { id: string; status: string | null; revision: number | null; decisions: number }[],
-  ids: string[],
-  expectError: Set<string>,
-): Promise<Audit> {
   const problems: string[] = [];
-  const onLedger = await recordsOnLedger(ledger, db, ids);
   let decided = 0;
   let ledgerRecords = 0;
   let lost = 0;
@@ -161,7 +124,6 @@ async function auditWith(
     }
   }
 
-  const check = await ledger.checkChain();
   if (!check.ok) problems.push(`ledger chain does not verify: ${JSON.stringify(check).slice(0, 300)}`);
 
   const drift: { member_id: string; year: number; stored: string; summed: string }[] = await db.query(
@@ -191,6 +153,35 @@ async function auditWith(
     await queue.close();
   }
   return { tally: { fault, accepted: ids.length, decided, ledgerRecords, lost, duplicated }, problems };
+}
+
+/** Ledger records per (claim, revision): how many transactions say they recorded it. */
+async function recordsOnLedger(
+  ledger: LedgerPort,
+  kind: 'embedded' | 'fabric',
+  db: DataSource,
+  ids: string[],
+): Promise<Map<string, number>> {
+  if (kind === 'embedded') {
+    const recorded: { claim_id: string; revision: number; n: number }[] = await db.query(
+      `SELECT r->>'claimId' AS claim_id, (r->>'revision')::int AS revision, count(*)::int AS n
+         FROM ledger_transactions t, jsonb_array_elements(t.result->'results') r
+        WHERE t.function_name = 'RecordDecisions' AND r->>'outcome' = 'recorded' AND r->>'claimId' = ANY($1)
+        GROUP BY 1, 2`,
+      [ids],
+    );
+    return new Map(recorded.map((r) => [`${r.claim_id}/${r.revision}`, r.n]));
+  }
+  // On Fabric a key is written once; a second recording would be a second key or a second revision.
+  const onLedger = new Map<string, number>();
+  for (let i = 0; i < ids.length; i += 50) {
+    const histories = await Promise.all(ids.slice(i, i + 50).map((id) => ledger.getClaimHistory(id)));
+    for (const record of histories.flat()) {
+      const key = `${record.claimId}/${record.revision}`;
+      onLedger.set(key, (onLedger.get(key) ?? 0) + 1);
+    }
+  }
+  return onLedger;
 }
 
 /**

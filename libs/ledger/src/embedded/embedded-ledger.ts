@@ -139,6 +139,9 @@ export class EmbeddedLedger implements LedgerPort {
     });
   }
 
+  /** Nothing to release: the embedded ledger works on the caller's DataSource. */
+  close(): void {}
+
   async checkChain(): Promise<ChainCheck> {
     return withQueryRunner(this.dataSource, { tx: 'read-only', isolation: 'REPEATABLE READ' }, (q) =>
       checkStoredChain(new PostgresBlockStore(q)),

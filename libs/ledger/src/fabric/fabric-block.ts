@@ -4,11 +4,14 @@ import { common, ledger, peer } from '@hyperledger/fabric-protos';
 
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest();
 
-/** A block's data hash as Fabric computes it: SHA-256 over its transaction envelopes, concatenated. */
-export function blockDataHash(block: common.Block): Buffer {
+/**
+ * Whether the block's header commits to the transactions it carries: Fabric's data hash is
+ * SHA-256 over the block's transaction envelopes, concatenated.
+ */
+export function dataHashMatches(block: common.Block, header: common.BlockHeader): boolean {
   const hash = createHash('sha256');
   for (const envelope of block.getData()?.getDataList_asU8() ?? []) hash.update(envelope);
-  return hash.digest();
+  return hash.digest().equals(Buffer.from(header.getDataHash_asU8()));
 }
 
 /**

@@ -42,7 +42,7 @@ import type {
   SigningIdentity,
 } from '../ledger.port';
 import type { PaymentProofBundle, ProofBundle } from '../proof/proof-bundle';
-import { blockDataHash, blockHeaderHash } from './fabric-block';
+import { blockHeaderHash, dataHashMatches } from './fabric-block';
 import { buildFabricProof, type FabricProofBundle } from './fabric-proof';
 import { issueClientCertificate } from './enrolment';
 import type { FabricNetworkConfig, FabricOrgConfig, FabricOrgKind } from './network-config';
@@ -157,9 +157,7 @@ export class FabricLedger implements LedgerPort {
     const { height } = await this.head();
     let previous: common.BlockHeader | undefined;
     for (let n = 0; n < height; n++) {
-      const block = common.Block.deserializeBinary(
-        await this.query('GetBlockByNumber', this.network.channel, String(n)),
-      );
+      const block = common.Block.deserializeBinary(await this.block(n));
       const problem = checkBlock(block, n, previous);
       if (problem) return { ok: false, blocksChecked: n, firstBadBlock: { number: n, reason: problem } };
       previous = block.getHeader();
@@ -205,8 +203,14 @@ export class FabricLedger implements LedgerPort {
     return { [Symbol.asyncIterator]: () => stream, close: () => events.close() };
   }
 
+  /** The hash (hex) of the header of the block a peer holds at `blockNumber`. */
+  async blockHash(blockNumber: number): Promise<string> {
+    const header = common.Block.deserializeBinary(await this.block(blockNumber)).getHeader()!;
+    return blockHeaderHash(header).toString('hex');
+  }
+
   /** The raw block a peer holds at `blockNumber` (qscc GetBlockByNumber). */
-  async block(blockNumber: number): Promise<Uint8Array> {
+  private block(blockNumber: number): Promise<Uint8Array> {
     return this.query('GetBlockByNumber', this.network.channel, String(blockNumber));
   }
 
@@ -484,9 +488,7 @@ function checkBlock(
   const header = block.getHeader();
   if (!header) return 'block has no header';
   if (Number(header.getNumber()) !== n) return `header says block ${header.getNumber()}`;
-  const dataHash = blockDataHash(block);
-  if (!Buffer.from(header.getDataHash_asU8()).equals(dataHash))
-    return 'data hash does not match the transactions';
+  if (!dataHashMatches(block, header)) return 'data hash does not match the transactions';
   if (previous && !Buffer.from(header.getPreviousHash_asU8()).equals(blockHeaderHash(previous))) {
     return 'previous hash does not match the previous block header';
   }

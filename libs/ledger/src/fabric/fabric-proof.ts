@@ -8,7 +8,7 @@ import { createCompositeKey } from '../embedded/composite-key';
 import type { LedgerHead } from '../ledger.port';
 import type { ProofKind, ProofVerification } from '../proof/proof-bundle';
 import { malformedBundle } from '../proof/proof-bundle.schema';
-import { blockDataHash, blockHeaderHash, readEnvelope, validationCode } from './fabric-block';
+import { blockHeaderHash, dataHashMatches, readEnvelope, validationCode } from './fabric-block';
 
 /**
  * A proof that a claim's decision (or payment) is on a Fabric channel: the record, and what a
@@ -34,6 +34,13 @@ export interface FabricProofBundle {
   /** qscc GetBlockByTxID: the whole block, base64. */
   block: string;
   head: LedgerHead;
+}
+
+/** Whether a parsed proof bundle claims to come from Fabric (verification then checks the rest). */
+export function isFabricProof(bundle: unknown): bundle is FabricProofBundle {
+  return (
+    typeof bundle === 'object' && bundle !== null && (bundle as { ledger?: unknown }).ledger === 'fabric'
+  );
 }
 
 /** What a Fabric proof is built from. */
@@ -137,7 +144,7 @@ export function verifyFabricProof(input: unknown): ProofVerification {
     if (Number(header.getNumber()) !== bundle.blockNumber) {
       problems.push(`the block is number ${header.getNumber()}, not ${bundle.blockNumber}`);
     }
-    if (!Buffer.from(header.getDataHash_asU8()).equals(blockDataHash(block))) {
+    if (!dataHashMatches(block, header)) {
       problems.push("the block's transactions do not match its header's data hash");
     }
     if (blockHeaderHash(header).toString('hex') !== bundle.blockHash) {

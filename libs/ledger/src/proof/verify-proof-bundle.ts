@@ -10,7 +10,7 @@ import {
 import { verifyBytes } from '../signing';
 import type { ProofBundle, ProofKind, ProofVerification, ProvableRecord } from './proof-bundle';
 import { malformedBundle, proofBundleSchema } from './proof-bundle.schema';
-import { verifyFabricProof } from '../fabric/fabric-proof';
+import { isFabricProof, verifyFabricProof } from '../fabric/fabric-proof';
 
 const LEDGER_FIELDS = new Set(['docType', 'txId', 'recordedAt', 'recordedBy']);
 
@@ -26,9 +26,7 @@ const KINDS: Readonly<Record<ProofKind, { docType: string; fn: string; noun: str
  * the block is linked by valid headers to the stated head. Never throws; reports every problem found.
  */
 export function verifyProofBundle(input: ProofBundle | unknown): ProofVerification {
-  if (typeof input === 'object' && input !== null && (input as { ledger?: unknown }).ledger === 'fabric') {
-    return verifyFabricProof(input);
-  }
+  if (isFabricProof(input)) return verifyFabricProof(input);
   const parsed = proofBundleSchema.safeParse(input);
   if (!parsed.success) return malformedBundle(parsed.error);
   // The record is only checked structurally here; its content is compared with the signed transaction below.
