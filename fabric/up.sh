@@ -153,7 +153,10 @@ write_node_config() {
 create_channel_block() {
   log "Creating the genesis block of channel '$CHANNEL_NAME' (configtxgen, profile ClaimtrailChannel)"
   mkdir -p "$CONFIGTX_DIR" "$CHANNEL_DIR"
-  cp "$FABRIC_DIR/configtx.yaml" "$CONFIGTX_DIR/configtx.yaml"
+  sed -e "s/^\(  BatchTimeout:\).*/\1 $BATCH_TIMEOUT/" \
+    -e "s/^\(    MaxMessageCount:\).*/\1 $MAX_MESSAGE_COUNT/" \
+    -e "s/^\(    PreferredMaxBytes:\).*/\1 $PREFERRED_MAX_BYTES/" \
+    "$FABRIC_DIR/configtx.yaml" >"$CONFIGTX_DIR/configtx.yaml"
   run_logged "$SETUP_LOG" "configtxgen" \
     env "FABRIC_LOGGING_FORMAT=$FABRIC_LOG_FORMAT" "$BIN_DIR/configtxgen" -configPath "$CONFIGTX_DIR" \
     -profile ClaimtrailChannel -channelID "$CHANNEL_NAME" -outputBlock "$CHANNEL_BLOCK"

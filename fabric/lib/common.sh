@@ -67,9 +67,10 @@ CC_SERVER_PORT="9999"
 CC_PROBE_ARGS='{"function":"claimtrail:GetClaimHistory","Args":["probe-1"]}'
 CC_PROBE_EXPECTED='[]'
 
-BATCH_TIMEOUT="250ms"
-MAX_MESSAGE_COUNT=500
-PREFERRED_MAX_BYTES=2097152
+# Block cutting; each may be overridden from the environment when the channel is created.
+BATCH_TIMEOUT="${FABRIC_BATCH_TIMEOUT:-250ms}"
+MAX_MESSAGE_COUNT="${FABRIC_MAX_MESSAGE_COUNT:-500}"
+PREFERRED_MAX_BYTES="${FABRIC_PREFERRED_MAX_BYTES:-2097152}"
 
 ORDERER_DOMAIN="orderer.claimtrail.test"
 ORDERER_HOST="orderer.$ORDERER_DOMAIN"

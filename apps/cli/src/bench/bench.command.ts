@@ -73,6 +73,12 @@ export function registerBenchCommand(program: Command): void {
       whole('--fabric-seconds', 1, 3_600),
       15,
     )
+    .option(
+      '--fabric-in-flight <n>',
+      'with --ledger fabric: batched transactions in flight while recording in batches',
+      whole('--fabric-in-flight', 1, 64),
+      2,
+    )
     .option('--out <dir>', 'folder for the JSON result', 'bench/results')
     .option('--keep', 'keep the benchmark database afterwards')
     .option('--cpu-prof <dir>', 'write V8 CPU profiles of the API and the worker to this folder')
@@ -98,6 +104,7 @@ export function registerBenchCommand(program: Command): void {
         ceilingSeconds: o.ceilingSeconds,
         ledger: o.ledger,
         fabricSeconds: o.fabricSeconds,
+        fabricInFlight: o.fabricInFlight,
         keep: Boolean(o.keep),
         cpuProfileDir: o.cpuProf,
         heapLimitMb: o.heapLimit,

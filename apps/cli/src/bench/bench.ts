@@ -45,6 +45,8 @@ export interface BenchOptions {
   ledger: 'embedded' | 'fabric';
   /** With --ledger fabric: seconds of recording straight through the gateway, each way. */
   fabricSeconds: number;
+  /** With --ledger fabric: batched transactions in flight when recording straight through the gateway. */
+  fabricInFlight: number;
   keep: boolean;
   /** Folder to write V8 CPU profiles of the API and the worker to (`node --cpu-prof`). */
   cpuProfileDir?: string;
@@ -136,6 +138,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     ['worker', worker],
   ]);
   if (relay) apps.set('relay', relay);
+  const stopApps = async () => {
+    await Promise.all([...apps.values()].map((a) => a.stop('SIGTERM')));
+  };
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
     for (const app of apps.values()) await app.start(60_000);
@@ -210,6 +215,8 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     }
     let fabric: FabricRecording | undefined;
     if (network) {
+      // The ledger alone: the relay would otherwise follow every event these transactions emit.
+      await stopApps();
       const rows: { record: DecisionRecord }[] = await scratch.db.query(
         `SELECT record FROM ledger_outbox WHERE kind = 'decision' ORDER BY id LIMIT 5000`,
       );
@@ -217,6 +224,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
         network,
         templates: rows.map((r) => r.record),
         seconds: opts.fabricSeconds,
+        batchesInFlight: opts.fabricInFlight,
         batchSize: appConfig.LEDGER_BATCH_SIZE,
         log: opts.log,
       });
@@ -274,7 +282,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
       },
     );
   } finally {
-    await Promise.all([...apps.values()].map((a) => a.stop('SIGTERM')));
+    await stopApps();
     await scratch.db.destroy();
     if (opts.keep) opts.log(`database kept: ${scratch.name}`);
     else await scratch.drop();
