@@ -68,7 +68,7 @@ CC_PROBE_ARGS='{"function":"claimtrail:GetClaimHistory","Args":["probe-1"]}'
 CC_PROBE_EXPECTED='[]'
 
 # Block cutting; each may be overridden from the environment when the channel is created.
-BATCH_TIMEOUT="${FABRIC_BATCH_TIMEOUT:-250ms}"
+BATCH_TIMEOUT="${FABRIC_BATCH_TIMEOUT:-50ms}"
 MAX_MESSAGE_COUNT="${FABRIC_MAX_MESSAGE_COUNT:-500}"
 PREFERRED_MAX_BYTES="${FABRIC_PREFERRED_MAX_BYTES:-2097152}"
 

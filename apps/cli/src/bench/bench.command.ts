@@ -75,9 +75,8 @@ export function registerBenchCommand(program: Command): void {
     )
     .option(
       '--fabric-in-flight <n>',
-      'with --ledger fabric: batched transactions in flight while recording in batches',
+      'with --ledger fabric: batches sent together when recording in batches (default: LEDGER_BATCHES_IN_FLIGHT)',
       whole('--fabric-in-flight', 1, 64),
-      2,
     )
     .option('--out <dir>', 'folder for the JSON result', 'bench/results')
     .option('--keep', 'keep the benchmark database afterwards')

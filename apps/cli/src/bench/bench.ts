@@ -45,8 +45,8 @@ export interface BenchOptions {
   ledger: 'embedded' | 'fabric';
   /** With --ledger fabric: seconds of recording straight through the gateway, each way. */
   fabricSeconds: number;
-  /** With --ledger fabric: batched transactions in flight when recording straight through the gateway. */
-  fabricInFlight: number;
+  /** With --ledger fabric: batches sent together when recording straight through the gateway (default: the relay's). */
+  fabricInFlight?: number;
   keep: boolean;
   /** Folder to write V8 CPU profiles of the API and the worker to (`node --cpu-prof`). */
   cpuProfileDir?: string;
@@ -224,7 +224,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
         network,
         templates: rows.map((r) => r.record),
         seconds: opts.fabricSeconds,
-        batchesInFlight: opts.fabricInFlight,
+        batchesInFlight: opts.fabricInFlight ?? appConfig.LEDGER_BATCHES_IN_FLIGHT,
         batchSize: appConfig.LEDGER_BATCH_SIZE,
         log: opts.log,
       });

@@ -48,18 +48,28 @@ export class LedgerEventsService {
     return this.ledger.decisionEvents(await this.checkpoint(), attempt);
   }
 
-  /** Marks the event's outbox rows recorded (if they are not yet) and moves the checkpoint; returns rows marked. */
+  /**
+   * Marks the event's outbox rows recorded (if they are not yet) and moves the checkpoint; returns
+   * rows marked. Rows another transaction holds are left alone: that is the relay marking them
+   * itself, and waiting for it could deadlock (both update the same rows, in different orders). If
+   * that transaction rolls back instead, the relay resubmits those rows and the ledger answers
+   * `unchanged` with this transaction, so nothing is lost.
+   */
   async confirm(event: DecisionEvent): Promise<number> {
     const records = event.records.filter((r) => UUID.test(r.claimId));
     return this.db.transaction(async (em) => {
       const [{ marked }]: { marked: number }[] = await em.query(
-        `WITH m AS (
+        `WITH due AS (
+           SELECT o.id FROM ledger_outbox o
+             JOIN unnest($1::uuid[], $2::int[]) AS r(claim_id, revision)
+               ON o.claim_id = r.claim_id AND o.revision = r.revision
+            WHERE o.kind = 'decision' AND o.committed_at IS NULL
+              FOR UPDATE OF o SKIP LOCKED),
+         m AS (
            UPDATE ledger_outbox o
               SET committed_at = now(), outcome = 'recorded', tx_id = $3, block_number = $4,
                   attempts = o.attempts + 1, last_error = NULL
-             FROM unnest($1::uuid[], $2::int[]) AS r(claim_id, revision)
-            WHERE o.kind = 'decision' AND o.claim_id = r.claim_id AND o.revision = r.revision
-              AND o.committed_at IS NULL
+             FROM due WHERE o.id = due.id
            RETURNING o.id)
          SELECT count(*)::int AS marked FROM m`,
         [records.map((r) => r.claimId), records.map((r) => r.revision), event.txId, event.blockNumber],

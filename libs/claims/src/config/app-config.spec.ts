@@ -19,3 +19,25 @@ describe('WORKER_ROLES', () => {
     ]);
   });
 });
+
+describe('LEDGER_BATCHES_IN_FLIGHT', () => {
+  it('defaults to one on the embedded ledger and four on Fabric', () => {
+    expect(loadConfig({}).LEDGER_BATCHES_IN_FLIGHT).toBe(1);
+    expect(loadConfig({ LEDGER: 'fabric' }).LEDGER_BATCHES_IN_FLIGHT).toBe(4);
+  });
+
+  it('takes a value given on either ledger', () => {
+    expect(loadConfig({ LEDGER_BATCHES_IN_FLIGHT: '3' }).LEDGER_BATCHES_IN_FLIGHT).toBe(3);
+    expect(loadConfig({ LEDGER: 'fabric', LEDGER_BATCHES_IN_FLIGHT: '1' }).LEDGER_BATCHES_IN_FLIGHT).toBe(1);
+  });
+
+  it('names a value out of range or not a whole number', () => {
+    expect(problemsOf({ LEDGER_BATCHES_IN_FLIGHT: '0' })).toEqual([
+      'LEDGER_BATCHES_IN_FLIGHT Too small: expected number to be >=1',
+    ]);
+    expect(problemsOf({ LEDGER_BATCHES_IN_FLIGHT: '17' })).toEqual([
+      'LEDGER_BATCHES_IN_FLIGHT must be at most 16',
+    ]);
+    expect(problemsOf({ LEDGER_BATCHES_IN_FLIGHT: 'many' })).toHaveLength(1);
+  });
+});

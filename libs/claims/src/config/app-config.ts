@@ -34,9 +34,15 @@ const schema = z
     // The chaincode refuses batches above 500 records.
     LEDGER_BATCH_SIZE: int(500, 1).refine((n) => n <= 500, 'must be at most 500'),
     LEDGER_BATCH_WAIT_MS: int(100, 0),
-    // Decision batches the relay has on their way to the ledger at once (Fabric: each takes a
-    // block's round trip, so several in flight multiply what one relay records).
-    LEDGER_BATCHES_IN_FLIGHT: int(1, 1).refine((n) => n <= 16, 'must be at most 16'),
+    // Decision batches the relay has on their way to the ledger at once. Default 4 on Fabric, where
+    // each waits for its block and a peer endorses several at a time; 1 on the embedded ledger,
+    // which appends one batch at a time anyway.
+    LEDGER_BATCHES_IN_FLIGHT: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .refine((n) => n <= 16, 'must be at most 16')
+      .optional(),
     MEMBER_REF_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
     // Keyring for PHI at rest: the first key encrypts, every key decrypts (see docs/security.md).
     PHI_KEYS: z
@@ -118,6 +124,7 @@ const schema = z
     ...env,
     MEMBER_REF_SECRET: env.MEMBER_REF_SECRET ?? DEV_MEMBER_REF_SECRET,
     PHI_KEYS: env.PHI_KEYS ?? DEV_KEYS,
+    LEDGER_BATCHES_IN_FLIGHT: env.LEDGER_BATCHES_IN_FLIGHT ?? (env.LEDGER === 'fabric' ? 4 : 1),
   }));
 
 /** Validated process configuration; the only place that reads `process.env`. */
