@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { createLedger, type LedgerPort } from '@claimtrail/ledger';
-import { loadConfig } from '@claimtrail/claims/config/app-config';
+import { ledgerSettings, loadConfig } from '@claimtrail/claims/config/app-config';
 import { connectDataSource } from '@claimtrail/claims/infra/data-source';
 import { assertPostgresReachable } from '@claimtrail/claims/infra/preflight';
 
@@ -19,8 +19,8 @@ export async function withDatabase<T>(fn: (db: DataSource) => Promise<T>): Promi
 /** Runs `fn` against the configured ledger (LEDGER): the embedded one on the database, or Fabric. */
 export async function withLedger<T>(fn: (ledger: LedgerPort) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  if (config.LEDGER === 'embedded') return withDatabase((db) => fn(createLedger({ kind: 'embedded' }, db)));
-  const ledger = createLedger({ kind: 'fabric', fabricNetworkConfig: config.FABRIC_NETWORK_CONFIG });
+  if (config.LEDGER === 'embedded') return withDatabase((db) => fn(createLedger(ledgerSettings(config), db)));
+  const ledger = createLedger(ledgerSettings(config));
   try {
     return await fn(ledger);
   } finally {

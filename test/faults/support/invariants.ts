@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { createLedger, type ChainCheck, type LedgerPort } from '@claimtrail/ledger';
-import { loadConfig } from '@claimtrail/claims/config/app-config';
+import { ledgerSettings, loadConfig } from '@claimtrail/claims/config/app-config';
 import { QueueName } from '@claimtrail/claims/queue/queue-contracts';
 import type { Submission } from '../../../apps/cli/src/bench/load';
 import { recordTally } from './fault-table';
@@ -77,7 +77,7 @@ export async function audit(
       [ids],
     );
   const config = loadConfig();
-  const ledger = createLedger({ kind: config.LEDGER, fabricNetworkConfig: config.FABRIC_NETWORK_CONFIG }, db);
+  const ledger = createLedger(ledgerSettings(config), db);
   let onLedger: Map<string, number>;
   let check: ChainCheck;
   try {

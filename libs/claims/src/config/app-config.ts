@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { LedgerSettings } from '@claimtrail/ledger/ledger.module';
 import { DEV_PHI_KEYS, parsePhiKeys } from './phi-keys';
 
 const DEV_MEMBER_REF_SECRET = 'dev-only-member-ref-secret-change-me';
@@ -129,6 +130,11 @@ const schema = z
 
 /** Validated process configuration; the only place that reads `process.env`. */
 export type AppConfig = z.output<typeof schema>;
+
+/** The ledger the configuration names, as the ledger library takes it. */
+export function ledgerSettings(config: AppConfig): LedgerSettings {
+  return { kind: config.LEDGER, fabricNetworkConfig: config.FABRIC_NETWORK_CONFIG };
+}
 
 /** Raised when the environment does not satisfy the schema; lists every problem at once. */
 export class ConfigError extends Error {

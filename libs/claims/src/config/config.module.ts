@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { LEDGER_SETTINGS, type LedgerSettings } from '@claimtrail/ledger/ledger.module';
-import { loadConfig, type AppConfig } from './app-config';
+import { ledgerSettings, loadConfig, type AppConfig } from './app-config';
 
 /** Injection token of the validated AppConfig. */
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -13,10 +13,7 @@ export const APP_CONFIG = Symbol('APP_CONFIG');
     {
       provide: LEDGER_SETTINGS,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig): LedgerSettings => ({
-        kind: config.LEDGER,
-        fabricNetworkConfig: config.FABRIC_NETWORK_CONFIG,
-      }),
+      useFactory: (config: AppConfig): LedgerSettings => ledgerSettings(config),
     },
   ],
   exports: [APP_CONFIG, LEDGER_SETTINGS],
