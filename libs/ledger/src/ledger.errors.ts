@@ -13,7 +13,10 @@ export type LedgerErrorCode =
   /** The transaction was ordered but the peers marked it invalid for another reason. */
   | 'COMMIT_FAILED';
 
-/** An error from a ledger operation that is not a transient infrastructure failure. */
+/**
+ * A ledger operation that failed, by code: refusals that a retry will not change, and on Fabric
+ * the transient UNAVAILABLE and MVCC_CONFLICT, which the Fabric client retries before giving up.
+ */
 export class LedgerError extends Error {
   constructor(
     readonly code: LedgerErrorCode,
