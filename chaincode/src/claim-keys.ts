@@ -12,13 +12,14 @@ export function revisionKeyPart(revision: number): string {
 }
 
 /**
- * World-state key of one claim revision. Takes anything with the stub's key builder, so the
- * embedded ledger derives the very same key outside a transaction.
+ * What the key builders need: anything with the stub's composite-key builder, so the embedded
+ * ledger and proof verification derive the very same keys outside a transaction.
  */
-export function claimKey(
-  ctx: { stub: Pick<Context['stub'], 'createCompositeKey'> },
-  claimId: string,
-  revision: number,
-): string {
+export interface KeyContext {
+  stub: Pick<Context['stub'], 'createCompositeKey'>;
+}
+
+/** World-state key of one claim revision. */
+export function claimKey(ctx: KeyContext, claimId: string, revision: number): string {
   return ctx.stub.createCompositeKey(CLAIM_OBJECT_TYPE, [claimId, revisionKeyPart(revision)]);
 }

@@ -1,4 +1,5 @@
 import type { Context } from 'fabric-contract-api';
+import type { KeyContext } from './claim-keys';
 
 /** Composite-key object type of funds. */
 export const FUND_OBJECT_TYPE = 'fund';
@@ -16,7 +17,7 @@ export const fundKey = (ctx: Context, fundId: string) =>
 export const topUpKey = (ctx: Context, fundId: string, topUpId: string) =>
   ctx.stub.createCompositeKey(TOP_UP_OBJECT_TYPE, [fundId, topUpId]);
 /** World-state key of a claim's payment. */
-export const paymentKey = (ctx: Context, claimId: string) =>
+export const paymentKey = (ctx: KeyContext, claimId: string) =>
   ctx.stub.createCompositeKey(PAYMENT_OBJECT_TYPE, [claimId]);
 /** World-state key of what one claim's payment charged to one fund. */
 export const allocationKey = (ctx: Context, fundId: string, claimId: string) =>

@@ -1,8 +1,8 @@
 import { common, peer } from '@hyperledger/fabric-protos';
 import { z } from 'zod';
 import { canonicalJson } from '@claimtrail/chaincode/canonical-json';
-import { CLAIM_OBJECT_TYPE, revisionKeyPart } from '@claimtrail/chaincode/claim-keys';
-import { PAYMENT_OBJECT_TYPE } from '@claimtrail/chaincode/ledger-keys';
+import { claimKey } from '@claimtrail/chaincode/claim-keys';
+import { paymentKey } from '@claimtrail/chaincode/ledger-keys';
 import type { StoredDecisionRecord, StoredPaymentRecord } from '@claimtrail/chaincode/records';
 import { createCompositeKey } from '../embedded/composite-key';
 import type { LedgerHead } from '../ledger.port';
@@ -75,10 +75,11 @@ export function buildFabricProof(source: FabricProofSource): FabricProofBundle {
 }
 
 /** The world-state key a proof's record lives under. */
-export function recordKey(bundle: Pick<FabricProofBundle, 'kind' | 'claimId' | 'revision'>): string {
+function recordKey(bundle: Pick<FabricProofBundle, 'kind' | 'claimId' | 'revision'>): string {
+  const keys = { stub: { createCompositeKey } };
   return bundle.kind === 'payment'
-    ? createCompositeKey(PAYMENT_OBJECT_TYPE, [bundle.claimId])
-    : createCompositeKey(CLAIM_OBJECT_TYPE, [bundle.claimId, revisionKeyPart(bundle.revision)]);
+    ? paymentKey(keys, bundle.claimId)
+    : claimKey(keys, bundle.claimId, bundle.revision);
 }
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
