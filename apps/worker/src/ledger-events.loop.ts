@@ -1,61 +1,58 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { DecisionEventStream } from '@claimtrail/ledger';
 import { LedgerEventsService } from '@claimtrail/claims/application/ledger-events.service';
+import { PeriodicTask, WorkerLoop } from './periodic-task';
 
 /**
  * Follows the ledger's decision events for as long as the worker runs (ledgers with events only,
- * i.e. Fabric), reconnecting with growing back-off, to another peer each time, when a stream breaks.
+ * i.e. Fabric). Each step reads one stream until it breaks; the task then opens the next, on
+ * another peer each time, with growing back-off while no event comes through.
  */
 @Injectable()
-export class LedgerEventsLoop implements OnApplicationBootstrap, OnApplicationShutdown {
+export class LedgerEventsLoop extends WorkerLoop {
+  protected readonly task = new PeriodicTask('ledger-events', () => this.follow(), 250, 10_000);
   private readonly logger = new Logger('ledger-events');
-  private stopped = false;
+  private stopping = false;
   private stream: DecisionEventStream | null = null;
-  private running: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
+  /** Streams broken since the last event dealt with; picks the peer the next one is opened on. */
+  private breaks = 0;
 
-  constructor(private readonly events: LedgerEventsService) {}
-
-  onApplicationBootstrap(): void {
-    if (this.events.supported) this.running = this.run();
+  constructor(private readonly events: LedgerEventsService) {
+    super();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
+  override onApplicationBootstrap(): void {
+    if (this.events.supported) super.onApplicationBootstrap();
+  }
+
+  override async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     this.stream?.close();
-    this.wake?.();
-    await this.running;
+    await super.onApplicationShutdown();
   }
 
-  private async run(): Promise<void> {
-    let attempt = 0;
-    while (!this.stopped) {
-      try {
-        this.stream = await this.events.open(attempt);
-        if (this.stopped) break;
-        for await (const event of this.stream) {
-          await this.events.confirm(event);
-          attempt = 0;
-        }
-        if (!this.stopped) throw new Error('the event stream ended');
-      } catch (err) {
-        if (this.stopped) break;
-        attempt += 1;
-        const delay = Math.min(10_000, 250 * 2 ** attempt);
-        this.logger.warn(
-          `event stream broke (${attempt} in a row), reconnecting in ${delay} ms: ${String(err)}`,
-        );
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, delay);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-      } finally {
-        this.stream?.close();
-        this.stream = null;
+  /** Reads one stream; a stream that broke after events came through counts as a step done. */
+  private async follow(): Promise<boolean> {
+    let confirmed = 0;
+    try {
+      this.stream = await this.events.open(this.breaks);
+      if (this.stopping) return false;
+      for await (const event of this.stream) {
+        await this.events.confirm(event);
+        confirmed += 1;
+        this.breaks = 0;
       }
+      if (!this.stopping) throw new Error('the event stream ended');
+      return false;
+    } catch (err) {
+      if (this.stopping) return false;
+      this.breaks += 1;
+      if (confirmed === 0) throw err;
+      this.logger.warn(`event stream broke after ${confirmed} events, reopening: ${String(err)}`);
+      return false;
+    } finally {
+      this.stream?.close();
+      this.stream = null;
     }
   }
 }
