@@ -1,5 +1,10 @@
 import { startRig, type Rig } from './support/fault-rig';
-import { acceptedIds, expectNothingLost } from './support/invariants';
+import {
+  acceptedIds,
+  expectNothingLost,
+  expectOutboxHeldAndRetried,
+  pendingEverySecond,
+} from './support/invariants';
 
 /**
  * The embedded ledger's store refuses every new block for 30 seconds (a trigger that fails each
@@ -29,17 +34,11 @@ describe('fault: ledger unavailable for 30 seconds', () => {
 
   it('holds decisions in the outbox and records each once, in order, when the ledger returns', async () => {
     let done = false;
-    const pending: number[] = [];
+    let pending: number[] = [];
     const fault = (async () => {
       await new Promise((r) => setTimeout(r, 2_000));
       await refuse();
-      for (let s = 0; s < 30; s++) {
-        await new Promise((r) => setTimeout(r, 1_000));
-        const [{ n }] = await rig.db.query(
-          `SELECT count(*)::int AS n FROM ledger_outbox WHERE committed_at IS NULL`,
-        );
-        pending.push(n);
-      }
+      pending = await pendingEverySecond(rig.db, 30);
       const [{ head, at }] = await rig.db.query(
         `SELECT block_number::int AS head, now() AS at FROM ledger_head`,
       );
@@ -56,11 +55,7 @@ describe('fault: ledger unavailable for 30 seconds', () => {
     const outage = await fault;
 
     // The outbox grew while the ledger refused, and the relay tried again (a success counts one attempt).
-    expect(pending.at(-1)!).toBeGreaterThan(pending[0]);
-    const [{ retried }] = await rig.db.query(
-      `SELECT count(*)::int AS retried FROM ledger_outbox WHERE attempts > 1`,
-    );
-    expect(retried).toBeGreaterThan(0);
+    await expectOutboxHeldAndRetried(rig.db, pending);
 
     const ids = acceptedIds(subs);
     await expectNothingLost(rig, 'ledger unavailable 30 s', ids);

@@ -201,3 +201,25 @@ export async function expectNothingLost(
   expect(tally).toMatchObject({ decided, ledgerRecords: decided, lost: 0, duplicated: 0 });
   return tally;
 }
+
+/** Records waiting in the outbox, counted once a second for `seconds` seconds. */
+export async function pendingEverySecond(db: DataSource, seconds: number): Promise<number[]> {
+  const pending: number[] = [];
+  for (let s = 0; s < seconds; s++) {
+    await new Promise((r) => setTimeout(r, 1_000));
+    const [{ n }]: { n: number }[] = await db.query(
+      `SELECT count(*)::int AS n FROM ledger_outbox WHERE committed_at IS NULL`,
+    );
+    pending.push(n);
+  }
+  return pending;
+}
+
+/** The outbox grew while the ledger could not take records, and the relay tried them again. */
+export async function expectOutboxHeldAndRetried(db: DataSource, pending: number[]): Promise<void> {
+  expect(pending.at(-1)!).toBeGreaterThan(pending[0]);
+  const [{ retried }]: { retried: number }[] = await db.query(
+    `SELECT count(*)::int AS retried FROM ledger_outbox WHERE attempts > 1`,
+  );
+  expect(retried).toBeGreaterThan(0);
+}
