@@ -19,15 +19,24 @@ export default tseslint.config(
   },
   {
     files: [
+      '.dependency-cruiser.cjs',
       'bin/**/*.js',
       'jest.config.js',
       'jest.faults.config.js',
       'jest.fabric.config.js',
       'test/support/*.js',
+      'fabric/**/*.js',
     ],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', process: 'readonly' },
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        process: 'readonly',
+        Buffer: 'readonly',
+        console: 'readonly',
+      },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

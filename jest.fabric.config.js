@@ -1,6 +1,6 @@
 /**
- * The Fabric tier (`npm run test:fabric`): the claim pipeline's and the funds' end-to-end suites
- * and the Fabric suites against a real network of native orderer and peer processes, started by
+ * The Fabric tier (`npm run test:fabric`): the claim pipeline's, the funds' and the ledger
+ * refusals' end-to-end suites and the Fabric suites against a real network of native orderer and peer processes, started by
  * the global setup (`npm run fabric:up`) and stopped afterwards (unless FABRIC_KEEP=1). Suites
  * share the network, and one of them stops a peer, so they run one at a time.
  */
@@ -12,6 +12,7 @@ module.exports = serialTier({
   testMatch: [
     '<rootDir>/test/e2e/claim-pipeline.e2e-spec.ts',
     '<rootDir>/test/e2e/funds.e2e-spec.ts',
+    '<rootDir>/test/e2e/ledger-refusals.e2e-spec.ts',
     '<rootDir>/test/fabric/**/*.fabric-spec.ts',
   ],
   globalSetup: '<rootDir>/test/fabric/support/fabric-setup.ts',

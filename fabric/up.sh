@@ -5,10 +5,12 @@
 #
 # Usage: bash fabric/up.sh
 #
-# Idempotent: when the recorded processes are alive and the chaincode answers, it reports that
-# and exits 0. Otherwise it stops leftovers (down.sh), wipes $FABRIC_HOME/network and builds the
-# network from scratch: crypto material, channel genesis block, orderer, peers, channel joins,
-# chaincode package/install/approve/commit, chaincode server, and a final end-to-end query.
+# Idempotent: when the recorded processes are alive, the chaincode answers and it was built from
+# the current chaincode sources (the hash stamped at deployment, see chaincode_source_hash), it
+# reports that and exits 0. Otherwise it stops leftovers (down.sh), wipes $FABRIC_HOME/network and
+# builds the network from scratch: crypto material, channel genesis block, orderer, peers, channel
+# joins, chaincode package/install/approve/commit, chaincode server, a final end-to-end query, and
+# the stamp.
 # The client-facing description of the network is written to $FABRIC_HOME/network/network.json.
 set -euo pipefail
 
@@ -68,7 +70,7 @@ all_ports() {
   local org
   printf '%s\n' "$ORDERER_PORT" "$ORDERER_ADMIN_PORT" "$ORDERER_OPS_PORT" "$CC_SERVER_PORT"
   for org in "${ORGS[@]}"; do
-    printf '%s\n' "${PEER_PORT[$org]}" "${PEER_CC_PORT[$org]}" "${PEER_OPS_PORT[$org]}"
+    printf '%s\n' "${PEER_PORT[$org]}" "${PEER_CC_PORT[$org]}" "${PEER_OPS_PORT[$org]}" "${ENROLMENT_PORT[$org]}"
   done
 }
 
@@ -79,7 +81,10 @@ print_summary() {
   for org in "${ORGS[@]}"; do
     log "  $(printf '%-9s' "$org") $(peer_host "$org")  127.0.0.1:${PEER_PORT[$org]}  operations :${PEER_OPS_PORT[$org]}"
   done
-  log "  chaincode $CC_NAME server 127.0.0.1:$CC_SERVER_PORT (package $(cat "$CC_PACKAGE_ID_FILE" 2>/dev/null || echo '?'))"
+  for org in "${ORGS[@]}"; do
+    log "  $(printf '%-9s' "$org") enrolment authority http://127.0.0.1:${ENROLMENT_PORT[$org]}"
+  done
+  log "  chaincode $CC_NAME server 127.0.0.1:$CC_SERVER_PORT, TLS with client auth (package $(cat "$CC_PACKAGE_ID_FILE" 2>/dev/null || echo '?'))"
   log "Client configuration: $NETWORK_JSON"
   log "Logs: $LOG_DIR   Stop: bash fabric/down.sh   Restart a peer: bash fabric/peer.sh stop|start <org>"
 }
@@ -93,6 +98,7 @@ check_prerequisites() {
   require_command tar
   require_command gzip
   require_command setsid
+  require_command openssl "it makes the chaincode server's TLS material"
   require_command node "Node.js runs the chaincode server"
   [[ -x "$NODE_BIN_DIR/fabric-chaincode-node" && -x "$NODE_BIN_DIR/tsc" ]] ||
     die "node_modules is incomplete (fabric-chaincode-node / tsc missing): run 'npm ci' in $REPO_ROOT"
@@ -142,12 +148,72 @@ write_node_config() {
     -e 's|^\([[:space:]]*endpoint:\)[[:space:]]*unix:///var/run/docker.sock[[:space:]]*$|\1|' \
     -e 's|^\([[:space:]]*-[[:space:]]*name:\)[[:space:]]*ccaas_builder[[:space:]]*$|\1 claimtrail_ccaas|' \
     -e "s|^\([[:space:]]*path:\)[[:space:]]*/opt/hyperledger/ccaas_builder[[:space:]]*\$|\1 $(sed_replacement "$builder_yaml")|" \
+    -e 's|^\([[:space:]]*-[[:space:]]*\)CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG[[:space:]]*$|\1CLAIMTRAIL_CCAAS_TLS_DIR|' \
     "$SAMPLE_CONFIG_DIR/core.yaml" >"$NET_CONFIG_DIR/core.yaml"
   # Fail loudly if the sample configuration ever changes shape and an edit did not apply.
   ! grep -Eq '^[[:space:]]*endpoint:[[:space:]]*unix://' "$NET_CONFIG_DIR/core.yaml" ||
     die "could not clear vm.endpoint in core.yaml"
   grep -qF "path: $builder_yaml" "$NET_CONFIG_DIR/core.yaml" ||
     die "could not point chaincode.externalBuilders at $BUILDER_DIR in core.yaml"
+  grep -qE '^[[:space:]]*-[[:space:]]*CLAIMTRAIL_CCAAS_TLS_DIR$' "$NET_CONFIG_DIR/core.yaml" ||
+    die "could not make core.yaml propagate CLAIMTRAIL_CCAAS_TLS_DIR to the external builder"
+  # The chaincode definition names the validation plugin "vscc"; Fabric's DefaultValidation
+  # behind it enforces key-level endorsement policies (a fund's key needs its funder's peer).
+  grep -A1 -E '^[[:space:]]*vscc:[[:space:]]*$' "$NET_CONFIG_DIR/core.yaml" | grep -qE '^[[:space:]]*name:[[:space:]]*DefaultValidation[[:space:]]*$' ||
+    die "core.yaml does not validate with DefaultValidation (handlers.validators.vscc)"
+}
+
+# TLS for the chaincode server (chaincode as a service): a CA of its own issues the server's
+# certificate, which every peer's builder pins as root_cert; the server requires a client
+# certificate from one of the organizations' TLS CAs, which each peer presents (its own TLS
+# certificate, copied next to the server's root for the builder).
+generate_chaincode_tls() {
+  log "Generating TLS material for the chaincode server (server certificate, peers' client certificates)"
+  local dir="$CC_TLS_DIR" org
+  mkdir -p "$dir/server"
+  run_logged "$SETUP_LOG" "chaincode TLS CA" openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+    -nodes -keyout "$dir/server/ca.key" -out "$dir/server/ca.crt" -days 365 \
+    -subj "/O=claimtrail chaincode/CN=chaincode TLS CA" \
+    -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
+  run_logged "$SETUP_LOG" "chaincode server key" openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
+    -nodes -keyout "$dir/server/server.key" -out "$dir/server/server.csr" -subj "/O=claimtrail chaincode/CN=$CC_SERVER_HOST"
+  run_logged "$SETUP_LOG" "chaincode server certificate" openssl x509 -req -in "$dir/server/server.csr" \
+    -CA "$dir/server/ca.crt" -CAkey "$dir/server/ca.key" -CAcreateserial -days 365 -out "$dir/server/server.crt" \
+    -extfile <(printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\n')
+  # The CA key is not needed any more: nobody can issue another chaincode server certificate.
+  rm -f "$dir/server/ca.key" "$dir/server/server.csr" "$dir/server/ca.srl"
+  : >"$dir/server/client-cas.pem"
+  for org in "${ORGS[@]}"; do
+    cat "$(org_tlsca_cert "$org")" >>"$dir/server/client-cas.pem"
+    mkdir -p "$dir/peer-$org"
+    cp "$(peer_crypto_dir "$org")/tls/server.crt" "$dir/peer-$org/client.crt"
+    cp "$(peer_crypto_dir "$org")/tls/server.key" "$dir/peer-$org/client.key"
+    cp "$dir/server/ca.crt" "$dir/peer-$org/root.crt"
+  done
+  chmod -R go-rwx "$dir"
+}
+
+# Starts each organization's enrolment authority: the organization's CA key stays in that
+# process; the registrar secret lets the platform ask for member certificates of the
+# organization's kind (see fabric/enrolment-ca.js).
+start_enrolment_authorities() {
+  local org dir
+  for org in "${ORGS[@]}"; do
+    dir="$ENROLMENT_DIR/$org"
+    mkdir -p "$dir"
+    (umask 077 && openssl rand -hex 32 >"$dir/registrar-secret")
+    log "Starting $org's enrolment authority on 127.0.0.1:${ENROLMENT_PORT[$org]} (log $LOG_DIR/enrol-$org.log)"
+    launch "enrol-$org" "$LOG_DIR/enrol-$org.log" "$REPO_ROOT" env \
+      "ENROLMENT_PORT=${ENROLMENT_PORT[$org]}" "ENROLMENT_KIND=$org" \
+      "ENROLMENT_CA_CERT=$(org_crypto_dir "$org")/ca/ca.$(org_domain "$org")-cert.pem" \
+      "ENROLMENT_CA_KEY=$(org_crypto_dir "$org")/ca/priv_sk" \
+      "ENROLMENT_SECRET_FILE=$dir/registrar-secret" "ENROLMENT_STATE_FILE=$dir/enrolled.json" \
+      node "$ENROLMENT_SERVER" --org "$org"
+  done
+  for org in "${ORGS[@]}"; do
+    wait_until "enrol-$org" "$LOG_DIR/enrol-$org.log" "$org's enrolment authority on port ${ENROLMENT_PORT[$org]}" \
+      curl --silent --fail --max-time 2 "http://127.0.0.1:${ENROLMENT_PORT[$org]}/healthz"
+  done
 }
 
 create_channel_block() {
@@ -288,13 +354,16 @@ msp_kinds() {
 start_chaincode_server() {
   local logfile="$LOG_DIR/chaincode.log"
   log "Starting chaincode server on $CC_SERVER_HOST:$CC_SERVER_PORT (log $logfile)"
+  local tls="$CC_TLS_DIR/server"
   launch chaincode "$logfile" "$CHAINCODE_SRC_DIR" env \
     "CHAINCODE_ID=$CC_PACKAGE_ID" \
     "CHAINCODE_SERVER_ADDRESS=$CC_SERVER_HOST:$CC_SERVER_PORT" \
     "CLAIMTRAIL_MSP_KINDS=$(msp_kinds)" \
     "CORE_CHAINCODE_LOGGING_LEVEL=${CHAINCODE_LOGGING_LEVEL:-info}" \
     "$NODE_BIN_DIR/fabric-chaincode-node" server \
-    "--chaincode-address=$CC_SERVER_HOST:$CC_SERVER_PORT" "--chaincode-id=$CC_PACKAGE_ID"
+    "--chaincode-address=$CC_SERVER_HOST:$CC_SERVER_PORT" "--chaincode-id=$CC_PACKAGE_ID" \
+    "--chaincode-tls-cert-file=$tls/server.crt" "--chaincode-tls-key-file=$tls/server.key" \
+    "--chaincode-tls-client-cacert-file=$tls/client-cas.pem"
   wait_until chaincode "$logfile" "the chaincode server to listen on port $CC_SERVER_PORT" port_open "$CC_SERVER_PORT"
   log "chaincode server is ready (pid $(process_pid chaincode))"
 }
@@ -335,10 +404,24 @@ commit_chaincode() {
     --waitForEventTimeout 60s "${peers[@]}"
 }
 
+# Every peer must run the chaincode: the payer's endorses every transaction (the chaincode's
+# policy), the funder's every write to a fund (the fund keys' own policy), the provider's reads.
 verify_chaincode() {
-  log "Verifying end to end: peer chaincode query $CC_PROBE_ARGS as Payer admin"
-  wait_until chaincode "$LOG_DIR/chaincode.log" "the chaincode to answer a query through the payer peer" chaincode_answers
-  log "Query returned $CC_PROBE_EXPECTED as expected"
+  local org
+  for org in "${ORGS[@]}"; do
+    log "Verifying end to end: peer chaincode query $CC_PROBE_ARGS through the $org peer"
+    wait_until chaincode "$LOG_DIR/chaincode.log" "the chaincode to answer a query through the $org peer" \
+      chaincode_answers "$org"
+  done
+  log "Every peer's query returned $CC_PROBE_EXPECTED as expected"
+}
+
+# Records which chaincode sources the running chaincode was built from: the hash taken before the
+# compilation started (a file edited during the build makes the next up.sh rebuild, never the
+# other way round). Written last, so a deployment that failed half-way is never reused.
+stamp_chaincode() {
+  printf '%s\n' "$CC_SOURCE_HASH" >"$CC_SOURCE_STAMP"
+  log "Chaincode sources $CC_SOURCE_HASH stamped in $CC_SOURCE_STAMP"
 }
 
 # Writes network.json, the description of the network the Node client reads.
@@ -355,7 +438,7 @@ write_network_json() {
       local -a files=(
         "$(org_tlsca_cert "$org")"
         "$(org_crypto_dir "$org")/ca/ca.$domain-cert.pem"
-        "$(org_crypto_dir "$org")/ca/priv_sk"
+        "$ENROLMENT_DIR/$org/registrar-secret"
         "$user_dir/signcerts/User1@$domain-cert.pem"
         "$user_dir/keystore/priv_sk"
       )
@@ -368,7 +451,8 @@ write_network_json() {
       printf '      "peerHostAlias": %s,\n' "$(json_str "$(peer_host "$org")")"
       printf '      "tlsRootCertPath": %s,\n' "$(json_str "${files[0]}")"
       printf '      "caCertPath": %s,\n' "$(json_str "${files[1]}")"
-      printf '      "caKeyPath": %s,\n' "$(json_str "${files[2]}")"
+      printf '      "enrolment": { "url": %s, "secretPath": %s },\n' \
+        "$(json_str "http://127.0.0.1:${ENROLMENT_PORT[$org]}")" "$(json_str "${files[2]}")"
       printf '      "userCertPath": %s,\n' "$(json_str "${files[3]}")"
       printf '      "userKeyPath": %s\n' "$(json_str "${files[4]}")"
       printf '    }'
@@ -400,10 +484,16 @@ main() {
   local started=$SECONDS
   acquire_lock
 
+  CC_SOURCE_HASH="$(chaincode_source_hash)"
   if fabric_installed && network_running; then
-    log "The network is already running (all recorded processes alive, chaincode answers); nothing to do"
-    print_summary
-    return 0
+    local deployed
+    deployed="$(deployed_chaincode_hash)"
+    if [[ "$deployed" == "$CC_SOURCE_HASH" ]]; then
+      log "The network is already running (all recorded processes alive, chaincode answers, built from the current sources); nothing to do"
+      print_summary
+      return 0
+    fi
+    log "The chaincode changed since the running network deployed it (deployed ${deployed:-without a source stamp}, sources now $CC_SOURCE_HASH): rebuilding the network"
   fi
 
   if ! fabric_installed; then
@@ -419,6 +509,8 @@ main() {
   start_chaincode_build
 
   generate_crypto
+  generate_chaincode_tls
+  start_enrolment_authorities
   write_node_config
   create_channel_block
   start_orderer
@@ -433,6 +525,7 @@ main() {
   commit_chaincode
   write_network_json
   verify_chaincode
+  stamp_chaincode
 
   log "Network is up in $((SECONDS - started))s"
   print_summary

@@ -1,11 +1,23 @@
+import type { Context } from 'fabric-contract-api';
 import { ChaincodeError } from './chaincode.error';
-import { parseMspKinds, requireKind } from './caller-identity';
+import {
+  authorize,
+  identityBinding,
+  parseMspKinds,
+  requireKind,
+  setIdentityBinding,
+  type IdentityBinding,
+} from './caller-identity';
+import { ClaimtrailContract } from './claimtrail.contract';
 
 describe('caller identity', () => {
-  const bound = parseMspKinds('PayerMSP=payer, ProviderMSP=provider,FunderMSP=funder');
+  const kinds = parseMspKinds('PayerMSP=payer, ProviderMSP=provider,FunderMSP=funder');
+  const bound: IdentityBinding = { mode: 'msp', kinds };
+
+  afterEach(() => setIdentityBinding(null));
 
   it('parses the MSP-to-kind binding and refuses malformed entries', () => {
-    expect([...bound]).toEqual([
+    expect([...kinds]).toEqual([
       ['PayerMSP', 'payer'],
       ['ProviderMSP', 'provider'],
       ['FunderMSP', 'funder'],
@@ -28,12 +40,23 @@ describe('caller identity', () => {
     expect(forged).toThrow('FORBIDDEN: members of ProviderMSP may not act as a payer organization');
   });
 
-  it('decides by the attribute alone when no binding is configured (the embedded ledger)', () => {
+  it('H5: refuses every transaction, reads included, when no binding is configured', async () => {
+    setIdentityBinding(null);
+    expect(() => identityBinding()).toThrow(/^MISCONFIGURED: .*CLAIMTRAIL_MSP_KINDS/);
+    const ctx = {
+      clientIdentity: { getAttributeValue: () => 'payer', getMSPID: () => 'PayerMSP' },
+    } as unknown as Context;
+    await expect(authorize(ctx, 'payer', 'record decisions')).rejects.toThrow(/^MISCONFIGURED/);
+    await expect(new ClaimtrailContract().beforeTransaction(ctx)).rejects.toThrow(/^MISCONFIGURED/);
+  });
+
+  it('decides by the attribute alone on the embedded ledger, which asks for that explicitly', () => {
+    const platform: IdentityBinding = { mode: 'platform' };
     expect(() =>
-      requireKind({ kind: 'payer', orgId: 'p1', mspId: 'p1' }, 'payer', 'record decisions', new Map()),
+      requireKind({ kind: 'payer', orgId: 'p1', mspId: 'p1' }, 'payer', 'record decisions', platform),
     ).not.toThrow();
     expect(() =>
-      requireKind({ kind: 'provider', orgId: 'c1', mspId: 'c1' }, 'payer', 'record decisions', new Map()),
+      requireKind({ kind: 'provider', orgId: 'c1', mspId: 'c1' }, 'payer', 'record decisions', platform),
     ).toThrow(/only a payer organization may record decisions/);
   });
 });

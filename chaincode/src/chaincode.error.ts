@@ -28,7 +28,11 @@ export type ChaincodeErrorCode =
   | 'OUTSIDE_FUND_PERIOD'
   | 'EARMARK_MISMATCH'
   /** The fund's remaining balance does not cover the allocation. */
-  | 'FUND_OVERSPENT';
+  | 'FUND_OVERSPENT'
+  /** A deposit or top-up would bring the fund's deposits above its budget. */
+  | 'BUDGET_EXCEEDED'
+  /** The chaincode was started without the MSP-to-kind binding (CLAIMTRAIL_MSP_KINDS). */
+  | 'MISCONFIGURED';
 
 /**
  * An error raised by the chaincode. Fabric only carries the message back to the client, so the

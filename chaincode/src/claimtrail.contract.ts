@@ -1,7 +1,9 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
-import { requireKind, resolveCaller } from './caller-identity';
+import { authorize, identityBinding, registerOrganization } from './caller-identity';
+import { getAccessLogAnchors, recordAccessLogAnchor } from './access-log-anchor.transactions';
 import { canonicalBytes, canonicalJson } from './canonical-json';
 import { ChaincodeError } from './chaincode.error';
+import { getClaimRecords } from './claim-records.transactions';
 import { CLAIM_OBJECT_TYPE, claimKey } from './claim-keys';
 import { DecisionRecordFactory } from './decision-record.factory';
 import { createFund, getFund, getFundAllocations, topUpFund } from './fund.transactions';
@@ -34,12 +36,23 @@ export class ClaimtrailContract extends Contract {
     super('claimtrail');
   }
 
+  /** Refuses every transaction, reads included, while the identity binding is not configured. */
+  override async beforeTransaction(_ctx: Context): Promise<void> {
+    identityBinding();
+  }
+
+  /** Binds the caller's organization id to the caller's MSP, once; returns a RegistrationOutcome. */
+  @Transaction()
+  @Returns('string')
+  async RegisterOrganization(ctx: Context): Promise<string> {
+    return registerOrganization(ctx);
+  }
+
   /** Records a batch (JSON array) of decisions signed by a payer; returns `{ results: RecordOutcome[] }`. */
   @Transaction()
   @Returns('string')
   async RecordDecisions(ctx: Context, batchJson: string): Promise<string> {
-    const caller = resolveCaller(ctx);
-    requireKind(caller, 'payer', 'record decisions');
+    const caller = await authorize(ctx, 'payer', 'record decisions');
     const records = DecisionRecordFactory.parseBatch(batchJson);
     const txId = ctx.stub.getTxID();
     const recordedAt = txTimestampIso(ctx);
@@ -139,6 +152,27 @@ export class ClaimtrailContract extends Contract {
   @Returns('string')
   async GetPayment(ctx: Context, claimId: string): Promise<string> {
     return getPayment(ctx, claimId);
+  }
+
+  /** The operator pins the platform's access-log head (JSON `{seq, hash}`); returns an AccessLogAnchorOutcome. */
+  @Transaction()
+  @Returns('string')
+  async RecordAccessLogAnchor(ctx: Context, anchorJson: string): Promise<string> {
+    return recordAccessLogAnchor(ctx, anchorJson);
+  }
+
+  /** Access-log anchors after a sequence number (JSON `{after}`), oldest first, at most 1,000. */
+  @Transaction(false)
+  @Returns('string')
+  async GetAccessLogAnchors(ctx: Context, queryJson: string): Promise<string> {
+    return getAccessLogAnchors(ctx, queryJson);
+  }
+
+  /** Decisions, payment and allocations of each claim in a JSON array of ids (at most 1,000). */
+  @Transaction(false)
+  @Returns('string')
+  async GetClaimRecords(ctx: Context, claimIdsJson: string): Promise<string> {
+    return getClaimRecords(ctx, claimIdsJson);
   }
 }
 

@@ -3,7 +3,16 @@ import { CURRENCY, ID, ID_TEXT } from './decision-record.factory';
 import { checkString, FieldReader } from './field-reader';
 import type { FundEarmarks, FundRecord, FundTopUp } from './records';
 
-const FUND_FIELDS = ['fundId', 'funderId', 'currency', 'budget', 'period', 'earmarks', 'name'] as const;
+const FUND_FIELDS = [
+  'fundId',
+  'funderId',
+  'currency',
+  'budget',
+  'deposit',
+  'period',
+  'earmarks',
+  'name',
+] as const;
 const PERIOD_FIELDS = ['start', 'end'] as const;
 const EARMARK_FIELDS = ['payerIds', 'planIds', 'providerIds', 'categories'] as const;
 const TOP_UP_FIELDS = ['fundId', 'topUpId', 'amount'] as const;
@@ -31,6 +40,15 @@ export class FundRecordFactory {
       period: readPeriod(r.raw('period'), r.at('period')),
       earmarks: readEarmarks(r.raw('earmarks'), r.at('earmarks')),
     };
+    if (r.has('deposit')) {
+      fund.deposit = r.integer('deposit', 1);
+      if (fund.deposit > fund.budget)
+        throw new ChaincodeError(
+          'BUDGET_EXCEEDED',
+          `the opening deposit ${fund.deposit} exceeds the budget ${fund.budget}`,
+          r.at('deposit'),
+        );
+    }
     if (r.has('name')) fund.name = r.string('name', 200);
     return fund;
   }

@@ -1,9 +1,10 @@
 import type { Context } from 'fabric-contract-api';
-import { requireKind, resolveCaller } from './caller-identity';
+import { authorize } from './caller-identity';
 import { canonicalBytes, canonicalJson } from './canonical-json';
 import { ChaincodeError } from './chaincode.error';
 import { ID } from './decision-record.factory';
 import { FundRecordFactory } from './fund-record.factory';
+import { requireFunderEndorsement } from './key-endorsement';
 import { ALLOCATION_OBJECT_TYPE, fundKey, readJson, topUpKey } from './ledger-keys';
 import type {
   FundOutcome,
@@ -36,8 +37,7 @@ export function submittedFund(stored: StoredFundRecord): FundRecord {
 
 /** CreateFund: a funder creates its own fund; the identical fund again is a no-op, a different one is refused. */
 export async function createFund(ctx: Context, fundJson: string): Promise<string> {
-  const caller = resolveCaller(ctx);
-  requireKind(caller, 'funder', 'create funds');
+  const caller = await authorize(ctx, 'funder', 'create funds');
   const fund = FundRecordFactory.fundFromJson(fundJson);
   if (fund.funderId !== caller.orgId)
     throw new ChaincodeError('FUNDER_MISMATCH', 'a funder may only create its own funds', 'fund.funderId');
@@ -56,21 +56,23 @@ export async function createFund(ctx: Context, fundJson: string): Promise<string
   const stored: StoredFundRecord = {
     ...fund,
     docType: 'fund',
-    total: fund.budget,
+    total: fund.deposit ?? fund.budget,
     allocated: 0,
     txId,
     createdAt: txTimestampIso(ctx),
     createdBy: caller.mspId,
   };
   await ctx.stub.putState(key, canonicalBytes(stored));
+  // From now on only a transaction the funder's own peer endorsed can change the fund (its
+  // allocated total above all): see requireFunderEndorsement.
+  await requireFunderEndorsement(ctx, key, caller.mspId);
   ctx.stub.setEvent(FUND_CREATED_EVENT, canonicalBytes({ fundId: fund.fundId }));
   return canonicalJson({ fundId: fund.fundId, outcome: 'recorded', txId } satisfies FundOutcome);
 }
 
-/** TopUpFund: the owning funder raises a fund's total; idempotent by topUpId. */
+/** TopUpFund: the owning funder raises a fund's deposits, up to its budget; idempotent by topUpId. */
 export async function topUpFund(ctx: Context, topUpJson: string): Promise<string> {
-  const caller = resolveCaller(ctx);
-  requireKind(caller, 'funder', 'top up funds');
+  const caller = await authorize(ctx, 'funder', 'top up funds');
   const topUp = FundRecordFactory.topUpFromJson(topUpJson);
   const key = fundKey(ctx, topUp.fundId);
   const fund = await readJson<StoredFundRecord>(ctx, key);
@@ -96,10 +98,20 @@ export async function topUpFund(ctx: Context, topUpJson: string): Promise<string
   const total = fund.total + topUp.amount;
   if (!Number.isSafeInteger(total))
     throw new ChaincodeError('INVALID_FIELD', 'would overflow the fund total', 'topUp.amount');
+  // The budget is what the funder committed: deposits may reach it, never pass it.
+  if (total > fund.budget)
+    throw new ChaincodeError(
+      'BUDGET_EXCEEDED',
+      `would bring deposits to ${total}, above the budget ${fund.budget} (${fund.budget - fund.total} left)`,
+      'topUp.amount',
+    );
   const txId = ctx.stub.getTxID();
   const stored: StoredFundTopUp = { ...topUp, docType: 'fundTopUp', txId, recordedAt: txTimestampIso(ctx) };
   await ctx.stub.putState(tKey, canonicalBytes(stored));
+  await requireFunderEndorsement(ctx, tKey, fund.createdBy);
   await ctx.stub.putState(key, canonicalBytes({ ...fund, total }));
+  // Restated on every write of the fund: a fund recorded before funds carried the policy gets it.
+  await requireFunderEndorsement(ctx, key, fund.createdBy);
   ctx.stub.setEvent(
     FUND_TOPPED_UP_EVENT,
     canonicalBytes({ fundId: topUp.fundId, topUpId: topUp.topUpId, amount: topUp.amount, total }),

@@ -1,9 +1,10 @@
 import type { Context } from 'fabric-contract-api';
-import { requireKind, resolveCaller } from './caller-identity';
+import { authorize } from './caller-identity';
 import { canonicalBytes, canonicalJson } from './canonical-json';
 import { ChaincodeError } from './chaincode.error';
 import { claimKey } from './claim-keys';
 import { ID } from './decision-record.factory';
+import { requireFunderEndorsement } from './key-endorsement';
 import { allocationKey, fundKey, paymentKey, readJson } from './ledger-keys';
 import { PaymentRecordFactory } from './payment-record.factory';
 import type {
@@ -42,8 +43,7 @@ interface Working {
  * relay resubmits records one by one to isolate the refused one). A claim is paid once.
  */
 export async function recordPayments(ctx: Context, batchJson: string): Promise<string> {
-  const caller = resolveCaller(ctx);
-  requireKind(caller, 'payer', 'record payments');
+  const caller = await authorize(ctx, 'payer', 'record payments');
   const payments = PaymentRecordFactory.parseBatch(batchJson);
   const txId = ctx.stub.getTxID();
   const recordedAt = txTimestampIso(ctx);
@@ -91,7 +91,10 @@ export async function recordPayments(ctx: Context, batchJson: string): Promise<s
         txId,
         recordedAt,
       };
-      await ctx.stub.putState(allocationKey(ctx, charge.fundId, claimId), canonicalBytes(record));
+      const aKey = allocationKey(ctx, charge.fundId, claimId);
+      await ctx.stub.putState(aKey, canonicalBytes(record));
+      // An allocation, once recorded, can be changed or removed only with the funder's endorsement.
+      await requireFunderEndorsement(ctx, aKey, working.funds.get(charge.fundId)!.createdBy);
       allocated.push({ fundId: charge.fundId, claimId, amount: charge.amount });
     }
     working.payments.set(claimId, { canonical, txId });
@@ -99,10 +102,15 @@ export async function recordPayments(ctx: Context, batchJson: string): Promise<s
     results.push({ claimId, revision, outcome: 'recorded', txId });
   }
 
-  // Each touched fund is written once, in fund-id order.
+  // Each touched fund is written once, in fund-id order. The fund's key-level policy (set by
+  // CreateFund, restated here) makes this write, and so the whole transaction, need the
+  // endorsement of the funder's own peer, which runs these same checks on its own copy of the
+  // ledger.
   for (const fundId of [...working.funds.keys()].sort()) {
     const fund = working.funds.get(fundId)!;
-    await ctx.stub.putState(fundKey(ctx, fundId), canonicalBytes(fund));
+    const key = fundKey(ctx, fundId);
+    await ctx.stub.putState(key, canonicalBytes(fund));
+    await requireFunderEndorsement(ctx, key, fund.createdBy);
   }
   if (paid.length > 0)
     ctx.stub.setEvent(CLAIM_PAID_EVENT, canonicalBytes({ claims: paid, allocations: allocated }));

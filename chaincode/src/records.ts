@@ -70,8 +70,10 @@ export interface FundRecord {
   fundId: string;
   funderId: string;
   currency: string;
-  /** Initial budget, integer minor units. */
+  /** The cap on the fund's deposits (opening deposit plus every top-up), integer minor units. */
   budget: number;
+  /** The opening deposit, at most `budget`; absent, the whole budget is deposited at once. */
+  deposit?: number;
   /** Service dates the fund covers, YYYY-MM-DD, both inclusive. */
   period: { start: string; end: string };
   earmarks: FundEarmarks;
@@ -81,7 +83,7 @@ export interface FundRecord {
 /** A fund as stored in world state. */
 export interface StoredFundRecord extends FundRecord {
   docType: 'fund';
-  /** Budget plus every top-up. */
+  /** Deposits so far: the opening deposit plus every top-up; never above `budget`. */
   total: number;
   /** Sum of every allocation to the fund. */
   allocated: number;
@@ -166,4 +168,36 @@ export interface StoredAllocationRecord {
   categories: { category: string; amount: number }[];
   txId: string;
   recordedAt: string;
+}
+
+/** Everything the ledger holds about one claim: its decision revisions, payment and fund allocations. */
+export interface ClaimRecords {
+  claimId: string;
+  /** Oldest revision first. */
+  decisions: StoredDecisionRecord[];
+  payment: StoredPaymentRecord | null;
+  /** The allocation records of the payment, one per fund. */
+  allocations: StoredAllocationRecord[];
+}
+
+/** The access log's head at one moment: its sequence number and hash. No PHI: a hash of who read what. */
+export interface AccessLogAnchor {
+  seq: number;
+  hash: string;
+}
+
+/** An access-log anchor as the ledger stores it. */
+export interface StoredAccessLogAnchor extends AccessLogAnchor {
+  docType: 'accessLogAnchor';
+  txId: string;
+  recordedAt: string;
+  /** MSP id of the operator that recorded it. */
+  recordedBy: string;
+}
+
+/** What RecordAccessLogAnchor did. */
+export interface AccessLogAnchorOutcome {
+  seq: number;
+  outcome: 'recorded' | 'unchanged';
+  txId: string;
 }

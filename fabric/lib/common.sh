@@ -9,7 +9,7 @@
 #   network/   everything of the running network, wiped by down.sh            (up.sh)
 #     config/      core.yaml (edited) and orderer.yaml used by every process
 #     configtx/    configtx.yaml copy;  crypto/  cryptogen output
-#     channel/     claimtrail.block;    chaincode/  chaincode package + package id
+#     channel/     claimtrail.block;    chaincode/  chaincode package + package id + source hash
 #     orderer/ peers/<org>/   ledgers;  logs/*.log;  pids/*.pid;  network.json
 
 # ---------------------------------------------------------------------------------------------
@@ -35,6 +35,10 @@ CC_PACKAGE_DIR="$NETWORK_DIR/chaincode"
 LOG_DIR="$NETWORK_DIR/logs"
 PID_DIR="$NETWORK_DIR/pids"
 NETWORK_JSON="$NETWORK_DIR/network.json"
+ENROLMENT_DIR="$NETWORK_DIR/enrolment"
+# TLS between the peers and the chaincode server: the server's certificate (its own CA) and, per
+# peer, the client material the external builder writes into connection.json.
+CC_TLS_DIR="$NETWORK_DIR/chaincode-tls"
 
 BUILDER_DIR="$FABRIC_DIR/builders/ccaas"
 CHAINCODE_SRC_DIR="$REPO_ROOT/chaincode"
@@ -84,6 +88,9 @@ declare -A ORG_MSP=([payer]=PayerMSP [provider]=ProviderMSP [funder]=FunderMSP)
 declare -A PEER_PORT=([payer]=7051 [provider]=8051 [funder]=9051)
 declare -A PEER_CC_PORT=([payer]=7052 [provider]=8052 [funder]=9052)
 declare -A PEER_OPS_PORT=([payer]=9444 [provider]=9445 [funder]=9446)
+# Each organization's enrolment authority (fabric/enrolment-ca.js), the only holder of its CA key.
+declare -A ENROLMENT_PORT=([payer]=7054 [provider]=8054 [funder]=9054)
+ENROLMENT_SERVER="$FABRIC_DIR/enrolment-ca.js"
 
 # Log levels of the long-running processes (Fabric logging spec syntax).
 FABRIC_NODE_LOGGING_SPEC="${FABRIC_NODE_LOGGING_SPEC:-info}"
@@ -166,6 +173,9 @@ ORDERER_DATA_DIR="$NETWORK_DIR/orderer"
 CHANNEL_BLOCK="$CHANNEL_DIR/$CHANNEL_NAME.block"
 CC_PACKAGE_FILE="$CC_PACKAGE_DIR/$CC_LABEL.tar.gz"
 CC_PACKAGE_ID_FILE="$CC_PACKAGE_DIR/package-id"
+# Content hash of the chaincode sources the running chaincode server was built from (see
+# chaincode_source_hash), written once the deployed chaincode answers.
+CC_SOURCE_STAMP="$CC_PACKAGE_DIR/source-hash"
 
 # ---------------------------------------------------------------------------------------------
 # Installation checks
@@ -189,9 +199,10 @@ require_command() {
 # ---------------------------------------------------------------------------------------------
 # Process management. Every long-running process is recorded as $PID_DIR/<name>.pid; the
 # recorded command pattern guards against a recycled PID being mistaken for ours.
-# Names: orderer, peer-payer, peer-provider, peer-funder, chaincode.
+# Names: orderer, peer-payer, peer-provider, peer-funder, chaincode, enrol-payer, enrol-provider,
+# enrol-funder.
 # ---------------------------------------------------------------------------------------------
-ALL_PROCESSES=(chaincode peer-funder peer-provider peer-payer orderer)
+ALL_PROCESSES=(chaincode peer-funder peer-provider peer-payer orderer enrol-funder enrol-provider enrol-payer)
 
 pid_file() { printf '%s/%s.pid' "$PID_DIR" "$1"; }
 
@@ -201,6 +212,7 @@ process_signature() {
     orderer) printf '%s' "$BIN_DIR/orderer" ;;
     peer-*) printf '%s node start' "$BIN_DIR/peer" ;;
     chaincode) printf 'fabric-chaincode-node server' ;;
+    enrol-*) printf '%s --org %s' "$ENROLMENT_SERVER" "${1#enrol-}" ;;
     *) die "unknown process name: $1" ;;
   esac
 }
@@ -340,6 +352,9 @@ peer_node_env() {
     "CORE_LEDGER_SNAPSHOTS_ROOTDIR=$data/snapshots"
     "CORE_OPERATIONS_LISTENADDRESS=127.0.0.1:${PEER_OPS_PORT[$org]}"
     "CORE_METRICS_PROVIDER=prometheus"
+    # Read by the external builder (core.yaml propagates it): this peer's TLS client material for
+    # the chaincode server.
+    "CLAIMTRAIL_CCAAS_TLS_DIR=$CC_TLS_DIR/peer-$org"
   )
 }
 
@@ -376,12 +391,41 @@ peer_cli() {
     "$BIN_DIR/peer" "$@"
 }
 
-# Queries the chaincode through the payer peer; succeeds when the answer is the expected one.
+# Queries the chaincode through <org>'s peer (default: the payer's); succeeds when the answer is
+# the expected one.
 chaincode_answers() {
-  local answer
-  answer="$(peer_cli payer chaincode query -C "$CHANNEL_NAME" -n "$CC_NAME" -c "$CC_PROBE_ARGS" 2>/dev/null)" ||
+  local org=${1:-payer} answer
+  answer="$(peer_cli "$org" chaincode query -C "$CHANNEL_NAME" -n "$CC_NAME" -c "$CC_PROBE_ARGS" 2>/dev/null)" ||
     return 1
   [[ "$answer" == "$CC_PROBE_EXPECTED" ]]
+}
+
+# Prints a content hash of everything the chaincode server runs and is deployed with: the
+# TypeScript that up.sh compiles (chaincode/src without specs, as chaincode/tsconfig.json
+# excludes them), chaincode/tsconfig.json and package.json (its entry point), the repository's
+# package-lock.json (the installed fabric-shim, fabric-contract-api, canonicalize and the tsc that
+# compiles it all come from the repository's node_modules) and the package's connection.json and
+# metadata.json. Paths are part of the hash, so a renamed or removed file changes it too.
+chaincode_source_hash() {
+  require_command sha256sum
+  local -a files=()
+  local file
+  while IFS= read -r -d '' file; do
+    files+=("$file")
+  done < <(cd "$REPO_ROOT" && find chaincode/src -type f -name '*.ts' ! -name '*.spec.ts' -print0 | LC_ALL=C sort -z)
+  ((${#files[@]} > 0)) || die "no chaincode sources in $CHAINCODE_SRC_DIR/src"
+  files+=(chaincode/tsconfig.json chaincode/package.json package-lock.json
+    fabric/chaincode/connection.json fabric/chaincode/metadata.json)
+  for file in "${files[@]}"; do
+    [[ -f "$REPO_ROOT/$file" ]] || die "expected file is missing: $REPO_ROOT/$file"
+  done
+  (cd "$REPO_ROOT" && sha256sum -- "${files[@]}") | sha256sum | cut -d ' ' -f 1
+}
+
+# Prints the source hash stamped on the running network's chaincode (empty when there is none:
+# a network deployed before stamps, or one whose deployment did not finish).
+deployed_chaincode_hash() {
+  if [[ -f "$CC_SOURCE_STAMP" ]]; then cat "$CC_SOURCE_STAMP"; fi
 }
 
 # True when every recorded process is alive and the chaincode answers a query.

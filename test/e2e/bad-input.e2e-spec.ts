@@ -1,7 +1,10 @@
 import { DataSource } from 'typeorm';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { buildScenario, type Scenario } from '../support/scenario';
+import { buildScenario, consultationClaim, type Scenario } from '../support/scenario';
 import { client, startStack, type Stack } from '../support/stack';
+
+/** The UTC date `days` from now. */
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
 const TABLES = [
   'claims',
@@ -28,15 +31,7 @@ describe('bad input is refused with problem+json and leaves no row behind', () =
       ),
     );
 
-  const validClaim = () => ({
-    externalRef: `${tag}-${Math.random().toString(36).slice(2)}`,
-    payerId: scenario.payer.id,
-    memberNumber: scenario.members.active,
-    serviceDate: '2026-03-14',
-    currency: 'KES',
-    diagnoses: ['B54'],
-    lines: [{ serviceCode: 'CONS-GP', quantity: 1, unitPrice: 150000 }],
-  });
+  const validClaim = () => consultationClaim(scenario, `${tag}-${Math.random().toString(36).slice(2)}`);
 
   beforeAll(async () => {
     stack = await startStack();
@@ -78,6 +73,8 @@ describe('bad input is refused with problem+json and leaves no row behind', () =
     ['a malformed diagnosis', () => ({ ...validClaim(), diagnoses: ['malaria'] }), 400, 'diagnoses.0'],
     ['an unknown field', () => ({ ...validClaim(), notes: 'hello' }), 400, 'notes'],
     ['an unknown member', () => ({ ...validClaim(), memberNumber: 'NOBODY-1' }), 422, 'memberNumber'],
+    // Two days ahead of UTC is after today in every time zone.
+    ['a service date in the future', () => ({ ...validClaim(), serviceDate: inDays(2) }), 422, 'serviceDate'],
     [
       'an unknown service code',
       () => ({ ...validClaim(), lines: [{ serviceCode: 'ZZZ-999', quantity: 1, unitPrice: 100 }] }),
@@ -107,6 +104,20 @@ describe('bad input is refused with problem+json and leaves no row behind', () =
     ['malformed JSON', '{"externalRef": "x",', { 'content-type': 'application/json' }, 400, 'body'],
     ['a wrong content type', 'externalRef=x', { 'content-type': 'text/plain' }, 415, 'content-type'],
     [
+      'a form-encoded body',
+      'externalRef=x',
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      415,
+      'content-type',
+    ],
+    [
+      'a __proto__ key',
+      '{"__proto__": {"admin": true}}',
+      { 'content-type': 'application/json' },
+      400,
+      'body',
+    ],
+    [
       'a 2 MB body',
       JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) }),
       { 'content-type': 'application/json' },
@@ -120,11 +131,33 @@ describe('bad input is refused with problem+json and leaves no row behind', () =
       headers: { authorization: `Bearer ${scenario.providers[0].key}`, ...headers },
       body: raw,
     });
-    const body = (await r.json()) as { status: number; errors: { field: string }[] };
+    const body = (await r.json()) as { status: number; errors: { field: string; rule: string }[] };
     expect(r.status).toBe(status);
+    if (raw.includes('__proto__')) expect(body.errors[0].rule).toMatch(/__proto__/);
     expect(r.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(body.status).toBe(status);
     expect(body.errors.map((e) => e.field)).toContain(field);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('refuses to enrol a member born in the future, with a 422 naming the field', async () => {
+    const before = await counts();
+    const r = await client(stack.baseUrl, scenario.payer.key)('POST', '/v1/members', {
+      members: [
+        {
+          memberNumber: `U-${tag}`,
+          planId: scenario.planId,
+          fullName: 'Akinyi Unborn',
+          birthDate: inDays(2),
+          sex: 'F',
+          coverageStart: '2026-01-01',
+          coverageEnd: '2026-12-31',
+        },
+      ],
+    });
+    expect(r.status).toBe(422);
+    expect(r.body).toMatchObject({ type: 'urn:claimtrail:problem:date-in-future' });
+    expect(r.body.errors.map((e: { field: string }) => e.field)).toEqual(['members.0.birthDate']);
     expect(await counts()).toEqual(before);
   });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -12,8 +12,8 @@ import {
   type ProofBundle,
 } from '@claimtrail/ledger';
 import { readEnvelope } from '@claimtrail/ledger/fabric/fabric-block';
-import { common } from '@hyperledger/fabric-protos';
 import { replayDecision } from '@claimtrail/claims/application/replay';
+import { fetchTrust } from '../support/trust';
 import { runCli } from '../support/cli';
 import { buildScenario, type Scenario } from '../support/scenario';
 import { client, eventually, startStack, type Stack } from '../support/stack';
@@ -96,6 +96,19 @@ describe('claim pipeline, end to end', () => {
     stack = await startStack();
     db = stack.api.get<DataSource>(getDataSourceToken());
     scenario = await buildScenario(stack.baseUrl, tag);
+    // The outsider holds a contract with the payer under another plan only: its claims reach the
+    // rules, which find it not contracted by the member's plan (a provider with no contract with
+    // the payer at all is refused at submission, as for an unknown member).
+    const other = await client(stack.baseUrl, scenario.payer.key)('POST', '/v1/plans', {
+      name: 'Jamii Outsiders',
+      ruleSet: {
+        currency: 'KES',
+        coverage: { start: '2026-01-01', end: '2026-12-31' },
+        contractedProviders: [scenario.outsider.id],
+        tariff: { 'CONS-GP': { unitPrice: 150000, category: 'outpatient' } },
+      },
+    });
+    if (other.status !== 201) throw new Error(`plan failed: ${JSON.stringify(other.body)}`);
   });
 
   afterAll(async () => {
@@ -179,17 +192,18 @@ describe('claim pipeline, end to end', () => {
       const result = await replayDecision(db, id);
       expect({ id, differences: result.differences }).toEqual({ id, differences: [] });
     }
-    const cli = runCli(['replay', submitted[0].id]);
+    const cli = await runCli(['replay', submitted[0].id]);
     expect(cli.stdout).toMatch(/^IDENTICAL/);
     expect(cli.status).toBe(0);
   });
 
   it('gives a proof for every claim that verifies offline', async () => {
     const asFunder = client(stack.baseUrl, scenario.funder.key);
+    const { trust } = await fetchTrust(stack.baseUrl);
     for (const { id } of submitted) {
       const r = await asFunder('GET', `/v1/ledger/claims/${id}/proof`);
       expect(r.status).toBe(200);
-      expect(verifyProofBundle(r.body as ProofBundle)).toEqual({ ok: true });
+      expect(verifyProofBundle(r.body as ProofBundle, trust)).toEqual({ ok: true });
     }
     const head = await asFunder('GET', '/v1/ledger/head');
     expect(head.status).toBe(200);
@@ -247,21 +261,24 @@ describe('claim pipeline, end to end', () => {
       const asPayer = client(stack.baseUrl, scenario.payer.key);
       const before = await asPayer('GET', `/v1/ledger/claims/${id}/proof`);
       writeFileSync(join(dir, 'good.json'), JSON.stringify(before.body));
-      const good = runCli(['verify', join(dir, 'good.json')]);
+      const { trust, path: trustPath } = await fetchTrust(stack.baseUrl, dir);
+      const good = await runCli(['verify', join(dir, 'good.json'), '--trust', trustPath]);
       expect(good.stderr).toBe('');
       expect(good.status).toBe(0);
-      expect(runCli(['ledger', 'check']).status).toBe(0);
+      expect((await runCli(['ledger', 'check'])).status).toBe(0);
 
-      // Against the organizations' published keys: the payer's key matches, a clinic's does not.
-      for (const [org, expected] of [
-        [scenario.payer.id, 0],
-        [scenario.providers[0].id, 1],
-      ] as const) {
-        const published = await asPayer('GET', `/v1/organizations/${org}/public-key`);
-        writeFileSync(join(dir, `${org}.pem`), published.body.signingPublicKey);
-        const checked = runCli(['verify', join(dir, 'good.json'), '--signer-key', join(dir, `${org}.pem`)]);
-        expect(checked.status).toBe(expected);
-      }
+      // Against a trust file pinning a clinic's key for the payer, the same proof fails.
+      const clinicKey = trust.organizations.find((o) => o.id === scenario.providers[0].id)!.publicKeyPem;
+      const wrong = {
+        ...trust,
+        organizations: trust.organizations.map((o) =>
+          o.id === scenario.payer.id ? { ...o, publicKeyPem: clinicKey } : o,
+        ),
+      };
+      writeFileSync(join(dir, 'wrong-trust.json'), JSON.stringify(wrong));
+      expect(
+        (await runCli(['verify', join(dir, 'good.json'), '--trust', join(dir, 'wrong-trust.json')])).status,
+      ).toBe(1);
 
       // Someone with database access raises this claim's approved amount inside the stored transaction.
       const block = (before.body as ProofBundle).block.number;
@@ -269,26 +286,35 @@ describe('claim pipeline, end to end', () => {
         `SELECT tx_id, args FROM ledger_transactions WHERE block_number = $1 AND function_name = 'RecordDecisions'`,
         [block],
       );
-      const batch = JSON.parse((tx.args as string[])[0]) as {
+      const batch = JSON.parse((JSON.parse(tx.args as string) as string[])[0]) as {
         claimId: string;
         totals: { approved: number };
       }[];
       const record = batch.find((r) => r.claimId === id)!;
       record.totals.approved += 100_000;
-      await db.query(`UPDATE ledger_transactions SET args = $1::jsonb WHERE tx_id = $2`, [
+      await db.query(`UPDATE ledger_transactions SET args = $1 WHERE tx_id = $2`, [
         JSON.stringify([JSON.stringify(batch)]),
         tx.tx_id,
       ]);
 
+      // The API no longer hands out a proof of the claim, and one built from the altered rows fails offline.
       const after = await asPayer('GET', `/v1/ledger/claims/${id}/proof`);
-      writeFileSync(join(dir, 'tampered.json'), JSON.stringify(after.body));
-      const bad = runCli(['verify', join(dir, 'tampered.json')]);
+      expect(after.status).toBe(409);
+      expect(after.body).toMatchObject({ type: 'urn:claimtrail:problem:ledger-integrity' });
+      const forged = JSON.parse(readFileSync(join(dir, 'good.json'), 'utf8')) as ProofBundle;
+      forged.record.totals.approved += 100_000;
+      writeFileSync(join(dir, 'tampered.json'), JSON.stringify(forged));
+      const bad = await runCli(['verify', join(dir, 'tampered.json'), '--trust', trustPath]);
       expect(bad.status).toBe(1);
       expect(bad.stderr).toMatch(/FAILED/);
 
-      const check = runCli(['ledger', 'check']);
+      const check = await runCli(['ledger', 'check']);
       expect(check.status).toBe(1);
       expect(check.stderr).toContain(`block ${block}`);
+
+      // Put the transaction back, so suites sharing the database find an intact chain.
+      await db.query(`UPDATE ledger_transactions SET args = $1 WHERE tx_id = $2`, [tx.args, tx.tx_id]);
+      expect((await runCli(['ledger', 'check'])).status).toBe(0);
     });
   } else {
     it('gives a proof that a peer confirms and that fails once its record is altered', async () => {
@@ -298,11 +324,12 @@ describe('claim pipeline, end to end', () => {
       const proof = (await asPayer('GET', `/v1/ledger/claims/${id}/proof`)).body as FabricProofBundle;
       expect(proof).toMatchObject({ ledger: 'fabric', claimId: id, channel: expect.any(String) });
       writeFileSync(join(dir, 'good.json'), JSON.stringify(proof));
-      const good = runCli(['verify', join(dir, 'good.json'), '--fabric']);
+      const { path: trustPath } = await fetchTrust(stack.baseUrl, dir);
+      const good = await runCli(['verify', join(dir, 'good.json'), '--fabric', '--trust', trustPath]);
       expect(good.stderr).toBe('');
-      expect(good.stdout).toContain('a peer holds the same block');
+      expect(good.stdout).toContain('a peer holds it in block');
       expect(good.status).toBe(0);
-      expect(runCli(['ledger', 'check']).status).toBe(0);
+      expect((await runCli(['ledger', 'check'])).status).toBe(0);
 
       // The chain lives on the peers, out of the platform database's reach: what can be altered is a
       // copy of the proof, and that no longer verifies.
@@ -311,7 +338,7 @@ describe('claim pipeline, end to end', () => {
       };
       altered.record.totals.approved += 100_000;
       writeFileSync(join(dir, 'tampered.json'), JSON.stringify(altered));
-      const bad = runCli(['verify', join(dir, 'tampered.json'), '--fabric']);
+      const bad = await runCli(['verify', join(dir, 'tampered.json'), '--fabric', '--trust', trustPath]);
       expect(bad.status).toBe(1);
       expect(bad.stderr).toMatch(/FAILED/);
     });
@@ -320,8 +347,8 @@ describe('claim pipeline, end to end', () => {
 
 /**
  * Everything the ledger holds about the claims, as text: the stored state and transactions of the
- * embedded ledger, or on Fabric what every transaction in the proofs' blocks wrote (keys and
- * values, as the peers store them).
+ * embedded ledger, or on Fabric what the proofs' transactions wrote (keys and values, as the
+ * peers store them).
  */
 async function ledgerTexts(db: DataSource, proofs: unknown[]): Promise<string[]> {
   if (LEDGER_KIND === 'embedded') {
@@ -331,14 +358,9 @@ async function ledgerTexts(db: DataSource, proofs: unknown[]): Promise<string[]>
     );
     return rows.map((r) => r.text);
   }
-  const blocks = new Set(proofs.filter(isFabricProof).map((p) => p.block));
-  expect(blocks.size).toBeGreaterThan(0);
-  return [...blocks].flatMap((block) =>
-    common.Block.deserializeBinary(Buffer.from(block, 'base64'))
-      .getData()!
-      .getDataList_asU8()
-      .flatMap((envelope) =>
-        readEnvelope(envelope).writes.map((w) => `${w.key} ${w.value.toString('utf8')}`),
-      ),
+  const envelopes = new Set(proofs.filter(isFabricProof).map((p) => p.envelope));
+  expect(envelopes.size).toBeGreaterThan(0);
+  return [...envelopes].flatMap((envelope) =>
+    readEnvelope(Buffer.from(envelope, 'base64')).writes.map((w) => `${w.key} ${w.value.toString('utf8')}`),
   );
 }

@@ -3,8 +3,11 @@ import type { DataSource } from 'typeorm';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { claimKey } from '@claimtrail/chaincode/claim-keys';
 import { LEDGER, verifyProofBundle, type LedgerPort } from '@claimtrail/ledger';
-import { runCliAsync } from '../support/cli';
+import { createCompositeKey } from '@claimtrail/ledger/embedded/composite-key';
+import { fetchTrust } from '../support/trust';
+import { runCli } from '../support/cli';
 import { buildScenario, type Scenario } from '../support/scenario';
 import { client, eventually, startStack, type Stack } from '../support/stack';
 
@@ -18,7 +21,7 @@ describe('funds, payments and the donor audit', () => {
   const claimIds: string[] = [];
 
   const audit = (fundId: string, apiKey: string) =>
-    runCliAsync(['audit', fundId, '--api-url', stack.baseUrl, '--api-key', apiKey]);
+    runCli(['audit', fundId, '--api-url', stack.baseUrl, '--api-key', apiKey]);
 
   async function decideAll(ids: string[]) {
     await eventually(
@@ -76,24 +79,58 @@ describe('funds, payments and the donor audit', () => {
       { name: 'Malaria diagnostics', budget: 5_000_000, earmarks: { categories: ['laboratory'] } },
     ];
     for (const spec of specs) {
+      // The budget caps the deposits: part of it now, the rest as a top-up.
       const r = await asFunder('POST', '/v1/funds', {
         ...spec,
         currency: 'KES',
         period,
-        budget: spec.budget - 1_000_000,
+        deposit: spec.budget - 1_000_000,
       });
       expect(r.status).toBe(201);
+      expect(r.body).toMatchObject({ budget: spec.budget, total: spec.budget - 1_000_000 });
       const topped = await asFunder('POST', `/v1/funds/${r.body.id}/top-ups`, { amount: 1_000_000 });
-      expect(topped.body).toMatchObject({ total: spec.budget, allocated: 0, remaining: spec.budget });
+      expect(topped.body).toMatchObject({
+        budget: spec.budget,
+        total: spec.budget,
+        allocated: 0,
+        remaining: spec.budget,
+      });
       funds.push({ id: r.body.id, name: spec.name });
     }
     const ledger = stack.api.get<LedgerPort>(LEDGER);
-    for (const f of funds)
+    for (const [i, f] of funds.entries())
       expect(await ledger.getFund(f.id)).toMatchObject({
         fundId: f.id,
-        total: expect.any(Number),
+        budget: specs[i].budget,
+        total: specs[i].budget,
         allocated: 0,
       });
+  });
+
+  it('refuses a top-up beyond the budget, naming the amount and the figures, and changes nothing', async () => {
+    const asFunder = client(stack.baseUrl, s.funder.key);
+    const over = await asFunder('POST', `/v1/funds/${funds[2].id}/top-ups`, { amount: 10_000_000 });
+    expect(over.status).toBe(422);
+    expect(over.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(over.body).toMatchObject({
+      type: 'urn:claimtrail:problem:budget-exceeded',
+      errors: [
+        {
+          field: 'amount',
+          rule: 'must keep deposits within the budget 5000000: 5000000 deposited so far, at most 0 more',
+        },
+      ],
+    });
+    const tooMuch = await asFunder('POST', '/v1/funds', {
+      name: 'Deposit above budget',
+      currency: 'KES',
+      budget: 100_000,
+      deposit: 100_001,
+      period: { start: '2026-01-01', end: '2026-12-31' },
+    });
+    expect(tooMuch).toMatchObject({ status: 422, body: { errors: [{ field: 'deposit' }] } });
+    expect((await asFunder('GET', `/v1/funds/${funds[2].id}`)).body).toMatchObject({ total: 5_000_000 });
+    expect(await stack.api.get<LedgerPort>(LEDGER).getFund(funds[2].id)).toMatchObject({ total: 5_000_000 });
   });
 
   it('pays 1,000 claims, each allocated by the rule and recorded by the chaincode', async () => {
@@ -152,8 +189,14 @@ describe('funds, payments and the donor audit', () => {
       [claimIds],
     );
     expect(paid).toBe(1000);
-    const again = await asPayer('POST', `/v1/claims/${claimIds[0]}/payments`, {});
+    // The same request again (the default reference) is answered with the same payment.
+    const first = await asPayer('POST', `/v1/claims/${claimIds[0]}/payments`, {});
+    expect(first.status).toBe(201);
+    expect(first.headers.get('idempotent-replayed')).toBe('true');
+    expect(first.body).toMatchObject({ claimId: claimIds[0], status: 'paid', attempt: 1 });
+    const again = await asPayer('POST', `/v1/claims/${claimIds[0]}/payments`, { paymentRef: 'OTHER-1' });
     expect(again.status).toBe(409);
+    expect(again.body.type).toBe('urn:claimtrail:problem:invalid-state');
   });
 
   it('reports every fund exactly as the ledger does, to the minor unit, and never below zero', async () => {
@@ -182,6 +225,7 @@ describe('funds, payments and the donor audit', () => {
       expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
       expect((await csv.text()).trim().split('\n')).toHaveLength(report.entries.length + 1);
       const result = await audit(f.id, s.funder.key);
+      expect(result.stdout).toContain(`LEDGER CHECK: ${report.claims} claims`);
       expect(result.stdout).toContain('CLEAN');
       expect(result.status).toBe(0);
       funded += report.allocated;
@@ -204,15 +248,17 @@ describe('funds, payments and the donor audit', () => {
       kind: 'payment',
       record: { claimId: claimIds[3], allocations: expect.any(Array) },
     });
-    expect(verifyProofBundle(proof.body)).toEqual({ ok: true });
     const dir = mkdtempSync(join(tmpdir(), 'claimtrail-payment-'));
+    const { trust, path: trustPath } = await fetchTrust(stack.baseUrl, dir);
+    expect(verifyProofBundle(proof.body, trust)).toEqual({ ok: true });
     writeFileSync(join(dir, 'payment.json'), JSON.stringify(proof.body));
-    expect((await runCliAsync(['verify', join(dir, 'payment.json')])).status).toBe(0);
+    expect((await runCli(['verify', join(dir, 'payment.json'), '--trust', trustPath])).status).toBe(0);
   });
 
   it('names exactly the claim whose payment was altered in the database', async () => {
     const [victim] = await db.query(
-      `SELECT claim_id, fund_id FROM payment_allocations WHERE fund_id = $1 ORDER BY claim_id LIMIT 1 OFFSET 7`,
+      `SELECT claim_id, fund_id FROM payment_allocations WHERE fund_id = $1 AND released_at IS NULL
+        ORDER BY claim_id LIMIT 1 OFFSET 7`,
       [funds[1].id],
     );
     await db.query(
@@ -224,6 +270,10 @@ describe('funds, payments and the donor audit', () => {
     const mismatches = result.stdout.split('\n').filter((l) => l.startsWith('MISMATCH: claim'));
     expect(mismatches).toHaveLength(1);
     expect(mismatches[0]).toContain(victim.claim_id);
+    await db.query(
+      `UPDATE payment_allocations SET amount = amount - 500 WHERE claim_id = $1 AND fund_id = $2`,
+      [victim.claim_id, victim.fund_id],
+    );
   });
 
   it('never overspends a nearly empty fund under concurrent payments', async () => {
@@ -269,5 +319,32 @@ describe('funds, payments and the donor audit', () => {
       [ids],
     );
     expect(rejected).toBe(0);
+  });
+
+  // Only the embedded ledger's store can be edited from here; Fabric's world state sits in its peers,
+  // so on Fabric the suite has no such case.
+  const onEmbedded = process.env.LEDGER === 'fabric' ? () => undefined : it;
+  onEmbedded('names a claim whose ledger decision approves less than its payment took', async () => {
+    const [victim] = await db.query(
+      `SELECT pa.claim_id FROM payment_allocations pa WHERE pa.fund_id = $1 AND pa.released_at IS NULL
+        ORDER BY pa.claim_id LIMIT 1 OFFSET 11`,
+      [funds[2].id],
+    );
+    const key = Buffer.from(claimKey({ stub: { createCompositeKey } }, victim.claim_id, 1), 'utf8');
+    const [{ value: original }] = await db.query(`SELECT value FROM ledger_state WHERE key = $1`, [key]);
+    await db.query(
+      `UPDATE ledger_state
+          SET value = convert_to(jsonb_set(convert_from(value, 'UTF8')::jsonb, '{totals,approved}', '1')::text, 'UTF8')
+        WHERE key = $1`,
+      [key],
+    );
+    const result = await audit(funds[2].id, s.funder.key);
+    expect(result.status).toBe(1);
+    const failed = result.stdout.split('\n').filter((l) => l.startsWith('LEDGER MISMATCH: claim'));
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toContain(victim.claim_id);
+    expect(result.stdout).not.toContain('CLEAN');
+    // Put the row back, so suites sharing the database find an intact ledger.
+    await db.query(`UPDATE ledger_state SET value = $2 WHERE key = $1`, [key, original]);
   });
 });

@@ -21,7 +21,7 @@ describe('member limits under concurrency', () => {
 
   it('approves at most the annual limit across 50 concurrent claims, and the accumulator matches', async () => {
     const op = JSON.parse(
-      runCli(['org', 'create', '--kind', 'operator', '--name', `Ops ${tag}`, '--json']).stdout,
+      (await runCli(['org', 'create', '--kind', 'operator', '--name', `Ops ${tag}`, '--json'])).stdout,
     );
     const asOperator = client(stack.baseUrl, op.apiKey);
     const payer = (await asOperator('POST', '/v1/organizations', { kind: 'payer', name: `Payer ${tag}` }))

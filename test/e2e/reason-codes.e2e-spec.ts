@@ -2,6 +2,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { replayDecision } from '@claimtrail/claims/application/replay';
 import { REASON_CODES, ReasonCode, samplingDraw } from '@claimtrail/claims/domain';
+import { accumulatorDrift } from '../faults/support/invariants';
 import { runCli } from '../support/cli';
 import { client, eventually, startStack, type Stack } from '../support/stack';
 
@@ -80,7 +81,7 @@ describe('reason codes through the whole stack', () => {
     stack = await startStack({ DIAGNOSIS_AVERAGE_MAX_AGE_MS: '0' });
     db = stack.api.get<DataSource>(getDataSourceToken());
     const op = JSON.parse(
-      runCli(['org', 'create', '--kind', 'operator', '--name', `Ops ${tag}`, '--json']).stdout,
+      (await runCli(['org', 'create', '--kind', 'operator', '--name', `Ops ${tag}`, '--json'])).stdout,
     );
     const asOperator = client(stack.baseUrl, op.apiKey);
     for (const [key, kind] of [
@@ -175,6 +176,12 @@ describe('reason codes through the whole stack', () => {
       contractedProviders: [orgs.a.id],
       tariff: { 'CONS-GP': { unitPrice: 150000, category: 'outpatient' } },
       review: { samplingPercent: 50 },
+    });
+    // The outsider holds a contract with the payer, under a plan of its own: its claims reach the
+    // rules (a provider with no contract with the payer at all is refused as for an unknown member).
+    await publish('Jamii Outsiders', {
+      contractedProviders: [orgs.outsider.id],
+      tariff: { 'CONS-GP': { unitPrice: 150000, category: 'outpatient' } },
     });
   });
 
@@ -430,6 +437,26 @@ describe('reason codes through the whole stack', () => {
     expect(missing).toEqual([]);
   });
 
+  it('rejects a claim whose lines approve nothing once the annual limit is used up, and will not pay it', async () => {
+    const m = await member('money');
+    for (const ago of [40, 30, 20])
+      await claim(m, { careType: 'inpatient', serviceDate: day(ago), lines: [line('ADM-DAY', 350000, 4)] });
+    // The member still bears the co-payment, so the line is adjusted to 0 rather than rejected.
+    const used = await claim(m, { serviceDate: day(10), lines: [line('CONS-GP', 150000)] });
+    expect(used.status).toBe('rejected');
+    expect(used.decision).toMatchObject({
+      status: 'rejected',
+      totals: { approved: 0, coPayment: 15000, eligible: 15000 },
+    });
+    expect(used.decision.lines[0]).toMatchObject({ status: 'adjusted', approved: 0 });
+    expect(used.decision.lines[0].reasonCodes).toEqual(
+      expect.arrayContaining([ReasonCode.CoPaymentApplied, ReasonCode.AnnualLimitReached]),
+    );
+    const pay = await client(stack.baseUrl, orgs.payer.apiKey)('POST', `/v1/claims/${used.id}/payments`, {});
+    expect(pay.status).toBe(409);
+    expect(pay.body.type).toBe('urn:claimtrail:problem:invalid-state');
+  });
+
   it('lets the payer adjust or reject a pended claim, as a new signed ledger revision', async () => {
     const asPayer = client(stack.baseUrl, orgs.payer.apiKey);
     const sampled = await claim(await member('sampled'), { lines: [line('CONS-GP', 150000)] });
@@ -480,6 +507,32 @@ describe('reason codes through the whole stack', () => {
     });
     expect(rejected.body).toMatchObject({ status: 'rejected', revision: 2 });
     decided.push(sampled.id, preauth.id);
+  });
+
+  it("keeps each member's accumulator at the sum of current decisions, and a double count is found", async () => {
+    // The claims this suite decided, reviewed ones among them: a review's revision replaces the one
+    // before it, so the accumulator holds the current revision's amount only.
+    expect(await accumulatorDrift(db)).toEqual([]);
+    const [reviewed]: { member_id: string; approved: string }[] = await db.query(
+      `SELECT c.member_id, d.total_approved::text AS approved
+         FROM claims c JOIN claim_decisions d ON d.claim_id = c.id AND d.revision = c.revision
+        WHERE c.revision = 2 AND d.total_approved > 0 LIMIT 1`,
+    );
+    expect(reviewed).toBeDefined();
+    // What a writer that counted the reviewed claim twice would have stored.
+    const bump = (sign: 1 | -1) =>
+      db.query(`UPDATE member_accumulators SET annual_approved = annual_approved + $2 WHERE member_id = $1`, [
+        reviewed.member_id,
+        sign * Number(reviewed.approved),
+      ]);
+    await bump(1);
+    try {
+      expect(await accumulatorDrift(db)).toEqual([
+        expect.objectContaining({ member_id: reviewed.member_id }),
+      ]);
+    } finally {
+      await bump(-1);
+    }
   });
 
   it('accepts a corrected resubmission of a rejected claim, once, and only of a rejected one', async () => {
@@ -550,8 +603,11 @@ describe('reason codes through the whole stack', () => {
     await db.query(`UPDATE claim_decisions SET total_approved = total_approved + 1 WHERE claim_id = $1`, [
       victim,
     ]);
-    const cli = runCli(['replay', victim]);
+    const cli = await runCli(['replay', victim]);
     expect(cli.status).toBe(1);
     expect(cli.stdout).toContain('decision.totals.approved');
+    await db.query(`UPDATE claim_decisions SET total_approved = total_approved - 1 WHERE claim_id = $1`, [
+      victim,
+    ]);
   });
 });

@@ -2,8 +2,15 @@ import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { connect, EndorseError, hash, signers } from '@hyperledger/fabric-gateway';
-import { FabricLedger, LedgerError, loadFabricNetworkConfig, verifyProofBundle } from '@claimtrail/ledger';
-import { issueClientCertificate } from '@claimtrail/ledger/fabric/enrolment';
+import {
+  FabricLedger,
+  LedgerError,
+  loadFabricNetworkConfig,
+  verifyProofBundle,
+  type TrustAnchor,
+} from '@claimtrail/ledger';
+import { issueClientCertificate } from '@claimtrail/ledger/testing/fabric-ca';
+import { organizationCa } from './support/fabric-peers';
 import { decisionRecord, signingIdentity } from '@claimtrail/ledger/testing/decision-fixtures';
 
 describe('FabricLedger on the local network', () => {
@@ -43,11 +50,12 @@ describe('FabricLedger on the local network', () => {
     const [receipt] = await ledger.recordDecisions([record], payer);
     const proof = (await ledger.proveClaim(record.claimId)) as unknown as Record<string, any>;
     expect(proof).toMatchObject({ ledger: 'fabric', txId: receipt.txId, blockNumber: receipt.blockNumber });
-    expect(verifyProofBundle(proof)).toEqual({ ok: true });
+    const trust: TrustAnchor = { version: 1, organizations: [], msps: await ledger.trustedMsps() };
+    expect(verifyProofBundle(proof, trust)).toEqual({ ok: true });
 
     const altered = structuredClone(proof);
     altered.record.totals.approved += 100_000;
-    const result = verifyProofBundle(altered);
+    const result = verifyProofBundle(altered, trust);
     expect(result.ok).toBe(false);
     expect(JSON.stringify(result)).toContain('differs from what the transaction wrote');
     expect(await ledger.proveClaim('no-such-claim')).toBeNull();
@@ -65,10 +73,7 @@ describe('FabricLedger on the local network', () => {
     const network = loadFabricNetworkConfig(process.env.FABRIC_NETWORK_CONFIG!);
     const clinic = network.orgs.provider;
     const forger = signingIdentity({ orgId: `forged-${Date.now().toString(36)}`, kind: 'payer' });
-    const cert = await issueClientCertificate(forger, {
-      certPem: readFileSync(clinic.caCertPath, 'utf8'),
-      keyPem: readFileSync(clinic.caKeyPath, 'utf8'),
-    });
+    const cert = await issueClientCertificate(forger, organizationCa(clinic));
     const client = new grpc.Client(
       clinic.peerEndpoint,
       grpc.credentials.createSsl(readFileSync(clinic.tlsRootCertPath)),

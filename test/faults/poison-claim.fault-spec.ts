@@ -2,7 +2,7 @@ import { runLoad } from '../../apps/cli/src/bench/load';
 import { workloadRuleSet } from '../../apps/cli/src/bench/workload';
 import { client } from '../support/stack';
 import { startRig, type Rig } from './support/fault-rig';
-import { acceptedIds, expectNothingLost } from './support/invariants';
+import { acceptedIds, expectAllAccepted, expectNothingLost } from './support/invariants';
 
 /**
  * Poison claims (their plan's stored rule set is broken, so every attempt throws) sent among
@@ -66,6 +66,8 @@ describe('fault: poison claims under load', () => {
       }),
     });
     const [subs, bad] = await Promise.all([healthy, poison]);
+    expectAllAccepted(subs);
+    expectAllAccepted(bad);
     const poisonIds = acceptedIds(bad);
     expect(poisonIds).toHaveLength(20);
 

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { EmbeddedLedger } from '@claimtrail/ledger';
 import { LedgerEventsService } from '@claimtrail/claims/application/ledger-events.service';
+import { OrganizationsService } from '@claimtrail/claims/application/organizations.service';
 import { Metrics } from '@claimtrail/claims/observability/metrics';
-import { connect } from '../support/ledger-database';
+import { loadConfig } from '@claimtrail/claims/config/app-config';
+import { connectDataSource } from '@claimtrail/claims/infra/data-source';
+import { testLedger } from '../support/ledger-database';
 
 /**
  * Confirming outbox rows from a ledger event, against PostgreSQL: what the relay's event follower
@@ -12,10 +14,13 @@ import { connect } from '../support/ledger-database';
 describe('LedgerEventsService.confirm', () => {
   let db: DataSource;
   let events: LedgerEventsService;
+  // The organization that signed the rows, as the relay would find it.
+  let signer: string;
 
   beforeAll(async () => {
-    db = await connect();
-    events = new LedgerEventsService(db, new EmbeddedLedger(db), new Metrics());
+    db = await connectDataSource({ ...loadConfig(), DATABASE_POOL_SIZE: 4 });
+    events = new LedgerEventsService(db, testLedger(db), new Metrics());
+    signer = (await new OrganizationsService(db).create('payer', 'Ledger events payer')).organization.id;
   });
   afterAll(() => db.destroy());
 
@@ -24,7 +29,7 @@ describe('LedgerEventsService.confirm', () => {
     await db.query(
       `INSERT INTO ledger_outbox (kind, claim_id, revision, signer_org_id, record)
        SELECT 'decision', r.claim_id, 1, $2, '{}'::jsonb FROM unnest($1::uuid[]) AS r(claim_id)`,
-      [claimIds, randomUUID()],
+      [claimIds, signer],
     );
     return claimIds;
   }

@@ -16,8 +16,9 @@ import { replayDecision } from '@claimtrail/claims/application/replay';
 import { ReviewService } from '@claimtrail/claims/application/review.service';
 import { ClaimsModule } from '@claimtrail/claims/claims.module';
 import { loadConfig } from '@claimtrail/claims/config/app-config';
-import type { PhiKey } from '@claimtrail/claims/config/phi-keys';
-import { configurePhiCipher } from '@claimtrail/claims/infra/crypto/phi-cipher.registry';
+import { DEV_PHI_KEYS, type PhiKey } from '@claimtrail/claims/config/phi-keys';
+import { rowKey } from '@claimtrail/claims/infra/crypto/field-cipher';
+import { configurePhiCipher, phiCipher } from '@claimtrail/claims/infra/crypto/phi-cipher.registry';
 import { rotatePhi } from '@claimtrail/claims/infra/crypto/phi-rotation';
 import { connectDataSource } from '@claimtrail/claims/infra/data-source';
 import { OrganizationEntity } from '@claimtrail/claims/infra/entities';
@@ -51,7 +52,8 @@ const rowText = (row: Record<string, unknown>) =>
  */
 describe('PHI encryption at rest', () => {
   const dbName = `claimtrail_test_phi_${Date.now()}_${randomBytes(3).toString('hex')}`;
-  const dev: PhiKey[] = loadConfig({}).PHI_KEYS;
+  // The development keyring, asked for explicitly: the assertions name its key id.
+  const dev: PhiKey[] = loadConfig({ CLAIMTRAIL_DEV_SECRETS: '1' }).PHI_KEYS;
   let moduleRef: TestingModule;
   let db: DataSource;
   let members: MembersService;
@@ -65,7 +67,7 @@ describe('PHI encryption at rest', () => {
     await c.query(sql);
     await c.end();
   };
-  const asPayer = () => ({ orgId: payerId, kind: 'payer' as const, keyId: 'test' });
+  const asPayer = () => ({ orgId: payerId, kind: 'payer' as const, keyId: 'test', scopes: [] });
   const storedValues = async (): Promise<string[]> => {
     const rows: { v: string }[] = await db.query(`
       SELECT full_name AS v FROM members UNION ALL SELECT birth_date FROM members
@@ -82,6 +84,8 @@ describe('PHI encryption at rest', () => {
     url.pathname = `/${dbName}`;
     process.env.DATABASE_URL = url.toString();
     process.env.QUEUE_PREFIX = queuePrefixFor(dbName);
+    process.env.PHI_KEYS = DEV_PHI_KEYS;
+    process.env.CLAIMTRAIL_DEV_SECRETS = '1';
     const migrator = await connectDataSource({
       DATABASE_URL: url.toString(),
       DATABASE_POOL_SIZE: 2,
@@ -149,7 +153,7 @@ describe('PHI encryption at rest', () => {
   it('keeps name, birth date and phone out of every column of the member row', async () => {
     const [row] = await db.query(`SELECT * FROM members WHERE id = $1`, [memberId]);
     for (const text of rowText(row)) for (const secret of SECRETS) expect(text).not.toContain(secret);
-    for (const column of ['full_name', 'birth_date', 'phone']) expect(row[column]).toMatch(/^v1\.dev\./);
+    for (const column of ['full_name', 'birth_date', 'phone']) expect(row[column]).toMatch(/^v2\.dev\./);
 
     const member = await members.get(payerId, memberId);
     expect(member).toMatchObject({ fullName: NAME, birthDate: BIRTH, phone: PHONE, memberNumber: 'PHI-1' });
@@ -159,7 +163,7 @@ describe('PHI encryption at rest', () => {
   it('stores no PEM for signing keys, and the ledger relay still signs with them', async () => {
     const rows: { k: string }[] = await db.query(`SELECT signing_private_key AS k FROM organizations`);
     for (const { k } of rows) {
-      expect(k).toMatch(/^v1\.dev\./);
+      expect(k).toMatch(/^v2\.dev\./);
       expect(k).not.toMatch(/BEGIN|PRIVATE KEY/);
     }
     const pem = (await moduleRef.get(OrganizationsService).signingIdentity(payerId)).privateKeyPem;
@@ -198,7 +202,7 @@ describe('PHI encryption at rest', () => {
     expect(inputs.inputs.member.birthDate).toBe(BIRTH);
 
     await db.runMigrations({ transaction: 'all' });
-    expect((await storedValues()).every((v) => v.startsWith('v1.dev.'))).toBe(true);
+    expect((await storedValues()).every((v) => v.startsWith('v2.dev.'))).toBe(true);
     expect(await members.get(payerId, memberId)).toMatchObject({
       fullName: NAME,
       birthDate: BIRTH,
@@ -223,6 +227,13 @@ describe('PHI encryption at rest', () => {
 
   it('rotate-phi moves every value to a new key, after which the old key can go', async () => {
     const k2: PhiKey = { kid: 'k2', key: randomBytes(32) };
+    // A value in the column-only format (written by a process of the previous release) is rebound too.
+    const [phi2] = await db.query(`SELECT id, full_name FROM members WHERE member_number = 'PHI-2'`);
+    const unbound = phiCipher().unbind(phi2.full_name, {
+      column: 'members.full_name',
+      row: rowKey([phi2.id]),
+    });
+    await db.query(`UPDATE members SET full_name = $1 WHERE id = $2`, [unbound, phi2.id]);
     configurePhiCipher({ PHI_KEYS: [k2, ...dev] });
     const total = (await storedValues()).length;
 
@@ -231,7 +242,7 @@ describe('PHI encryption at rest', () => {
     expect(counts.every((c) => c.remaining === 0)).toBe(true);
     expect(counts.reduce((n, c) => n + c.rotated, 0)).toBe(total);
     expect(counts.find((c) => c.column === 'members.full_name')?.rotated).toBe(3);
-    expect((await storedValues()).every((v) => v.startsWith('v1.k2.'))).toBe(true);
+    expect((await storedValues()).every((v) => v.startsWith('v2.k2.'))).toBe(true);
     expect((await rotatePhi(db)).every((c) => c.rotated === 0 && c.remaining === 0)).toBe(true);
 
     configurePhiCipher({ PHI_KEYS: [k2] });
@@ -252,7 +263,7 @@ describe('PHI encryption at rest', () => {
 
     configurePhiCipher({ PHI_KEYS: dev });
     await expect(members.get(payerId, memberId)).rejects.toThrow(
-      /cannot decrypt members\.\w+: key id "k2" is not in PHI_KEYS/,
+      /cannot decrypt members\.\w+ of row \["[0-9a-f-]+"\]: key id "k2" is not in PHI_KEYS/,
     );
   });
 });

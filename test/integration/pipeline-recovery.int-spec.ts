@@ -154,6 +154,22 @@ describe('pipeline recovery and idempotency', () => {
       last_error: expect.stringMatching(/memberRef/),
     });
     expect(await relay.pendingCount()).toBe(0);
+    // The refusal shows on the claim, written with the outbox row; the decision itself is kept.
+    const [refused] = await db.query(
+      `SELECT c.status, e.actor, e.detail ->> 'code' AS code,
+              (SELECT count(*)::int FROM claim_decisions d WHERE d.claim_id = c.id) AS decisions
+         FROM claims c JOIN claim_events e ON e.claim_id = c.id AND e.to_status = c.status
+        WHERE c.id = $1`,
+      [bad.id],
+    );
+    expect(refused).toEqual({
+      status: 'decision_refused',
+      actor: 'ledger',
+      code: 'INVALID_FIELD',
+      decisions: 1,
+    });
+    const [{ status }] = await db.query(`SELECT status FROM claims WHERE id = $1`, [good.id]);
+    expect(status).not.toBe('decision_refused');
   });
 
   it('with several batches in flight, drains them in one pass, a refused record still set apart', async () => {

@@ -1,6 +1,13 @@
-import { randomBytes } from 'node:crypto';
+import { createPublicKey, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { EmbeddedLedger, ledgerMigrations } from '@claimtrail/ledger';
+import { DEV_LEDGER_HEAD_KEY } from '@claimtrail/claims/config/ledger-head-key';
+import {
+  EmbeddedLedger,
+  ledgerMigrations,
+  type EmbeddedLedgerOptions,
+  type OrgKind,
+  type TrustAnchor,
+} from '@claimtrail/ledger';
 
 /** A short random tag for ids and schema names that must not collide between suites. */
 export const tag = () => randomBytes(4).toString('hex');
@@ -19,6 +26,7 @@ export const connect = (extra: Record<string, unknown> = {}) =>
  */
 export async function privateLedger(
   prefix: string,
+  options: EmbeddedLedgerOptions = {},
 ): Promise<{ db: DataSource; ledger: EmbeddedLedger; drop(): Promise<void> }> {
   const schema = `${prefix}_${tag()}`;
   const admin = await connect();
@@ -31,10 +39,26 @@ export async function privateLedger(
   await q.release();
   return {
     db,
-    ledger: new EmbeddedLedger(db),
+    ledger: new EmbeddedLedger(db, { headKeyPem: DEV_LEDGER_HEAD_KEY, ...options }),
     async drop() {
       await db.query(`DROP SCHEMA ${schema} CASCADE`);
       await db.destroy();
     },
   };
 }
+
+/** An embedded ledger on `db` signing its heads with the development head key. */
+export const testLedger = (db: DataSource, options: EmbeddedLedgerOptions = {}) =>
+  new EmbeddedLedger(db, { headKeyPem: DEV_LEDGER_HEAD_KEY, ...options });
+
+/** A trust anchor pinning `signers`' keys and the development head key. */
+export function trustOf(...signers: { orgId: string; kind: OrgKind; publicKeyPem: string }[]): TrustAnchor {
+  return {
+    version: 1,
+    organizations: signers.map((s) => ({ id: s.orgId, kind: s.kind, publicKeyPem: s.publicKeyPem })),
+    msps: [],
+    ledgerHeadKeyPem: publicKeyOf(DEV_LEDGER_HEAD_KEY),
+  };
+}
+
+const publicKeyOf = (pem: string) => createPublicKey(pem).export({ type: 'spki', format: 'pem' }).toString();

@@ -25,9 +25,30 @@ export const TARIFF = {
   'ANC-VISIT': { unitPrice: 100000, category: 'maternity' },
 } as const;
 
+/**
+ * A malaria consultation of the scenario's active member on 2026-03-14, approved as it stands;
+ * `over` replaces any of its fields.
+ */
+export function consultationClaim(
+  s: Scenario,
+  externalRef: string,
+  over: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    externalRef,
+    payerId: s.payer.id,
+    memberNumber: s.members.active,
+    serviceDate: '2026-03-14',
+    currency: 'KES',
+    diagnoses: ['B54'],
+    lines: [{ serviceCode: 'CONS-GP', quantity: 1, unitPrice: TARIFF['CONS-GP'].unitPrice }],
+    ...over,
+  };
+}
+
 /** Creates an operator through the CLI, then everyone else through the API, a plan and two members. */
 export async function buildScenario(baseUrl: string, tag: string): Promise<Scenario> {
-  const op = runCli(['org', 'create', '--kind', 'operator', '--name', `Operator ${tag}`, '--json']);
+  const op = await runCli(['org', 'create', '--kind', 'operator', '--name', `Operator ${tag}`, '--json']);
   if (op.status !== 0) throw new Error(`org create failed: ${op.stderr}`);
   const operatorKey = (JSON.parse(op.stdout) as { apiKey: string }).apiKey;
   const asOperator = client(baseUrl, operatorKey);

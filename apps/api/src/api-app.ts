@@ -4,8 +4,11 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@claimtrail/claims/config/app-config';
+import { AccessLogWriter } from '@claimtrail/claims/application/access-log/access-log-writer';
+import { registerAccessAudit } from './access-log/access-audit';
 import { AppModule } from './app.module';
 import { registerHardening } from './common/hardening';
+import { acceptJsonBodiesOnly } from './common/json-body';
 
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -14,6 +17,9 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
     requestIdHeader: 'x-request-id',
+    // Behind a TLS-terminating proxy: only the listed proxies may name the client (X-Forwarded-For)
+    // and scheme; otherwise the peer is the client.
+    trustProxy: config.TRUST_PROXY.length > 0 ? config.TRUST_PROXY : false,
     genReqId: () => randomUUID(),
     // Keys such as __proto__ in a body are refused rather than silently dropped or honoured.
     onProtoPoisoning: 'error',
@@ -22,11 +28,13 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
     logger: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1),
     abortOnError: false,
+    // Nest would add a JSON and a form-encoded parser; the API has one of its own, for JSON only.
+    bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
-  // Bodies are JSON only: without this, Fastify would hand a text/plain body to the handlers.
-  fastify.removeContentTypeParser('text/plain');
+  acceptJsonBodiesOnly(fastify, config.BODY_LIMIT_BYTES);
   await registerHardening(app, config);
+  registerAccessAudit(fastify, app.get(AccessLogWriter));
   fastify.addHook('onSend', async (req, reply) => {
     void reply.header('x-request-id', req.id);
   });

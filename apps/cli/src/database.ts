@@ -27,3 +27,18 @@ export async function withLedger<T>(fn: (ledger: LedgerPort) => Promise<T>): Pro
     ledger.close();
   }
 }
+
+/** Runs `fn` with the configured database and the configured ledger beside it. */
+export async function withDatabaseAndLedger<T>(
+  fn: (db: DataSource, ledger: LedgerPort) => Promise<T>,
+): Promise<T> {
+  const config = loadConfig();
+  return withDatabase(async (db) => {
+    const ledger = createLedger(ledgerSettings(config), db);
+    try {
+      return await fn(db, ledger);
+    } finally {
+      ledger.close();
+    }
+  });
+}

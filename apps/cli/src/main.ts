@@ -1,13 +1,16 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
+import { registerAccessLogCommands } from './access-log.command';
+import { DEV_SECRETS_SWITCH } from '@claimtrail/claims/config/secrets';
 import { registerAuditCommand } from './audit.command';
-import { registerBenchCommand } from './bench/bench.command';
+import { registerBenchCommand, registerReconcileBenchCommand } from './bench/bench.command';
 import { registerDemoCommand } from './demo/demo.command';
 import { registerKeysCommands } from './keys.command';
 import { registerLedgerCommands } from './ledger.command';
 import { registerOrgCommands } from './org.command';
 import { registerReplayCommand } from './replay.command';
 import { registerStartCommands } from './start.command';
+import { registerTrustCommands } from './trust.command';
 import { registerVerifyCommand } from './verify.command';
 
 /** The `claimtrail` command-line program. */
@@ -15,16 +18,28 @@ export function buildProgram(): Command {
   const program = new Command('claimtrail')
     .description('claimtrail: health-insurance claims with a tamper-evident ledger trail')
     .showHelpAfterError()
-    .configureOutput({ outputError: (s, write) => write(s) });
+    .configureOutput({ outputError: (s, write) => write(s) })
+    .option(
+      '--dev-secrets',
+      `use the public development secrets for any secret not set (the same as ${DEV_SECRETS_SWITCH}=1); ` +
+        'for local development only, never for real data',
+    )
+    .hook('preAction', () => {
+      // Set before any command loads its configuration; the API and worker it starts inherit it.
+      if (program.opts<{ devSecrets?: boolean }>().devSecrets) process.env[DEV_SECRETS_SWITCH] = '1';
+    });
   registerStartCommands(program);
   registerOrgCommands(program);
   registerVerifyCommand(program);
+  registerTrustCommands(program);
   registerLedgerCommands(program);
   registerReplayCommand(program);
   registerKeysCommands(program);
   registerAuditCommand(program);
+  registerAccessLogCommands(program);
   registerDemoCommand(program);
   registerBenchCommand(program);
+  registerReconcileBenchCommand(program);
   return program;
 }
 

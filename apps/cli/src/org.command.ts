@@ -1,6 +1,12 @@
 import { Command, Option } from 'commander';
+import type { DataSource } from 'typeorm';
+import { AccessLogWriter } from '@claimtrail/claims/application/access-log/access-log-writer';
+import { keyEvent } from '@claimtrail/claims/application/access-log/key-event';
+import { parseApiKey } from '@claimtrail/claims/application/api-keys';
 import { ApiKeysService } from '@claimtrail/claims/application/api-keys.service';
-import { OrganizationsService, type Principal } from '@claimtrail/claims/application/organizations.service';
+import { OrganizationsService } from '@claimtrail/claims/application/organizations.service';
+import { COMMAND_LINE } from '@claimtrail/claims/application/principal';
+import { loadConfig } from '@claimtrail/claims/config/app-config';
 import type { OrganizationKind } from '@claimtrail/claims/infra/entities';
 import { withDatabase } from './database';
 
@@ -20,9 +26,21 @@ export function registerOrgCommands(program: Command): void {
     .action(async (opts: { kind: OrganizationKind; name: string; json?: boolean }) => {
       const name = opts.name.trim();
       if (!name) throw new Error('--name must not be empty');
-      const { organization, apiKey } = await withDatabase((db) =>
-        new OrganizationsService(db).create(opts.kind, name),
-      );
+      const { organization, apiKey } = await withAccessLog(async (db, audit) => {
+        const created = await new OrganizationsService(db).create(opts.kind, name);
+        const event = keyEvent(
+          'key_issued',
+          COMMAND_LINE,
+          [created.organization.id],
+          created.organization.id,
+          'organizations.create',
+        );
+        audit.record({
+          ...event,
+          detail: { ...event.detail, keyPrefix: parseApiKey(created.apiKey)?.prefix ?? '' },
+        });
+        return created;
+      });
       if (opts.json) {
         process.stdout.write(
           `${JSON.stringify({ id: organization.id, kind: organization.kind, name: organization.name, apiKey })}\n`,
@@ -39,18 +57,35 @@ export function registerOrgCommands(program: Command): void {
   registerKeyCommands(org);
 }
 
-// Whoever can reach the database holds the operator's power; the CLI acts as the operator.
-const CLI_OPERATOR: Principal = {
-  orgId: '00000000-0000-4000-8000-000000000000',
-  kind: 'operator',
-  keyId: '',
-};
-
 const print = (value: unknown): void => {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 };
 
-/** `claimtrail org keys list|create|revoke|rotate`: API keys of an organization. */
+/**
+ * Runs `use` on the database with an access-log writer, flushed before the command ends: key
+ * changes made from the command line are in the access log too, as nobody's organization and key.
+ */
+async function withAccessLog<T>(use: (db: DataSource, audit: AccessLogWriter) => Promise<T>): Promise<T> {
+  return withDatabase(async (db) => {
+    const audit = new AccessLogWriter(db, loadConfig());
+    try {
+      return await use(db, audit);
+    } finally {
+      await audit.flush();
+    }
+  });
+}
+
+/** Runs `use` with the command line's keys service, whose key events reach the access log. */
+const withKeys = <T>(use: (keys: ApiKeysService) => Promise<T>): Promise<T> =>
+  withAccessLog((db, audit) => use(new ApiKeysService(db, loadConfig(), audit)));
+
+/**
+ * `claimtrail org keys list|revoke|recover`: API keys of an organization. The command line acts as the
+ * operator, which creates an organization with its first key and may revoke keys but never issues
+ * or rotates keys of an existing organization: its own admin key does (POST /v1/organizations/:id/keys).
+ * `recover` is the one exception, for an organization left without an admin key.
+ */
 function registerKeyCommands(org: Command): void {
   const keys = org.command('keys').description("manage an organization's API keys");
   keys
@@ -58,15 +93,7 @@ function registerKeyCommands(org: Command): void {
     .description('list the keys of an organization (never their secrets)')
     .requiredOption('--org <id>', 'organization id')
     .action(async (opts: { org: string }) =>
-      print(await withDatabase((db) => new ApiKeysService(db).list(CLI_OPERATOR, opts.org))),
-    );
-  keys
-    .command('create')
-    .description('issue a new key; it is printed once')
-    .requiredOption('--org <id>', 'organization id')
-    .option('--label <label>', 'what the key is for', 'default')
-    .action(async (opts: { org: string; label: string }) =>
-      print(await withDatabase((db) => new ApiKeysService(db).create(CLI_OPERATOR, opts.org, opts.label))),
+      print(await withKeys((keys) => keys.list(COMMAND_LINE, opts.org))),
     );
   keys
     .command('revoke')
@@ -74,29 +101,13 @@ function registerKeyCommands(org: Command): void {
     .requiredOption('--org <id>', 'organization id')
     .requiredOption('--key <keyId>', 'key id')
     .action(async (opts: { org: string; key: string }) =>
-      print(await withDatabase((db) => new ApiKeysService(db).revoke(CLI_OPERATOR, opts.org, opts.key))),
+      print(await withKeys((keys) => keys.revoke(COMMAND_LINE, opts.org, opts.key))),
     );
   keys
-    .command('rotate')
-    .description('issue a replacement key and revoke the old one after a grace period')
-    .requiredOption('--org <id>', 'organization id')
-    .requiredOption('--key <keyId>', 'key id')
-    .option(
-      '--grace <seconds>',
-      'seconds the old key keeps working (0-86400)',
-      (v) => {
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 0 || n > 86_400)
-          throw new Error('--grace must be a whole number from 0 to 86400');
-        return n;
-      },
-      0,
+    .command('recover')
+    .description(
+      'issue an admin key to an organization left without one (its last was revoked); printed once',
     )
-    .action(async (opts: { org: string; key: string; grace: number }) =>
-      print(
-        await withDatabase((db) =>
-          new ApiKeysService(db).rotate(CLI_OPERATOR, opts.org, opts.key, opts.grace),
-        ),
-      ),
-    );
+    .requiredOption('--org <id>', 'organization id')
+    .action(async (opts: { org: string }) => print(await withKeys((keys) => keys.recoverAdminKey(opts.org))));
 }

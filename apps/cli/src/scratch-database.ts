@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '@claimtrail/claims/config/app-config';
 import { connectDataSource } from '@claimtrail/claims/infra/data-source';
+import { redisTarget, type RedisTarget } from '@claimtrail/claims/infra/redis-target';
 
 /**
  * A database of its own on the configured server, for the demo and the benchmark: created and
@@ -24,7 +25,7 @@ export async function createScratchDatabase(config: AppConfig, prefix: string): 
   url.pathname = `/${name}`;
   const drop = async () => {
     await admin(config.DATABASE_URL, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await dropQueueKeys(config.REDIS_URL, name);
+    await dropQueueKeys(redisTarget(config), name);
   };
   try {
     const db = await connectDataSource({ ...config, DATABASE_URL: url.toString(), DATABASE_POOL_SIZE: 4 });
@@ -47,8 +48,8 @@ async function admin(serverUrl: string, sql: string): Promise<void> {
 }
 
 /** Deletes every BullMQ key under `prefix`. */
-export async function dropQueueKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { lazyConnect: true });
+export async function dropQueueKeys(target: RedisTarget, prefix: string): Promise<void> {
+  const redis = new Redis(target.url, { lazyConnect: true, ...(target.tls ? { tls: target.tls } : {}) });
   try {
     await redis.connect();
     const keys = await redis.keys(`${prefix}:*`);

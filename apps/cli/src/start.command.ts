@@ -5,6 +5,7 @@ import { loadConfig } from '@claimtrail/claims/config/app-config';
 import { assertRedisReachable } from '@claimtrail/claims/infra/preflight';
 import { assertFabricReachable } from '@claimtrail/ledger';
 import { withDatabase } from './database';
+import { redisTarget } from '@claimtrail/claims/infra/redis-target';
 
 /** `claimtrail migrate` and `claimtrail start` (migrate, then run the API and the worker). */
 export function registerStartCommands(program: Command): void {
@@ -23,7 +24,7 @@ export function registerStartCommands(program: Command): void {
     .description('apply pending migrations, then run the API and the worker until stopped')
     .action(async () => {
       const config = loadConfig();
-      await assertRedisReachable(config.REDIS_URL);
+      await assertRedisReachable(redisTarget(config));
       if (config.LEDGER === 'fabric') await assertFabricReachable(config.FABRIC_NETWORK_CONFIG);
       const applied = await migrate();
       if (applied.length) process.stdout.write(`applied migrations: ${applied.join(', ')}\n`);

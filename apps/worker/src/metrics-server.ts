@@ -12,9 +12,13 @@ import { LedgerRelayService } from '@claimtrail/claims/application/ledger-relay.
 import type { AppConfig } from '@claimtrail/claims/config/app-config';
 import { APP_CONFIG } from '@claimtrail/claims/config/config.module';
 import { Metrics } from '@claimtrail/claims/observability/metrics';
+import { opsTokenMatcher } from '@claimtrail/claims/observability/ops-token';
 import { QueueName } from '@claimtrail/claims/queue/queue-contracts';
 
-/** Serves the worker's own Prometheus metrics on WORKER_METRICS_PORT (0 turns it off). */
+/**
+ * Serves the worker's own Prometheus metrics on WORKER_METRICS_PORT (0 turns it off) to holders of
+ * the operations token (`Authorization: Bearer <OPS_TOKEN>`; unset, to nobody).
+ */
 @Injectable()
 export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutdown {
   private server: Server | null = null;
@@ -29,14 +33,23 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.config.WORKER_METRICS_PORT === 0) return;
+    const authorized = opsTokenMatcher(this.config.OPS_TOKEN);
     this.server = createServer((req, res) => {
       if (req.url !== '/metrics') {
         res.writeHead(404).end();
         return;
       }
+      if (!authorized(req.headers.authorization)) {
+        res.writeHead(401, { 'www-authenticate': 'Bearer' }).end();
+        return;
+      }
       this.render()
         .then(({ contentType, body }) => res.writeHead(200, { 'content-type': contentType }).end(body))
-        .catch((err: unknown) => res.writeHead(500).end(String(err)));
+        .catch((err: unknown) => {
+          // The scraper learns only that metrics failed; what failed goes to the log.
+          this.logger.error(`metrics failed: ${err instanceof Error ? err.message : String(err)}`);
+          res.writeHead(500, { 'content-type': 'text/plain' }).end('metrics_unavailable\n');
+        });
     });
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject).listen(this.config.WORKER_METRICS_PORT, this.config.HOST, resolve);

@@ -6,12 +6,21 @@ export type LedgerErrorCode =
   | 'SIGNING_FAILED'
   /** A peer or orderer could not be reached or did not answer in time (transient). */
   | 'UNAVAILABLE'
-  /** Endorsement failed for a reason other than the chaincode's refusal (e.g. the endorsement policy). */
+  /**
+   * Endorsement failed for a reason other than the chaincode's refusal: the endorsements a policy
+   * needs could not be gathered, or (Fabric's ENDORSEMENT_POLICY_FAILURE) validation found that
+   * the transaction's endorsements do not satisfy the chaincode's or a written key's policy.
+   */
   | 'ENDORSEMENT_FAILED'
   /** The transaction was invalidated by a concurrent one (MVCC or phantom read conflict; transient). */
   | 'MVCC_CONFLICT'
   /** The transaction was ordered but the peers marked it invalid for another reason. */
-  | 'COMMIT_FAILED';
+  | 'COMMIT_FAILED'
+  /**
+   * What the ledger's store holds is not what its chain vouches for (an edited state row,
+   * transaction or block); nothing was read or written on the strength of it.
+   */
+  | 'INTEGRITY_VIOLATION';
 
 /**
  * A ledger operation that failed, by code: refusals that a retry will not change, and on Fabric

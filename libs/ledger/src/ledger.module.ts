@@ -14,6 +14,10 @@ export interface LedgerSettings {
   kind: 'embedded' | 'fabric';
   /** Path of the Fabric network description (see fabric/README.md); required for `fabric`. */
   fabricNetworkConfig?: string;
+  /** Embedded: the ledger's head-signing key (PKCS#8 PEM, ECDSA P-256). */
+  headKeyPem?: string;
+  /** Embedded: blocks between signed checkpoints. */
+  checkpointInterval?: number;
 }
 
 /** Builds the configured LedgerPort. */
@@ -23,7 +27,10 @@ export function createLedger(settings: LedgerSettings, dataSource?: DataSource):
     return new FabricLedger(loadFabricNetworkConfig(settings.fabricNetworkConfig));
   }
   if (!dataSource) throw new Error('the embedded ledger needs the database');
-  return new EmbeddedLedger(dataSource);
+  return new EmbeddedLedger(dataSource, {
+    headKeyPem: settings.headKeyPem,
+    checkpointInterval: settings.checkpointInterval,
+  });
 }
 
 /** Provides the configured LedgerPort under the LEDGER token. */

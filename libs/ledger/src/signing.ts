@@ -1,4 +1,4 @@
-import { createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 
 /** A PEM-encoded ECDSA P-256 key pair (SPKI public key, PKCS#8 private key). */
 export interface SigningKeyPair {
@@ -21,10 +21,24 @@ export function signBytes(data: Uint8Array, privateKeyPem: string): string {
   return sign('sha256', data, privateKeyPem).toString('base64');
 }
 
+// Organizations are few and sign many transactions: their keys are parsed once.
+const publicKeys = new Map<string, KeyObject>();
+const MAX_CACHED_KEYS = 10_000;
+
+function publicKey(pem: string): KeyObject {
+  let key = publicKeys.get(pem);
+  if (!key) {
+    key = createPublicKey(pem);
+    if (publicKeys.size >= MAX_CACHED_KEYS) publicKeys.clear();
+    publicKeys.set(pem, key);
+  }
+  return key;
+}
+
 /** True when `signatureB64` is a valid ECDSA P-256 / SHA-256 signature of `data`; never throws. */
 export function verifyBytes(data: Uint8Array, signatureB64: string, publicKeyPem: string): boolean {
   try {
-    const key = createPublicKey(publicKeyPem);
+    const key = publicKey(publicKeyPem);
     if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') return false;
     const signature = Buffer.from(signatureB64, 'base64');
     // Buffer.from ignores stray characters; only the canonical encoding of the bytes is accepted.

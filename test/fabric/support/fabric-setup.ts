@@ -10,7 +10,8 @@ const ROOT = join(__dirname, '..', '..', '..');
 
 /**
  * Starts the Fabric network (building Fabric first when needed; fails the run if Go or the build
- * is missing) and creates this tier's database. `npm run fabric:up` reuses a running network.
+ * is missing) and creates this tier's database. `npm run fabric:up` reuses a running network whose
+ * chaincode was built from the current sources, and rebuilds any other.
  */
 export default async () => {
   execFileSync('bash', [join(ROOT, 'fabric', 'up.sh')], { cwd: ROOT, stdio: 'inherit' });

@@ -1,6 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { useTestSecrets } from '../../support/test-databases';
 import { TABLE_ENV } from './fault-table';
 
 /** Every fault drives the built apps, so a missing build fails at once rather than in each suite. */
@@ -10,4 +11,5 @@ export default () => {
   const file = join(tmpdir(), `claimtrail-fault-table-${process.pid}.jsonl`);
   rmSync(file, { force: true });
   process.env[TABLE_ENV] = file;
+  useTestSecrets();
 };

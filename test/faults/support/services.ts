@@ -24,6 +24,7 @@ export function killRedis(): void {
   if (!pid) throw new Error('could not find the Redis server process');
   process.kill(Number(pid), 'SIGKILL');
   for (let i = 0; i < 50 && redisUp(); i++) sh('sleep 0.1');
+  if (redisUp()) throw new Error(`Redis (pid ${pid}) still answers after SIGKILL`);
 }
 
 /** Starts Redis as the machine does, and waits until it answers. */
@@ -50,6 +51,7 @@ export function postgresUp(): boolean {
 /** Stops PostgreSQL (fast shutdown: open connections are cut). */
 export function stopPostgres(): void {
   sh(`pg_ctlcluster --skip-systemctl-redirect ${pgVersion()} main stop -m fast`);
+  if (postgresUp()) throw new Error('PostgreSQL still accepts connections after a fast stop');
 }
 
 /** Starts PostgreSQL as the machine does, and waits until it accepts connections. */

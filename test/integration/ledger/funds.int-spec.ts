@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { connect, privateLedger, tag } from '../../support/ledger-database';
+import { connect, privateLedger, tag, testLedger, trustOf } from '../../support/ledger-database';
 import { EmbeddedLedger, LedgerError, verifyProofBundle, type SigningIdentity } from '@claimtrail/ledger';
 import { decisionRecord, signingIdentity } from '@claimtrail/ledger/testing/decision-fixtures';
 import { fundRecord, paymentFor } from '@claimtrail/ledger/testing/fund-fixtures';
@@ -13,14 +13,19 @@ describe('EmbeddedLedger funds and payments on PostgreSQL', () => {
 
   beforeAll(async () => {
     db = await connect();
-    ledger = new EmbeddedLedger(db);
+    ledger = testLedger(db);
     payer = signingIdentity({ orgId: `payer-${tag()}` });
     funder = signingIdentity({ orgId: `funder-${tag()}`, kind: 'funder' });
   });
   afterAll(() => db.destroy());
 
   it('creates and tops up a fund, records a payment allocated to it, and proves the payment', async () => {
-    const fund = fundRecord({ funderId: funder.orgId, earmarks: { payerIds: [payer.orgId] } });
+    const fund = fundRecord({
+      funderId: funder.orgId,
+      budget: 2_000_000,
+      deposit: 1_000_000,
+      earmarks: { payerIds: [payer.orgId] },
+    });
     const created = await ledger.createFund(fund, funder);
     expect(created).toMatchObject({ fundId: fund.fundId, outcome: 'recorded' });
     expect(created.blockNumber).toEqual(expect.any(Number));
@@ -53,9 +58,13 @@ describe('EmbeddedLedger funds and payments on PostgreSQL', () => {
 
     const proof = await ledger.provePayment(decision.claimId);
     expect(proof).toMatchObject({ kind: 'payment', claimId: decision.claimId, revision: 1 });
-    expect(verifyProofBundle(JSON.parse(JSON.stringify(proof)))).toEqual({ ok: true });
-    expect(verifyProofBundle({ ...proof!, kind: 'decision' }).ok).toBe(false);
-    expect(verifyProofBundle(await ledger.proveClaim(decision.claimId))).toEqual({ ok: true });
+    expect(verifyProofBundle(JSON.parse(JSON.stringify(proof)), trustOf(payer, funder))).toEqual({
+      ok: true,
+    });
+    expect(verifyProofBundle({ ...proof!, kind: 'decision' }, trustOf(payer, funder)).ok).toBe(false);
+    expect(verifyProofBundle(await ledger.proveClaim(decision.claimId), trustOf(payer, funder))).toEqual({
+      ok: true,
+    });
     expect(await ledger.provePayment('never-paid')).toBeNull();
   });
 
@@ -104,7 +113,7 @@ describe('EmbeddedLedger funds and payments on PostgreSQL', () => {
 
       const outcomes = await Promise.allSettled(
         decisions.map((d, i) =>
-          new EmbeddedLedger(processes[i % 3]).recordPayments(
+          testLedger(processes[i % 3]).recordPayments(
             [
               paymentFor(d, null, {
                 amount: 100_000,
@@ -155,22 +164,22 @@ describe('EmbeddedLedger payment tamper evidence', () => {
     const decision = decisionRecord({ payerId: payer.orgId });
     await ledger.recordDecisions([decision], payer);
     const [receipt] = await ledger.recordPayments([paymentFor(decision, fund.fundId)], payer);
-    expect(await ledger.checkChain()).toEqual({ ok: true, blocksChecked: 4 });
-    expect(verifyProofBundle(await ledger.provePayment(decision.claimId))).toEqual({ ok: true });
+    expect(await ledger.checkChain()).toMatchObject({ ok: true, blocksChecked: 4 });
+    expect(verifyProofBundle(await ledger.provePayment(decision.claimId), trustOf(payer, funder))).toEqual({
+      ok: true,
+    });
 
     const updated = (await db.query(
-      `UPDATE ledger_transactions SET args = jsonb_build_array(replace(args->>0, '"amount":270000', '"amount":260000'))
-       WHERE tx_id = $1 AND args->>0 LIKE '%"amount":270000%'`,
+      `UPDATE ledger_transactions SET args = replace(args, '\\"amount\\":270000', '\\"amount\\":260000')
+       WHERE tx_id = $1 AND args LIKE '%\\\\"amount\\\\":270000%'`,
       [receipt.txId],
     )) as [unknown[], number];
     expect(updated[1]).toBe(1);
 
     const check = await ledger.checkChain();
     expect(check).toMatchObject({ ok: false, firstBadBlock: { number: 3 } });
-    const verdict = verifyProofBundle(await ledger.provePayment(decision.claimId));
-    expect(verdict.ok).toBe(false);
-    const problems = verdict.ok ? '' : verdict.problems.join('\n');
-    expect(problems).toContain('transaction signature does not verify');
-    expect(problems).toContain('the record differs from the payment the transaction carries');
+    const refused = ledger.provePayment(decision.claimId);
+    await expect(refused).rejects.toMatchObject({ code: 'INTEGRITY_VIOLATION' });
+    await expect(refused).rejects.toThrow('signature does not verify');
   });
 });

@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { AccessLogService } from '@claimtrail/claims/application/access-log.service';
-import { Roles } from '../auth/auth.decorators';
+import { Roles, Scope } from '../auth/auth.decorators';
 import { ZodPipe } from '../common/zod-body.pipe';
 
 const accessLogQuerySchema = z.strictObject({
@@ -25,6 +25,7 @@ const accessLogQuerySchema = z.strictObject({
 @ApiTags('access-log')
 @ApiBearerAuth()
 @Controller('v1/access-log')
+@Scope('claims')
 @Roles('operator')
 export class AccessLogController {
   constructor(private readonly log: AccessLogService) {}

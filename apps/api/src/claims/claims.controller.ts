@@ -2,14 +2,15 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { AccessLogService } from '@claimtrail/claims/application/access-log.service';
 import { ClaimQueriesService } from '@claimtrail/claims/application/claim-queries.service';
 import { ClaimsService } from '@claimtrail/claims/application/claims.service';
 import type { Principal } from '@claimtrail/claims/application/organizations.service';
-import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import { auditListPage } from '../access-log/access-audit';
+import { CurrentPrincipal, Roles, Scope } from '../auth/auth.decorators';
 import { openApiSchema } from '../common/openapi';
 import { SubmissionBatcher } from './submission-batcher';
 import { ZodPipe } from '../common/zod-body.pipe';
+import { LedgerRetryService } from '@claimtrail/claims/application/ledger-retry.service';
 import { ReviewService } from '@claimtrail/claims/application/review.service';
 import {
   claimIdSchema,
@@ -25,13 +26,14 @@ import {
 @ApiTags('claims')
 @ApiBearerAuth()
 @Controller('v1/claims')
+@Scope('claims')
 export class ClaimsController {
   constructor(
     private readonly claims: ClaimsService,
     private readonly submissions: SubmissionBatcher,
     private readonly queries: ClaimQueriesService,
     private readonly reviews: ReviewService,
-    private readonly accessLog: AccessLogService,
+    private readonly ledgerRetries: LedgerRetryService,
   ) {}
 
   @Post()
@@ -66,24 +68,25 @@ export class ClaimsController {
   @Get()
   @Roles('provider', 'payer')
   @ApiOperation({ summary: 'List claims visible to the caller, newest first' })
-  list(
+  async list(
     @CurrentPrincipal() principal: Principal,
     @Query(new ZodPipe(listClaimsQuerySchema)) query: ReturnType<typeof listClaimsQuerySchema.parse>,
+    @Req() req: FastifyRequest,
   ) {
-    return this.queries.list(principal, query);
+    const page = await this.queries.list(principal, query);
+    auditListPage(
+      req,
+      page.items.map((c) => c.id),
+      page.nextCursor,
+    );
+    return page;
   }
 
   @Get(':id')
   @Roles('provider', 'payer')
   @ApiOperation({ summary: 'A claim with its decision and ledger position' })
-  async get(
-    @CurrentPrincipal() principal: Principal,
-    @Param('id', new ZodPipe(claimIdSchema, 'id')) id: string,
-    @Req() req: FastifyRequest,
-  ) {
-    const claim = await this.queries.get(principal, id);
-    await this.accessLog.record(principal, 'read_claim', id, String(req.id));
-    return claim;
+  get(@CurrentPrincipal() principal: Principal, @Param('id', new ZodPipe(claimIdSchema, 'id')) id: string) {
+    return this.queries.get(principal, id);
   }
 
   @Post(':id/void')
@@ -108,5 +111,23 @@ export class ClaimsController {
     @Body(new ZodPipe(reviewClaimSchema)) body: ReviewClaimBody,
   ) {
     return this.reviews.review(principal.orgId, id, body);
+  }
+
+  @Post(':id/ledger-retry')
+  @HttpCode(202)
+  @Roles('payer')
+  @ApiOperation({
+    summary: 'Send a decision the chaincode refused to the ledger again',
+    description:
+      'For a `decision_refused` claim: the same decision record goes back to the ledger relay. Once ' +
+      'the ledger records it the claim returns to the status the decision gave it; if the chaincode ' +
+      'refuses it again the claim stays `decision_refused` with the new reason (a different record ' +
+      'under the same key, `CONFLICT`, is permanent on an append-only ledger).',
+  })
+  ledgerRetry(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ZodPipe(claimIdSchema, 'id')) id: string,
+  ) {
+    return this.ledgerRetries.retryDecision(principal.orgId, id);
   }
 }

@@ -2,21 +2,19 @@ import { Inject, Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
 import {
   ClaimsService,
+  type Submission,
   type SubmissionResult,
   type SubmitClaim,
 } from '@claimtrail/claims/application/claims.service';
 import type { AppConfig } from '@claimtrail/claims/config/app-config';
 import { APP_CONFIG } from '@claimtrail/claims/config/config.module';
 
-interface Submission {
-  providerId: string;
-  body: SubmitClaim;
-}
-
 /**
  * Gathers the POST /v1/claims requests arriving at the same moment, up to SUBMISSION_BATCH_SIZE
  * or SUBMISSION_BATCH_WAIT_MS, and stores them with one statement (see ClaimsService.submitMany).
- * Each request is still answered only once its own claim is committed, with its own result.
+ * Each request is still answered only once its own claim is committed, with its own result; a
+ * batch mixes clinics, so a claim the database refuses is stored again alone and refused alone,
+ * never failing the claims of other clinics that shared its statement.
  */
 @Injectable()
 export class SubmissionBatcher {

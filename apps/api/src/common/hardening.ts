@@ -3,29 +3,92 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
+import Redis from 'ioredis';
 import type { AppConfig } from '@claimtrail/claims/config/app-config';
-import { parseApiKey } from '@claimtrail/claims/application/api-keys';
 
-const UNLIMITED = ['/health/', '/metrics', '/docs'];
+// Liveness stays cheap (no Redis round trip) and the OpenAPI page is static.
+const UNLIMITED = ['/health/live', '/docs'];
+const OPERATIONAL = ['/health/ready', '/metrics'];
 
-/** The caller a rate limit applies to: its API key's public prefix, else its address. */
-export function rateLimitKey(req: FastifyRequest): string {
-  const header = req.headers.authorization;
-  const parsed = header?.startsWith('Bearer ') ? parseApiKey(header.slice(7).trim()) : null;
-  return parsed ? `key:${parsed.prefix}` : `ip:${req.ip}`;
+/** Content-Security-Policy of every API answer. */
+const API_CSP = {
+  defaultSrc: ["'none'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'none'"],
+};
+
+/**
+ * Content-Security-Policy of the Swagger UI: scripts, styles, fonts and the OpenAPI document from
+ * this server only; inline styles, which Swagger UI sets on its elements, are the one allowance.
+ */
+const DOCS_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const isOperational = (req: FastifyRequest) => OPERATIONAL.some((p) => req.url.startsWith(p));
+
+/**
+ * The counter a request counts against before its key is checked: its client address (the real
+ * client's behind a TRUST_PROXY proxy), with a bucket of its own for the operational endpoints.
+ */
+export function addressLimitKey(req: FastifyRequest): string {
+  return `${isOperational(req) ? 'ops' : 'ip'}:${req.ip}`;
 }
 
 /**
- * Security headers, per-key rate limiting (429 with Retry-After) and CORS, which stays closed
- * unless CORS_ORIGINS names the origins a browser may call from.
+ * Security headers, rate limiting and CORS, which stays closed unless CORS_ORIGINS names the
+ * origins a browser may call from.
+ *
+ * Every request but liveness and /docs counts against its client address first; an authenticated
+ * one then also counts against its organization (see ApiKeyGuard, which uses the
+ * `createRateLimit` this registers). Counters live in Redis, so every API process shares them;
+ * when Redis does not answer, requests are let through rather than refused (the queue and the
+ * readiness check report Redis down).
  */
 export async function registerHardening(app: NestFastifyApplication, config: AppConfig): Promise<void> {
-  // The API serves JSON only; Swagger UI at /docs needs its own scripts and styles.
-  await app.register(fastifyHelmet, { contentSecurityPolicy: false, global: true });
+  // The API serves JSON only: nothing it sends may load, run or frame anything.
+  await app.register(fastifyHelmet, {
+    global: true,
+    contentSecurityPolicy: { useDefaults: false, directives: API_CSP },
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  // Swagger UI at /docs runs its own scripts and styles, from this server only.
+  fastify.addHook('onSend', async (req, reply) => {
+    if (req.url === '/docs' || req.url.startsWith('/docs/'))
+      reply.header('content-security-policy', DOCS_CSP);
+  });
+  const redis = new Redis(config.REDIS_URL, {
+    // A command waits for neither a reconnection nor a slow server: the limiter lets it through.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: 1_000,
+  });
+  // Connection errors surface as failed commands (let through) and in /health/ready.
+  redis.on('error', () => undefined);
+  // Counting starts with the first request: wait (briefly) for the connection, since without an
+  // offline queue a command sent before it is ready fails, and its request would go uncounted.
+  await ready(redis, 2_000);
+  fastify.addHook('onClose', async () => {
+    redis.disconnect();
+  });
   await app.register(fastifyRateLimit, {
-    max: config.RATE_LIMIT_PER_MINUTE,
+    redis,
+    nameSpace: `${config.QUEUE_PREFIX}:rate-limit:`,
+    skipOnError: true,
+    max: (req) =>
+      isOperational(req) ? config.OPS_RATE_LIMIT_PER_MINUTE : config.RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
     timeWindow: 60_000,
-    keyGenerator: rateLimitKey,
+    keyGenerator: addressLimitKey,
     allowList: (req) => UNLIMITED.some((p) => req.url.startsWith(p)),
     errorResponseBuilder: (_req, ctx) =>
       Object.assign(
@@ -36,4 +99,18 @@ export async function registerHardening(app: NestFastifyApplication, config: App
   if (config.CORS_ORIGINS.length > 0) {
     await app.register(fastifyCors, { origin: config.CORS_ORIGINS, methods: ['GET', 'POST'] });
   }
+}
+
+/** Resolves once `redis` is ready, or after `ms` (the limiter then fails open until it connects). */
+function ready(redis: Redis, ms: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    redis.once('ready', done);
+    function done() {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    }
+  });
 }

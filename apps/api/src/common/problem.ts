@@ -1,7 +1,9 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { ZodError } from 'zod';
-import { AppErrorCode } from '@claimtrail/claims/application/app.errors';
+import { AppErrorCode, RetryLaterError } from '@claimtrail/claims/application/app.errors';
 import { DomainError, DomainErrorCode, zodIssueDetail } from '@claimtrail/claims/domain';
+import { LedgerError, type LedgerErrorCode } from '@claimtrail/ledger';
+import { FieldCipherError } from '@claimtrail/claims/infra/crypto/field-cipher';
 
 /** One offending field and the rule it breaks. */
 export interface FieldProblem {
@@ -41,9 +43,55 @@ const CODES: Record<string, [number, string]> = {
   [AppErrorCode.InvalidCursor]: [400, 'Invalid cursor'],
   [AppErrorCode.InvalidResubmission]: [422, 'Invalid resubmission'],
   [AppErrorCode.InvalidReview]: [422, 'Invalid review'],
+  [AppErrorCode.DecisionNotOnLedger]: [409, 'Decision not on the ledger yet'],
+  [AppErrorCode.LedgerMismatch]: [409, 'Differs from the ledger'],
+  [AppErrorCode.LedgerIntegrity]: [409, 'Ledger integrity violated'],
+  [AppErrorCode.NothingToPay]: [422, 'Nothing to pay'],
+  [AppErrorCode.PaymentRefConflict]: [409, 'Payment reference already used'],
+  [AppErrorCode.BudgetExceeded]: [422, 'Budget exceeded'],
+  [AppErrorCode.KeyInGracePeriod]: [409, 'Key in its rotation grace period'],
+  [AppErrorCode.KeyLimitReached]: [422, 'Key limit reached'],
+  [AppErrorCode.DateInFuture]: [422, 'Date in the future'],
+  [AppErrorCode.InvalidScopes]: [422, 'Invalid scopes'],
+  [AppErrorCode.RateLimited]: [429, 'Too many requests'],
+  [AppErrorCode.LastAdminKey]: [409, 'Last admin key'],
+  [AppErrorCode.AdminKeyExists]: [409, 'Admin key exists'],
+  [AppErrorCode.UnstorableClaim]: [422, 'Claim cannot be stored'],
   [DomainErrorCode.InvalidRuleSet]: [422, 'Invalid rule set'],
   [DomainErrorCode.InvalidTransition]: [409, 'Not allowed in the current state'],
   [DomainErrorCode.MoneyOverflow]: [422, 'Amount out of range'],
+};
+
+/**
+ * Every ledger failure as a problem, never a 500: the transient ones are 503 (with Retry-After), a
+ * failure of the ledger network itself 502, a chaincode refusal 409 or 422 by its own code.
+ */
+const LEDGER_PROBLEMS: Record<LedgerErrorCode, [number, string, string]> = {
+  CHAINCODE_REJECTED: [422, 'ledger_refused', 'Refused by the ledger'],
+  SIGNING_FAILED: [502, 'ledger_signing_failed', "The organization's ledger identity cannot sign"],
+  UNAVAILABLE: [503, 'ledger_unavailable', 'Ledger unavailable'],
+  ENDORSEMENT_FAILED: [502, 'ledger_endorsement_failed', 'Ledger endorsement failed'],
+  MVCC_CONFLICT: [503, 'ledger_busy', 'Ledger busy'],
+  COMMIT_FAILED: [502, 'ledger_commit_failed', 'Ledger commit failed'],
+  INTEGRITY_VIOLATION: [409, 'ledger_integrity', 'Ledger integrity violated'],
+};
+
+/** Chaincode refusals that conflict with what the ledger holds; the others refuse the input itself (422). */
+const CHAINCODE_CONFLICTS = new Set([
+  'CONFLICT',
+  'FORBIDDEN',
+  'FUNDER_MISMATCH',
+  'PAYER_MISMATCH',
+  'FUND_NOT_FOUND',
+  'DECISION_NOT_FOUND',
+  'DECISION_NOT_PAYABLE',
+  'DECISION_MISMATCH',
+  'FUND_OVERSPENT',
+]);
+
+/** Chaincode refusals that have a platform problem code of their own. */
+const CHAINCODE_PROBLEMS: Record<string, [number, string, string]> = {
+  BUDGET_EXCEEDED: [422, AppErrorCode.BudgetExceeded, 'Budget exceeded'],
 };
 
 /**
@@ -77,6 +125,20 @@ export function toProblem(err: unknown, instance: string, correlationId: string)
       status: 400,
       detail: describe(errors),
       errors,
+    };
+  }
+  if (err instanceof LedgerError) return ledgerProblem(err, base);
+  if (err instanceof FieldCipherError) {
+    // Like a ledger integrity failure: the store holds something its own keys do not vouch for.
+    // Nothing of the value, and not which column or row, goes to the caller; the log has both.
+    return {
+      ...base,
+      type: typeUri('stored_data_integrity'),
+      title: 'Stored data integrity violated',
+      status: 409,
+      detail:
+        'A protected value stored for this record failed its integrity check (altered, or moved from ' +
+        'another record); nothing of it was returned. Quote the correlation id when reporting it.',
     };
   }
   if (err instanceof DomainError) {
@@ -140,6 +202,55 @@ export function toProblem(err: unknown, instance: string, correlationId: string)
     status: 500,
     detail: 'The server failed to handle this request; quote the correlation id when reporting it.',
   };
+}
+
+/** Seconds a client should wait before retrying, for the answers that say so. */
+export function retryAfterSeconds(err: unknown, problem: Problem): number | undefined {
+  if (err instanceof RetryLaterError) return err.retryAfterSeconds;
+  return problem.status === 503 ? 5 : undefined;
+}
+
+/** A ledger failure as a problem; a chaincode refusal names its code, field and reason. */
+function ledgerProblem(err: LedgerError, base: { instance: string; correlationId: string }): Problem {
+  if (err.code === 'CHAINCODE_REJECTED') {
+    const code = err.chaincodeCode ?? 'CHAINCODE_REJECTED';
+    const [status, slug, title] =
+      CHAINCODE_PROBLEMS[code] ??
+      (CHAINCODE_CONFLICTS.has(code)
+        ? [409, 'ledger_refused', 'Refused by the ledger']
+        : LEDGER_PROBLEMS[err.code]);
+    const { field, reason } = chaincodeReason(code, err.message);
+    return {
+      ...base,
+      type: typeUri(slug),
+      title,
+      status,
+      detail: `The ledger's chaincode refused this (${code}): ${reason}`,
+      errors: [{ field, rule: `${code}: ${reason}` }],
+    };
+  }
+  const [status, slug, title] = LEDGER_PROBLEMS[err.code];
+  const detail =
+    err.code === 'INTEGRITY_VIOLATION'
+      ? "The ledger's store holds data its own chain does not vouch for; nothing was read or written on it."
+      : status === 503
+        ? 'The ledger could not take this now; retry after the delay in Retry-After.'
+        : `The ledger failed (${err.code}); quote the correlation id when reporting it.`;
+  return { ...base, type: typeUri(slug), title, status, detail };
+}
+
+/**
+ * The field and reason of a chaincode refusal, from its message (`CODE field: reason`, possibly
+ * inside a Fabric gateway's longer message); the field loses its argument prefix (`topUp.amount`
+ * is the request's `amount`).
+ */
+function chaincodeReason(code: string, message: string): { field: string; reason: string } {
+  const escaped = code.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`${escaped}(?: ([^\\s:]+))?: ([^;]*)`).exec(message);
+  // Without the chaincode's own phrasing, the message is the transport's: not for the client.
+  if (!match) return { field: 'body', reason: 'the chaincode refused the request' };
+  const field = (match[1] ?? 'body').replace(/^(fund|topUp|records\[\d+\])\./, '');
+  return { field, reason: match[2].trim() };
 }
 
 function describe(errors: FieldProblem[]): string {

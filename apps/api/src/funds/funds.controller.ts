@@ -1,13 +1,15 @@
-import { Body, Controller, Get, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { fundReportCsv } from '@claimtrail/claims/application/fund-report';
+import { Readable } from 'node:stream';
+import { fundReportCsv, fundReportJson } from '@claimtrail/claims/application/fund-report';
 import { FundReportsService } from '@claimtrail/claims/application/fund-reports.service';
 import { FundsService } from '@claimtrail/claims/application/funds.service';
 import type { Principal } from '@claimtrail/claims/application/organizations.service';
 import { BENEFIT_CATEGORIES, currencyCode, freeText, isoDate } from '@claimtrail/claims/domain';
-import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import { auditListPage } from '../access-log/access-audit';
+import { CurrentPrincipal, Roles, Scope } from '../auth/auth.decorators';
 import { openApiSchema } from '../common/openapi';
 import { ZodPipe } from '../common/zod-body.pipe';
 
@@ -28,7 +30,12 @@ export const createFundSchema = z
   .strictObject({
     name: freeText(200),
     currency: currencyCode,
-    budget: positiveMinor,
+    budget: positiveMinor.describe(
+      "The cap on the fund's deposits: the opening deposit plus every top-up never exceed it",
+    ),
+    deposit: positiveMinor
+      .describe('The opening deposit, at most the budget; the whole budget when left out')
+      .optional(),
     period: z.strictObject({ start: isoDate, end: isoDate }),
     earmarks: z
       .strictObject({
@@ -57,6 +64,7 @@ const reportQuerySchema = z.strictObject({
 @ApiTags('funds')
 @ApiBearerAuth()
 @Controller('v1/funds')
+@Scope('funds')
 @Roles('funder')
 export class FundsController {
   constructor(
@@ -65,7 +73,13 @@ export class FundsController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create an earmarked fund; recorded on the ledger' })
+  @ApiOperation({
+    summary: 'Create an earmarked fund; recorded on the ledger',
+    description:
+      '`budget` is the cap on what the funder deposits into the fund; `deposit` (default: the whole ' +
+      'budget) is what it deposits now, and top-ups may add the rest. `total` is what was deposited ' +
+      'so far, `remaining` what of it is not yet allocated to paid claims.',
+  })
   @ApiBody({ schema: openApiSchema(createFundSchema) })
   create(
     @CurrentPrincipal() p: Principal,
@@ -76,8 +90,13 @@ export class FundsController {
 
   @Get()
   @ApiOperation({ summary: "This funder's funds" })
-  list(@CurrentPrincipal() p: Principal) {
-    return this.funds.list(p.orgId);
+  async list(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest) {
+    const funds = await this.funds.list(p.orgId);
+    auditListPage(
+      req,
+      funds.map((f) => f.id),
+    );
+    return funds;
   }
 
   @Get(':id')
@@ -87,7 +106,12 @@ export class FundsController {
   }
 
   @Post(':id/top-ups')
-  @ApiOperation({ summary: 'Add money to a fund; recorded on the ledger' })
+  @ApiOperation({
+    summary: 'Add money to a fund, up to its budget; recorded on the ledger',
+    description:
+      'A top-up that would bring the deposits above the budget is refused with 422 budget_exceeded, ' +
+      'by the platform and again by the chaincode (BUDGET_EXCEEDED).',
+  })
   @ApiBody({ schema: openApiSchema(topUpSchema) })
   topUp(
     @CurrentPrincipal() p: Principal,
@@ -109,7 +133,11 @@ export class FundsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const report = await this.reports.report(p.orgId, id);
-    if (query.format === 'json') return report;
+    // Streamed either way: a fund of tens of thousands of allocations is written a chunk at a time.
+    if (query.format === 'json') {
+      void reply.header('content-type', 'application/json; charset=utf-8');
+      return Readable.from(fundReportJson(report));
+    }
     void reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="fund-${id}.csv"`);

@@ -1,13 +1,12 @@
-import { Controller, Get, Inject, Param, Query, Req } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
-import { AccessLogService } from '@claimtrail/claims/application/access-log.service';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { LEDGER, type LedgerPort } from '@claimtrail/ledger';
+import { LEDGER, TRUST_ANCHOR_VERSION, type LedgerPort, type TrustAnchor } from '@claimtrail/ledger';
+import { OrganizationsService } from '@claimtrail/claims/application/organizations.service';
 import { NotFoundError } from '@claimtrail/claims/application/app.errors';
 import { ClaimQueriesService } from '@claimtrail/claims/application/claim-queries.service';
 import type { Principal } from '@claimtrail/claims/application/organizations.service';
-import { CurrentPrincipal } from '../auth/auth.decorators';
+import { CurrentPrincipal, Public, Scope } from '../auth/auth.decorators';
 import { ZodPipe } from '../common/zod-body.pipe';
 
 const proofQuerySchema = z.strictObject({
@@ -18,12 +17,29 @@ const proofQuerySchema = z.strictObject({
 @ApiTags('ledger')
 @ApiBearerAuth()
 @Controller('v1/ledger')
+@Scope('claims')
 export class LedgerController {
   constructor(
     @Inject(LEDGER) private readonly ledger: LedgerPort,
     private readonly claims: ClaimQueriesService,
-    private readonly accessLog: AccessLogService,
+    private readonly orgs: OrganizationsService,
   ) {}
+
+  @Get('trust')
+  @Public()
+  @ApiOperation({
+    summary:
+      "What a verifier pins once and keeps (claimtrail trust fetch): every organization's id, kind and ledger signing key, the Fabric MSPs, and the ledger's head key",
+  })
+  async trust(): Promise<TrustAnchor> {
+    const headKey = this.ledger.headPublicKeyPem?.();
+    return {
+      version: TRUST_ANCHOR_VERSION,
+      organizations: await this.orgs.trustedOrganizations(),
+      msps: (await this.ledger.trustedMsps?.()) ?? [],
+      ...(headKey ? { ledgerHeadKeyPem: headKey } : {}),
+    };
+  }
 
   @Get('head')
   @ApiOperation({ summary: 'The newest block' })
@@ -37,7 +53,6 @@ export class LedgerController {
       "A self-contained proof of the claim's latest decision (or, with ?record=payment, its payment and fund allocations), verifiable offline",
   })
   async proof(
-    @Req() req: FastifyRequest,
     @CurrentPrincipal() p: Principal,
     @Param('id', new ZodPipe(z.uuid({ error: 'must be a claim id (UUID)' }), 'id')) id: string,
     @Query(new ZodPipe(proofQuerySchema)) query: z.output<typeof proofQuerySchema>,
@@ -46,7 +61,6 @@ export class LedgerController {
     const bundle =
       query.record === 'payment' ? await this.ledger.provePayment(id) : await this.ledger.proveClaim(id);
     if (!bundle) throw new NotFoundError(`ledger ${query.record} record for this claim`);
-    await this.accessLog.record(p, 'read_proof', id, String(req.id));
     return bundle;
   }
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { MembersService } from '@claimtrail/claims/application/members.service';
 import type { Principal } from '@claimtrail/claims/application/organizations.service';
 import { freeText, isoDate } from '@claimtrail/claims/domain';
-import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import { CurrentPrincipal, Roles, Scope } from '../auth/auth.decorators';
 import { openApiSchema } from '../common/openapi';
 import { ZodPipe } from '../common/zod-body.pipe';
 
@@ -57,6 +57,7 @@ export const enrolMembersSchema = z
 @ApiTags('members')
 @ApiBearerAuth()
 @Controller('v1/members')
+@Scope('plans')
 @Roles('payer')
 export class MembersController {
   constructor(private readonly members: MembersService) {}

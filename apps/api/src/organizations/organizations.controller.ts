@@ -2,9 +2,13 @@ import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { freeText } from '@claimtrail/claims/domain';
+import { API_KEY_SCOPES } from '@claimtrail/claims/application/api-key-scopes';
+import { AccessLogWriter } from '@claimtrail/claims/application/access-log/access-log-writer';
+import { keyEvent } from '@claimtrail/claims/application/access-log/key-event';
+import { parseApiKey } from '@claimtrail/claims/application/api-keys';
 import { ApiKeysService } from '@claimtrail/claims/application/api-keys.service';
 import { OrganizationsService, type Principal } from '@claimtrail/claims/application/organizations.service';
-import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import { CurrentPrincipal, Roles, Scope } from '../auth/auth.decorators';
 import { openApiSchema } from '../common/openapi';
 import { ZodPipe } from '../common/zod-body.pipe';
 
@@ -20,6 +24,12 @@ const orgIdSchema = z.uuid({ error: 'must be an organization id (UUID)' });
 const keyIdSchema = z.uuid({ error: 'must be an API key id (UUID)' });
 const createKeySchema = z.strictObject({
   label: freeText(100),
+  // Absent: the default scopes of the organization's kind (docs/api.md).
+  scopes: z
+    .array(z.enum(API_KEY_SCOPES, { error: `each must be one of ${API_KEY_SCOPES.join(', ')}` }))
+    .min(1, 'must name at least one scope')
+    .max(API_KEY_SCOPES.length, `must name at most ${API_KEY_SCOPES.length} scopes`)
+    .optional(),
 });
 const rotateKeySchema = z.strictObject({
   graceSeconds: z
@@ -30,22 +40,37 @@ const rotateKeySchema = z.strictObject({
     .default(0),
 });
 
-/** Organizations are created by the platform operator; each manages its own API keys. */
+/**
+ * Organizations are created by the platform operator with their first, admin-scoped key; each
+ * manages its own keys with an admin-scoped key. The operator may also revoke any key.
+ */
 @ApiTags('organizations')
 @ApiBearerAuth()
 @Controller('v1/organizations')
+@Scope('any')
 export class OrganizationsController {
   constructor(
     private readonly orgs: OrganizationsService,
     private readonly keys: ApiKeysService,
+    private readonly audit: AccessLogWriter,
   ) {}
 
   @Post()
   @Roles('operator')
+  @Scope('admin')
   @ApiOperation({ summary: 'Create an organization; its first API key is shown once' })
   @ApiBody({ schema: openApiSchema(createOrganizationSchema) })
-  async create(@Body(new ZodPipe(createOrganizationSchema)) body: z.output<typeof createOrganizationSchema>) {
-    const { organization, apiKey } = await this.orgs.create(body.kind, body.name);
+  async create(
+    @CurrentPrincipal() p: Principal,
+    @Body(new ZodPipe(createOrganizationSchema)) body: z.output<typeof createOrganizationSchema>,
+  ) {
+    const { organization, apiKey } = await this.orgs.create(body.kind, body.name, p);
+    // The first key is named by the organization and the key's public prefix.
+    const event = keyEvent('key_issued', p, [organization.id], organization.id, 'organizations.create');
+    this.audit.record({
+      ...event,
+      detail: { ...event.detail, keyPrefix: parseApiKey(apiKey)?.prefix ?? '' },
+    });
     return {
       id: organization.id,
       kind: organization.kind,
@@ -76,14 +101,16 @@ export class OrganizationsController {
   }
 
   @Post(':id/keys')
-  @ApiOperation({ summary: 'Issue a new API key; the key is shown once' })
+  @ApiOperation({
+    summary: 'Issue a new API key (admin scope, own organization only); the key is shown once',
+  })
   @ApiBody({ schema: openApiSchema(createKeySchema) })
   createKey(
     @CurrentPrincipal() p: Principal,
     @Param('id', new ZodPipe(orgIdSchema, 'id')) id: string,
     @Body(new ZodPipe(createKeySchema)) body: z.output<typeof createKeySchema>,
   ) {
-    return this.keys.create(p, id, body.label);
+    return this.keys.create(p, id, body.label, body.scopes);
   }
 
   @Post(':id/keys/:keyId/revoke')

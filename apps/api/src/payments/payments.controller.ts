@@ -1,9 +1,10 @@
-import { Body, Controller, Param, Post } from '@nestjs/common';
+import { Body, Controller, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Principal } from '@claimtrail/claims/application/organizations.service';
 import { PaymentsService } from '@claimtrail/claims/application/payments.service';
-import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import { CurrentPrincipal, Roles, Scope } from '../auth/auth.decorators';
 import { openApiSchema } from '../common/openapi';
 import { ZodPipe } from '../common/zod-body.pipe';
 
@@ -24,23 +25,40 @@ const payBatchSchema = z.strictObject({
 @ApiTags('payments')
 @ApiBearerAuth()
 @Controller('v1')
+@Scope('payments')
 @Roles('payer')
 export class PaymentsController {
   constructor(private readonly payments: PaymentsService) {}
 
   @Post('claims/:id/payments')
-  @ApiOperation({ summary: 'Pay the approved amount of a claim, allocated to eligible donor funds' })
+  @ApiOperation({
+    summary: "Pay the approved amount of a claim, on the ledger's figures, allocated to eligible donor funds",
+    description:
+      'The decision paid must be on the ledger (409 decision_not_on_ledger with Retry-After until it is) and ' +
+      'agree with it (409 ledger_mismatch naming each field otherwise). `paymentRef` (default `pay-<claimId>`) ' +
+      "is the payer's idempotency key: the same reference for the same claim answers the original payment " +
+      'again with `Idempotent-Replayed: true`; for another claim it is 409 payment_ref_conflict. A claim in ' +
+      '`payment_refused` (the chaincode refused its payment) can be paid again, with the same or a new reference.',
+  })
   @ApiBody({ schema: openApiSchema(payOneSchema) })
-  pay(
+  async pay(
     @CurrentPrincipal() p: Principal,
     @Param('id', new ZodPipe(z.uuid({ error: 'must be a claim id (UUID)' }), 'id')) id: string,
     @Body(new ZodPipe(payOneSchema)) body: z.output<typeof payOneSchema>,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.payments.pay(p.orgId, id, body.paymentRef);
+    const { replayed, ...payment } = await this.payments.pay(p.orgId, id, body.paymentRef);
+    if (replayed) void reply.header('idempotent-replayed', 'true');
+    return payment;
   }
 
   @Post('payments/batch')
-  @ApiOperation({ summary: 'Pay up to 1000 claims; each succeeds or fails on its own' })
+  @ApiOperation({
+    summary: 'Pay up to 1000 claims; each succeeds or fails on its own',
+    description:
+      "Each item follows the single payment's rules; a repeated item is answered with its original " +
+      'payment and `replayed: true`.',
+  })
   @ApiBody({ schema: openApiSchema(payBatchSchema) })
   async payBatch(
     @CurrentPrincipal() p: Principal,

@@ -5,7 +5,7 @@ import { freeText } from '@claimtrail/claims/domain';
 import type { Principal } from '@claimtrail/claims/application/organizations.service';
 import { PlansService, type PlanView } from '@claimtrail/claims/application/plans.service';
 import type { PlanVersionEntity } from '@claimtrail/claims/infra/entities';
-import { CurrentPrincipal, Roles } from '../auth/auth.decorators';
+import { CurrentPrincipal, Roles, Scope } from '../auth/auth.decorators';
 import { ZodPipe } from '../common/zod-body.pipe';
 
 // The rule set itself is validated by the domain on publish, which names every offending path.
@@ -35,6 +35,7 @@ const planView = ({ plan, versions }: PlanView) => ({
 @ApiTags('plans')
 @ApiBearerAuth()
 @Controller('v1/plans')
+@Scope('plans')
 @Roles('payer')
 export class PlansController {
   constructor(private readonly plans: PlansService) {}

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { runBench, type BenchResult } from './bench';
+import { runReconcileBench } from './reconcile-bench';
 
 const whole = (name: string, min: number, max: number) => (v: string) => {
   const n = Number(v);
@@ -232,4 +233,48 @@ export function printResult(r: BenchResult, log: (line: string) => void): void {
       })),
     );
   }
+}
+
+/** `claimtrail bench-reconcile`: loads a ledger of genuine records and times a full reconciliation of it. */
+export function registerReconcileBenchCommand(program: Command): void {
+  program
+    .command('bench-reconcile')
+    .description(
+      'load a fresh database and embedded ledger with signed decisions and payments, then time a full reconciliation against the ceiling of reading the same rows',
+    )
+    .option('--records <n>', 'ledger records to reconcile', whole('--records', 10, 100_000_000), 1_000_000)
+    .option('--out <dir>', 'folder for the JSON result', 'bench/results')
+    .option('--keep', 'keep the benchmark database afterwards')
+    .action(async (o: { records: number; out: string; keep?: boolean }) => {
+      const log = (line: string) => process.stdout.write(`${line}\n`);
+      const r = await runReconcileBench({ records: o.records, keep: Boolean(o.keep), log });
+      log(`\nclaimtrail bench-reconcile ${r.startedAt} commit ${r.commit?.slice(0, 12) ?? 'unknown'}`);
+      log(`${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGb} GiB, Node ${r.machine.node}`);
+      log(
+        `loaded ${r.configuration.claims} claims (${r.configuration.paid} paid) in ${r.loadSeconds.toFixed(0)} s`,
+      );
+      console.table({
+        'full reconciliation': {
+          records: r.reconcile.records,
+          seconds: Number(r.reconcile.seconds.toFixed(1)),
+          'records/s': Math.round(r.reconcile.recordsPerSecond),
+          differences: r.reconcile.differences,
+        },
+        'ceiling: read the same rows': {
+          records: '',
+          seconds: Number(r.ceiling.seconds.toFixed(1)),
+          'records/s': Math.round(r.ceiling.recordsPerSecond),
+          differences: '',
+        },
+      });
+      log(`reconciliation / ceiling: ${r.ratio.toFixed(2)}`);
+      mkdirSync(o.out, { recursive: true });
+      const file = join(
+        o.out,
+        `reconcile-${r.startedAt.replace(/[:.]/g, '-')}-${(r.commit ?? 'nogit').slice(0, 8)}.json`,
+      );
+      writeFileSync(file, `${JSON.stringify(r, null, 2)}\n`);
+      log(`result written to ${file}`);
+      if (r.reconcile.differences > 0) process.exitCode = 1;
+    });
 }

@@ -1,5 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { cpus, totalmem, release, platform } from 'node:os';
 import { resolve } from 'node:path';
 import { MultiBar, Presets } from 'cli-progress';
 import type { DataSource } from 'typeorm';
@@ -12,10 +10,12 @@ import { AppProcess, freePort } from './app-process';
 import { measureCeilings, type CeilingResult } from './ceilings';
 import { measureFabricRecording, type FabricRecording } from './fabric-recording';
 import { percentiles, type Percentiles } from './latency';
+import { gitCommit, machineDescription } from './machine';
 import { runLoad, type LoadShape, type Submission } from './load';
 import { pidsNamed, pidsRunning, startSampler, summariseUsage, type UsageSummary } from './sampler';
 import { timeline, type ClaimTimes, type TimelineRow } from './timeline';
 import { seedWorkload, workloadClaim, type Workload } from './workload';
+import { redisTarget } from '@claimtrail/claims/infra/redis-target';
 
 /** What `claimtrail bench` is asked to do. */
 export interface BenchOptions {
@@ -99,7 +99,7 @@ export interface BenchResult {
 export async function runBench(opts: BenchOptions): Promise<BenchResult> {
   const base = loadConfig();
   await assertPostgresReachable(base.DATABASE_URL);
-  await assertRedisReachable(base.REDIS_URL);
+  await assertRedisReachable(redisTarget(base));
   const fabricNetworkConfig = resolve(base.FABRIC_NETWORK_CONFIG);
   const network = opts.ledger === 'fabric' ? await assertFabricReachable(fabricNetworkConfig) : null;
   const startedAt = new Date().toISOString();
@@ -116,8 +116,9 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     LOG_LEVEL: 'log',
     LEDGER: opts.ledger,
     FABRIC_NETWORK_CONFIG: fabricNetworkConfig,
-    // Hundreds of clinics share one machine here; the per-key limit is not what is measured.
+    // Hundreds of clinics share one machine and address here; the rate limits are not what is measured.
     RATE_LIMIT_PER_MINUTE: '100000000',
+    RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100000000',
     BODY_LIMIT_BYTES: String(8 * 1024 * 1024),
   };
   const appConfig = loadConfig(env);
@@ -232,14 +233,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
     return {
       startedAt,
       commit: gitCommit(),
-      machine: {
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model ?? 'unknown',
-        memoryGb: Math.round(totalmem() / 1024 ** 3),
-        node: process.version,
-        os: `${platform()} ${release()}`,
-        postgres: await postgresSettings(scratch.db),
-      },
+      machine: await machineDescription(scratch.db),
       configuration: {
         ledger: opts.ledger,
         ...(network
@@ -495,36 +489,4 @@ function progressBars(): MultiBar {
     },
     Presets.shades_classic,
   );
-}
-
-function gitCommit(): string | null {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-  } catch {
-    return null;
-  }
-}
-
-/** Settings of the PostgreSQL server that the figures depend on, as the server reports them. */
-const POSTGRES_SETTINGS = [
-  'server_version',
-  'shared_buffers',
-  'max_wal_size',
-  'checkpoint_timeout',
-  'wal_compression',
-  'synchronous_commit',
-  'fsync',
-  'autovacuum',
-];
-
-async function postgresSettings(db: DataSource): Promise<Record<string, string>> {
-  const rows = (await db.query(
-    `SELECT name, current_setting(name) AS value FROM pg_settings WHERE name = ANY($1)`,
-    [POSTGRES_SETTINGS],
-  )) as { name: string; value: string }[];
-  const byName = new Map(rows.map((r) => [r.name, r.value]));
-  return Object.fromEntries(POSTGRES_SETTINGS.map((n) => [n, byName.get(n) ?? 'unknown']));
 }

@@ -138,6 +138,15 @@ export async function seedWorkload(
   });
   if (plan.status !== 201) throw new Error(`plan failed: ${plan.status} ${JSON.stringify(plan.body)}`);
   const planId = plan.body.id as string;
+  // The last clinic holds a contract with the payer under another plan, not this one: its claims
+  // for this plan's members are refused by the rules (PROVIDER_NOT_CONTRACTED), not at the door as
+  // a stranger's are.
+  const elsewhere = await asPayer('POST', '/v1/plans', {
+    name: `Benchmark outreach plan ${tag}`,
+    ruleSet: workloadRuleSet([clinics[clinics.length - 1].id], today),
+  });
+  if (elsewhere.status !== 201)
+    throw new Error(`plan failed: ${elsewhere.status} ${JSON.stringify(elsewhere.body)}`);
   const t = Date.parse(today);
   const year = new Date(t).getUTCFullYear();
   for (let from = 0; from < size.members; from += ENROL_CHUNK) {

@@ -1,14 +1,14 @@
-import type { AddressInfo } from 'node:net';
-import type { INestApplicationContext } from '@nestjs/common';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { DataSource } from 'typeorm';
 import { loadConfig, type AppConfig } from '@claimtrail/claims/config/app-config';
 import { assertPostgresReachable, assertRedisReachable, redactUrl } from '@claimtrail/claims/infra/preflight';
-import { createApiApp } from '../../../api/src/api-app';
-import { createWorkerApp } from '../../../worker/src/worker-app';
+import { AppProcess, freePort } from '../bench/app-process';
 import { createScratchDatabase } from '../scratch-database';
+import { redisTarget } from '@claimtrail/claims/infra/redis-target';
 
-/** A fresh, migrated database with the real API and worker running against it in this process. */
+/**
+ * A fresh, migrated database with the real API and worker running against it, each as its own
+ * process started from the build, as `npm start` and `npm run start:worker` start them.
+ */
 export interface DemoStack {
   config: AppConfig;
   databaseUrl: string;
@@ -22,39 +22,40 @@ export interface DemoStack {
 export async function startDemoStack(): Promise<DemoStack> {
   const base = loadConfig();
   await assertPostgresReachable(base.DATABASE_URL);
-  await assertRedisReachable(base.REDIS_URL);
+  await assertRedisReachable(redisTarget(base));
   const scratch = await createScratchDatabase(base, 'claimtrail_demo');
 
+  const port = await freePort();
   const overrides: Record<string, string> = {
     DATABASE_URL: scratch.url,
     QUEUE_PREFIX: scratch.name,
-    PORT: '0',
+    PORT: String(port),
     HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
+    // The apps' output is kept for an error message, not printed: the worker says when it is ready.
+    LOG_LEVEL: 'log',
     WORKER_METRICS_PORT: '0',
     LEDGER_BATCH_WAIT_MS: '20',
     WORKER_CONCURRENCY: '16',
     // The demo's clinics and insurer send thousands of calls within a minute.
     RATE_LIMIT_PER_MINUTE: '1000000',
+    RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '1000000',
   };
   const env = { ...process.env, ...overrides };
-  // Both apps' Nest ConfigModule reads process.env, so it must agree with the config.
+  // What the demo itself reads (the ledger it checks) must agree with the apps.
   Object.assign(process.env, overrides);
   const config = loadConfig(env);
 
-  let api: NestFastifyApplication | undefined;
-  let worker: INestApplicationContext | undefined;
+  const api = new AppProcess('api', env);
+  const worker = new AppProcess('worker', env);
   const close = async (keep: boolean) => {
-    await worker?.close();
-    await api?.close();
+    await worker.stop('SIGTERM');
+    await api.stop('SIGTERM');
     await scratch.db.destroy();
     if (!keep) await scratch.drop();
   };
   try {
-    api = await createApiApp(config);
-    await api.listen(0, '127.0.0.1');
-    const { port } = api.getHttpServer().address() as AddressInfo;
-    worker = await createWorkerApp(config);
+    await api.start();
+    await worker.start();
     return { config, databaseUrl: scratch.url, baseUrl: `http://127.0.0.1:${port}`, db: scratch.db, close };
   } catch (err) {
     await close(false).catch(() => undefined);

@@ -350,7 +350,8 @@ export async function runDemoStory(db: DataSource, baseUrl: string, opts: DemoOp
     const r = await asPayer<{ results: { ok: boolean }[] }>('POST', '/v1/payments/batch', {
       payments: payable
         .slice(i, i + 1000)
-        .map((claimId) => ({ claimId, paymentRef: `MPESA-B2B-${i / 1000 + 1}` })),
+        // A payment reference is the insurer's idempotency key for one claim's payment.
+        .map((claimId, j) => ({ claimId, paymentRef: `MPESA-B2B-${i / 1000 + 1}-${j + 1}` })),
     });
     payFailures += r.results.filter((x) => !x.ok).length;
   }
@@ -396,7 +397,7 @@ export async function runDemoStory(db: DataSource, baseUrl: string, opts: DemoOp
             (SELECT coalesce(sum(total_approved), 0) FROM (
                SELECT DISTINCT ON (claim_id) total_approved FROM claim_decisions ORDER BY claim_id, revision DESC
              ) d)::bigint AS approved,
-            (SELECT coalesce(sum(amount), 0) FROM payments)::bigint AS paid`,
+            (SELECT coalesce(sum(amount), 0) FROM payments WHERE refused_at IS NULL)::bigint AS paid`,
   )) as { claimed: string; approved: string; paid: string }[];
   const join = (rows: { n: number; status?: string; code?: string }[]) =>
     rows.map((r) => `${r.status ?? r.code} ${r.n}`).join(', ');
@@ -447,14 +448,16 @@ export async function runDemoStory(db: DataSource, baseUrl: string, opts: DemoOp
   if (!clean.clean) problems.push(`the first audit was not clean: ${clean.lines.join(' / ')}`);
 
   const [victim] = (await db.query(
-    `SELECT claim_id FROM payment_allocations WHERE fund_id = $1 ORDER BY claim_id LIMIT 1 OFFSET 3`,
+    `SELECT claim_id FROM payment_allocations WHERE fund_id = $1 AND released_at IS NULL
+      ORDER BY claim_id LIMIT 1 OFFSET 3`,
     [maternity.id],
   )) as { claim_id: string }[];
   if (!victim) {
     problems.push('the maternity fund paid no claim, so there was nothing to tamper with');
   } else {
     await db.query(
-      `UPDATE payment_allocations SET amount = amount + 100000 WHERE claim_id = $1 AND fund_id = $2`,
+      `UPDATE payment_allocations SET amount = amount + 100000
+        WHERE claim_id = $1 AND fund_id = $2 AND released_at IS NULL`,
       [victim.claim_id, maternity.id],
     );
     log(

@@ -1,62 +1,54 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { Principal } from './organizations.service';
+import type { AccessLogEntry } from '../domain/access-log-chain';
+import { AccessLogWriter } from './access-log/access-log-writer';
+import { ACCESS_LOG_COLUMNS, chainedEntryOf } from './access-log/access-log-rows';
 
-/** What was read. */
-export type AccessAction = 'read_claim' | 'read_proof';
-
-/** One entry of the access log. */
-export interface AccessLogEntry {
+/** One entry of the access log, as the operator reads it. */
+export interface AccessLogView extends AccessLogEntry {
+  /** The entry's place in the chain; `before` pages by it. */
   id: number;
-  at: string;
-  organizationId: string;
-  apiKeyId: string;
-  action: AccessAction;
-  claimId: string;
-  requestId: string;
+  /** The claim a claim or proof read concerned; null for other entries (see subjectIds). */
+  claimId: string | null;
+  hash: string;
 }
 
-/** Keeps, in PostgreSQL, who read which claim and when; the operator can query it. */
+const SINGLE_CLAIM_ACTIONS = new Set(['read_claim', 'read_proof']);
+
+/** The operator's query of the access log (written by AccessLogWriter). */
 @Injectable()
 export class AccessLogService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly writer: AccessLogWriter,
+  ) {}
 
-  /** Records one successful read. */
-  async record(
-    principal: Principal,
-    action: AccessAction,
-    claimId: string,
-    requestId: string,
-  ): Promise<void> {
-    await this.db.query(
-      `INSERT INTO access_log (organization_id, api_key_id, action, claim_id, request_id) VALUES ($1, $2, $3, $4, $5)`,
-      [principal.orgId, principal.keyId, action, claimId, requestId],
-    );
-  }
-
-  /** Entries, newest first, filtered by claim and/or organization; `before` pages by entry id. */
+  /**
+   * Entries, newest first, filtered by claim (any entry naming it, list pages included) and/or
+   * organization; `before` pages by entry id. This process's buffered entries are written first.
+   */
   async list(filter: {
     claimId?: string;
     organizationId?: string;
     before?: number;
     limit: number;
-  }): Promise<AccessLogEntry[]> {
+  }): Promise<AccessLogView[]> {
+    await this.writer.flush();
     const rows: Record<string, unknown>[] = await this.db.query(
-      `SELECT id, at, organization_id, api_key_id, action, claim_id, request_id FROM access_log
-        WHERE ($1::uuid IS NULL OR claim_id = $1) AND ($2::uuid IS NULL OR organization_id = $2)
-          AND ($3::bigint IS NULL OR id < $3)
-        ORDER BY id DESC LIMIT $4`,
+      `SELECT ${ACCESS_LOG_COLUMNS} FROM access_log
+        WHERE ($1::text IS NULL OR subject_ids @> ARRAY[$1::text]) AND ($2::uuid IS NULL OR organization_id = $2)
+          AND ($3::bigint IS NULL OR seq < $3)
+        ORDER BY seq DESC LIMIT $4`,
       [filter.claimId ?? null, filter.organizationId ?? null, filter.before ?? null, filter.limit],
     );
-    return rows.map((r) => ({
-      id: Number(r.id),
-      at: (r.at as Date).toISOString(),
-      organizationId: r.organization_id as string,
-      apiKeyId: r.api_key_id as string,
-      action: r.action as AccessAction,
-      claimId: r.claim_id as string,
-      requestId: r.request_id as string,
-    }));
+    return rows.map((r) => {
+      const { seq, prevHash: _prev, ...e } = chainedEntryOf(r);
+      return {
+        id: seq,
+        ...e,
+        claimId: SINGLE_CLAIM_ACTIONS.has(e.action) ? (e.subjectIds[0] ?? null) : null,
+      };
+    });
   }
 }

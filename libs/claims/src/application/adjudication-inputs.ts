@@ -120,7 +120,7 @@ export async function approvedHistories(
                        ORDER BY c.service_date, c.id) AS claims
          FROM claims c
         WHERE c.member_id = ANY($1) AND c.id <> ALL($2)
-          AND c.status IN ('approved', 'partially_approved', 'paid')
+          AND c.status IN ('approved', 'partially_approved', 'paid', 'payment_refused', 'decision_refused')
         GROUP BY c.member_id`,
       [memberIds, exceptClaimIds],
     );

@@ -29,3 +29,9 @@ export async function recordClaimEvent(
   )) as unknown[];
   if (written.length === 0) throw new Error(`no claim ${event.claimId} to record an event of`);
 }
+
+/** The rows an UPDATE … RETURNING wrote (TypeORM answers such a statement with `[rows, count]`). */
+export async function updateReturning<T>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
+  const [rows] = (await em.query(sql, params)) as [T[], number];
+  return rows;
+}

@@ -1,10 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
-import type { ClaimStatus, Decision } from '../domain';
+import { ClaimStatus, DomainErrorCode, type Decision } from '../domain';
 import { ClaimDecisionEntity, ClaimEntity, LedgerOutboxEntity } from '../infra/entities';
 import { AppError, AppErrorCode, NotFoundError } from './app.errors';
 import { storedDecision } from './stored-decision';
+import {
+  IntegrityOverlayService,
+  type IntegrityMismatchView,
+  type IntegrityStatus,
+} from './reconciliation/integrity-overlay.service';
 import type { Principal } from './organizations.service';
 
 /** A claim as its provider or payer reads it. */
@@ -31,11 +36,24 @@ export interface ClaimView {
   }[];
   /** The current decision, as the engine made it, with its revision and any reviewer's note. */
   decision: (Decision & { revision: number; note: string | null }) | null;
+  /** Where the ledger recorded the current decision; null until it has. */
   ledger: { txId: string; block: number } | null;
-  /** Why adjudication gave up, for a claim in `error`. */
-  error: string | null;
+  /**
+   * Why the chaincode refused the claim's payment or decision, for a claim in `payment_refused` or
+   * `decision_refused`: the chaincode's code (`CONFLICT` for a different record under its key).
+   */
+  ledgerRefusal: { code: string; message: string; at: string } | null;
+  /**
+   * Why adjudication gave up, for a claim in `error`: a stable code and a message safe to show;
+   * the failure's own text stays in the worker's log and the claim's row.
+   */
+  error: { code: string; message: string } | null;
   createdAt: string;
   updatedAt: string;
+  /** `mismatch` when PostgreSQL's figures differ from the ledger's; the ledger's are then shown. */
+  integrity: IntegrityStatus;
+  /** The differences behind a mismatch (empty when `ok`). */
+  mismatches: IntegrityMismatchView[];
 }
 
 /** One page of a list, with the cursor of the next page. */
@@ -47,7 +65,10 @@ export interface Page<T> {
 /** Reads claims, always through the caller's tenancy. */
 @Injectable()
 export class ClaimQueriesService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly integrity: IntegrityOverlayService,
+  ) {}
 
   /** A claim the caller may see, or NotFound (also for claims of other tenants). */
   async get(principal: Principal, id: string): Promise<ClaimView> {
@@ -68,9 +89,15 @@ export class ClaimQueriesService {
       .take(opts.limit + 1);
     if (opts.status) qb.andWhere('c.status = :status', { status: opts.status });
     if (opts.cursor) {
+      const after = decodeCursor(opts.cursor);
+      // The cursor is read through the caller's tenancy: another tenant's claim, or none, is
+      // answered exactly as a cursor this API never issued, so a cursor reveals no claim's existence.
+      if (!(await this.visible(principal).andWhere('c.id = :after', { after }).getExists())) {
+        throw invalidCursor();
+      }
       // Compared in SQL against the cursor row itself: timestamptz keeps microseconds a JS Date would lose.
       qb.andWhere('(c.created_at, c.id) < (SELECT k.created_at, k.id FROM claims k WHERE k.id = :after)', {
-        after: decodeCursor(opts.cursor),
+        after,
       });
     }
     const rows = await qb.getMany();
@@ -94,7 +121,8 @@ export class ClaimQueriesService {
   private async views(claims: ClaimEntity[]): Promise<ClaimView[]> {
     if (claims.length === 0) return [];
     const ids = claims.map((c) => c.id);
-    const [decisions, ledger] = await Promise.all([
+    const refusedIds = claims.filter((c) => REFUSED.includes(c.status)).map((c) => c.id);
+    const [decisions, ledger, refusals] = await Promise.all([
       this.db
         .getRepository(ClaimDecisionEntity)
         .createQueryBuilder('d')
@@ -105,12 +133,13 @@ export class ClaimQueriesService {
         .getRepository(LedgerOutboxEntity)
         .createQueryBuilder('o')
         .innerJoin(ClaimEntity, 'c', 'c.id = o.claim_id AND c.revision = o.revision')
-        .where('o.claim_id IN (:...ids) AND o.committed_at IS NOT NULL', { ids })
+        .where("o.claim_id IN (:...ids) AND o.kind = 'decision' AND o.committed_at IS NOT NULL", { ids })
         .getMany(),
+      this.refusals(refusedIds),
     ]);
-    return claims.map((c) => {
+    const views = claims.map((c) => {
       const d = decisions.find((x) => x.claimId === c.id);
-      const l = ledger.find((x) => x.claimId === c.id && x.outcome !== 'conflict');
+      const l = ledger.find((x) => x.claimId === c.id && RECORDED.includes(x.outcome ?? ''));
       return {
         id: c.id,
         externalRef: c.externalRef,
@@ -135,13 +164,50 @@ export class ClaimQueriesService {
         decision: d ? { revision: d.revision, ...storedDecision(d), note: d.note } : null,
         ledger:
           l && l.txId !== null && l.blockNumber !== null ? { txId: l.txId, block: l.blockNumber } : null,
-        error: c.status === 'error' ? c.lastError : null,
+        ledgerRefusal: REFUSED.includes(c.status) ? (refusals.get(c.id) ?? null) : null,
+        error: c.status === 'error' ? claimError(c.lastError) : null,
         createdAt: c.createdAt.toISOString(),
         updatedAt: c.updatedAt.toISOString(),
       };
     });
+    return this.integrity.claims(views);
+  }
+
+  /** The latest refusal of each claim, from the events the ledger's verdicts wrote. */
+  private async refusals(ids: string[]): Promise<Map<string, ClaimView['ledgerRefusal']>> {
+    if (ids.length === 0) return new Map();
+    const rows: { claim_id: string; code: string; message: string; at: Date }[] = await this.db.query(
+      `SELECT DISTINCT ON (claim_id) claim_id, detail ->> 'code' AS code, detail ->> 'message' AS message, at
+         FROM claim_events
+        WHERE claim_id = ANY($1::uuid[]) AND to_status = ANY($2::text[]) AND detail ? 'code'
+        ORDER BY claim_id, id DESC`,
+      [ids, REFUSED],
+    );
+    return new Map(
+      rows.map((r) => [r.claim_id, { code: r.code, message: r.message, at: r.at.toISOString() }]),
+    );
   }
 }
+
+const REFUSED: readonly ClaimStatus[] = [ClaimStatus.PaymentRefused, ClaimStatus.DecisionRefused];
+const RECORDED = ['recorded', 'unchanged'];
+
+/**
+ * A claim's failure as callers see it. A refusal by the platform's own rules keeps its stable code
+ * (the worker stores it as `code: message`); anything else (a database, network or program error,
+ * whose text may name hosts, tables or values) is `adjudication_failed`.
+ */
+function claimError(stored: string | null): { code: string; message: string } {
+  const code = /^([a-z_]+): /.exec(stored ?? '')?.[1];
+  if (code && KNOWN_CODES.has(code))
+    return { code, message: `adjudication refused the claim (${code}); the operator's log has the details` };
+  return {
+    code: 'adjudication_failed',
+    message: "adjudication failed after its retries; the operator's log has the details",
+  };
+}
+
+const KNOWN_CODES = new Set<string>([...Object.values(AppErrorCode), ...Object.values(DomainErrorCode)]);
 
 function encodeCursor(c: ClaimEntity): string {
   return Buffer.from(c.id, 'utf8').toString('base64url');
@@ -150,7 +216,11 @@ function encodeCursor(c: ClaimEntity): string {
 function decodeCursor(cursor: string): string {
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) return id;
-  throw new AppError(AppErrorCode.InvalidCursor, 'cursor is not one this API issued', [
+  throw invalidCursor();
+}
+
+function invalidCursor(): AppError {
+  return new AppError(AppErrorCode.InvalidCursor, 'cursor is not one this API issued', [
     { field: 'cursor', rule: 'must be a cursor returned by a previous page' },
   ]);
 }

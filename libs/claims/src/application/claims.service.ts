@@ -3,7 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LEDGER, type LedgerPort } from '@claimtrail/ledger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import canonicalize from 'canonicalize';
-import { DataSource } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import {
   canTransition,
@@ -18,10 +18,17 @@ import {
 } from '../domain';
 import { ClaimEntity, PlanVersionEntity, ServiceCodeEntity } from '../infra/entities';
 import { ClaimQueueProducer } from '../queue/claim-queue.producer';
+import { latestDateOnEarth } from '../domain/dates';
 import { AppError, AppErrorCode, NotFoundError } from './app.errors';
 import { recordClaimEvent } from './claim-events';
 import { planVersionById } from './decide-claim';
 import { recentValue } from './recent-value';
+
+/** One claim to store and the provider submitting it. */
+export interface Submission {
+  providerId: string;
+  body: SubmitClaim;
+}
 
 /** A claim as a provider submits it (already validated for shape). */
 export interface SubmitClaim {
@@ -82,7 +89,7 @@ export class ClaimsService {
    */
   async submit(providerId: string, body: SubmitClaim): Promise<SubmissionResult> {
     const [result] = await this.submitMany([{ providerId, body }]);
-    if (result instanceof DomainError) throw result;
+    if (result instanceof Error) throw result;
     return result;
   }
 
@@ -100,7 +107,17 @@ export class ClaimsService {
             externalRef: claims[i].externalRef,
             error: { code: r.code, message: r.message, details: r.details },
           }
-        : { ok: true as const, ...r },
+        : r instanceof Error
+          ? {
+              ok: false as const,
+              externalRef: claims[i].externalRef,
+              error: {
+                code: 'internal_error',
+                message: 'the claim could not be stored; the others were not affected',
+                details: [],
+              },
+            }
+          : { ok: true as const, ...r },
     );
   }
 
@@ -110,24 +127,77 @@ export class ClaimsService {
    * replays and one enqueue; corrections of earlier claims (previousClaimId, rare) are checked one
    * by one. Each claim gets its own result: stored, a replay, or the refusal naming the field.
    */
-  async submitMany(
-    items: { providerId: string; body: SubmitClaim }[],
-  ): Promise<(SubmissionResult | DomainError)[]> {
+  async submitMany(items: Submission[], now: Date = new Date()): Promise<(SubmissionResult | Error)[]> {
+    // Care not yet given is refused at once, not accepted and then rejected by the rules.
+    const latest = latestDateOnEarth(now);
+    const future = items.map((item) => item.body.serviceDate > latest);
+    if (future.some(Boolean)) {
+      const rest = items.filter((_, i) => !future[i]);
+      const stored = rest.length > 0 ? await this.submitMany(rest, now) : [];
+      let next = 0;
+      return items.map((_, i) => (future[i] ? futureServiceDate(latest) : stored[next++]));
+    }
+    try {
+      return await this.submitTogether(items);
+    } catch (err) {
+      if (!isStatementError(err)) throw err;
+      // One claim's value can fail the shared statement for every claim in it, of every clinic: the
+      // claims are stored again one by one, so that only the claim at fault is refused.
+      this.logger.warn(
+        `a batch of ${items.length} claims failed as one statement; storing each alone: ${String(err)}`,
+      );
+      const results: (SubmissionResult | Error)[] = [];
+      for (const item of items) {
+        try {
+          results.push(...(await this.submitTogether([item])));
+        } catch (alone) {
+          if (!isStatementError(alone)) throw alone;
+          this.logger.warn(
+            `claim ${item.body.externalRef} of ${item.providerId} cannot be stored: ${String(alone)}`,
+          );
+          results.push(isDataException(alone) ? unstorable() : (alone as Error));
+        }
+      }
+      return results;
+    }
+  }
+
+  private async submitTogether(items: Submission[]): Promise<(SubmissionResult | DomainError)[]> {
     const results: (SubmissionResult | DomainError | undefined)[] = new Array(items.length);
     const fresh = items.map((_, i) => i);
     const hashes = new Map(fresh.map((i) => [i, sha256Hex(canonicalize(items[i].body) as string)]));
     const targets = (await this.db.query(
-      `SELECT k.ord::int AS ord, m.id AS member_id,
-              (SELECT v.id FROM plan_versions v WHERE v.plan_id = m.plan_id
-                ORDER BY (v.coverage_start <= k.service_date AND v.coverage_end >= k.service_date) DESC,
-                         v.version DESC
-                LIMIT 1) AS plan_version_id
-         FROM unnest($1::uuid[], $2::text[], $3::date[]) WITH ORDINALITY AS k(payer_id, member_number, service_date, ord)
-         LEFT JOIN members m ON m.payer_id = k.payer_id AND m.member_number = k.member_number`,
+      // A provider that holds no contract with the payer learns nothing about the payer's members:
+      // the member is read only once a contract is found, and otherwise the claim is answered as
+      // one for an unknown member. A contract with the payer is a mention of the provider in any
+      // published version of any of the payer's plans (in force or not, any care type: the rules
+      // engine judges that per claim); a rule set always names its providers, so there is no open
+      // network.
+      `SELECT k.ord::int AS ord, m.id AS member_id, m.plan_version_id
+         FROM unnest($1::uuid[], $2::text[], $3::date[], $4::uuid[])
+                WITH ORDINALITY AS k(payer_id, member_number, service_date, provider_id, ord)
+        CROSS JOIN LATERAL (
+          SELECT EXISTS (
+            SELECT 1 FROM plans p JOIN plan_versions v ON v.plan_id = p.id
+             WHERE p.payer_id = k.payer_id
+               AND (v.rule_set -> 'contractedProviders' @> jsonb_build_array(k.provider_id::text)
+                 OR v.rule_set -> 'contractedProviders'
+                      @> jsonb_build_array(jsonb_build_object('providerId', k.provider_id::text)))
+          ) AS contracted) c
+         LEFT JOIN LATERAL (
+           SELECT m.id,
+                  (SELECT v.id FROM plan_versions v WHERE v.plan_id = m.plan_id
+                    ORDER BY (v.coverage_start <= k.service_date AND v.coverage_end >= k.service_date) DESC,
+                             v.version DESC
+                    LIMIT 1) AS plan_version_id
+             FROM members m
+            WHERE c.contracted AND m.payer_id = k.payer_id AND m.member_number = k.member_number
+         ) m ON true`,
       [
         fresh.map((i) => items[i].body.payerId),
         fresh.map((i) => items[i].body.memberNumber),
         fresh.map((i) => items[i].body.serviceDate),
+        fresh.map((i) => items[i].providerId),
       ],
     )) as { ord: number; member_id: string | null; plan_version_id: string | null }[];
     const target = new Map(targets.map((t) => [fresh[t.ord - 1], t]));
@@ -361,4 +431,32 @@ function unknownCodes(unknown: { code: string; n: number }[]): AppError {
       rule: 'must be a code in the service catalogue',
     })),
   );
+}
+
+/** A failure of one SQL statement (not of the connection): the same statement without a claim may pass. */
+function isStatementError(err: unknown): boolean {
+  const code = (err as { driverError?: { code?: unknown } }).driverError?.code;
+  return err instanceof QueryFailedError && typeof code === 'string' && !/^(08|53|57)/.test(code);
+}
+
+/** PostgreSQL's class 22: a value of the claim the database cannot hold. */
+function isDataException(err: unknown): boolean {
+  return String((err as { driverError?: { code?: unknown } }).driverError?.code).startsWith('22');
+}
+
+/** The refusal of a claim holding a value the database cannot store (its detail goes to the log). */
+function unstorable(): AppError {
+  return new AppError(AppErrorCode.UnstorableClaim, 'the claim holds a value that cannot be stored', [
+    {
+      field: 'body',
+      rule: 'must hold only values the platform can store (dates, codes and amounts in range)',
+    },
+  ]);
+}
+
+/** The refusal of a claim whose service date is after today, wherever the clinic is. */
+function futureServiceDate(latest: string): AppError {
+  return new AppError(AppErrorCode.DateInFuture, 'the service date is in the future', [
+    { field: 'serviceDate', rule: `must not be after today (${latest} in the furthest-ahead time zone)` },
+  ]);
 }

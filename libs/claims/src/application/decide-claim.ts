@@ -7,13 +7,18 @@ import { decideFromInputs } from './decision-runner';
 import { writeDecision, type DecisionWrite } from './decision-writer';
 import type { DiagnosisAverages } from './diagnosis-averages';
 
-/** The claim, row-locked for the rest of the transaction. */
-export function lockClaim(em: EntityManager, claimId: string): Promise<ClaimEntity | null> {
-  return em
+/**
+ * The claim, row-locked for the rest of the transaction. Given a payer, only that payer's claim:
+ * the tenancy is part of the locking statement, so another payer's claim is neither locked nor
+ * waited for (a row the WHERE clause leaves out is never locked).
+ */
+export function lockClaim(em: EntityManager, claimId: string, payerId?: string): Promise<ClaimEntity | null> {
+  const qb = em
     .createQueryBuilder(ClaimEntity, 'c')
     .setLock('pessimistic_write')
-    .where('c.id = :claimId', { claimId })
-    .getOne();
+    .where('c.id = :claimId', { claimId });
+  if (payerId !== undefined) qb.andWhere('c.payer_id = :payerId', { payerId });
+  return qb.getOne();
 }
 
 /**

@@ -1,7 +1,8 @@
-import type { EntityManager, ValueTransformer } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { DecisionRecord } from '@claimtrail/ledger';
 import { affectedAccumulators, approvedUnits, ClaimStatus, isApproval, type Decision } from '../domain';
 import { ClaimDecisionEntity, type ClaimEntity } from '../infra/entities';
+import { EncryptedColumnTransformer } from '../infra/crypto/encrypted-column.transformer';
 import { benefitYearOf } from './adjudication-inputs';
 import type { DecisionInputs } from './decision-inputs';
 
@@ -34,12 +35,14 @@ export function writeDecision(em: EntityManager, write: DecisionWrite): Promise<
  */
 export async function writeDecisions(em: EntityManager, writes: DecisionWrite[]): Promise<void> {
   if (writes.length === 0) return;
-  // The decision's inputs and note are PHI: they go through the entity's own encrypting transformers.
+  // The decision's inputs and note are PHI: sealed by the entity's own encrypted columns, bound to
+  // the decision's primary key (claim id, revision).
   const columns = em.connection.getMetadata(ClaimDecisionEntity);
-  const encrypt = (property: 'inputs' | 'note', value: unknown): unknown => {
-    const transformer = columns.findColumnWithPropertyName(property)?.transformer as
-      ValueTransformer | undefined;
-    return transformer ? transformer.to(value) : value;
+  const encrypt = (property: 'inputs' | 'note', value: unknown, key: [string, number]): string | null => {
+    if (value === null || value === undefined) return null;
+    const transformer = columns.findColumnWithPropertyName(property)?.transformer;
+    if (!(transformer instanceof EncryptedColumnTransformer)) throw new Error(`${property} is not encrypted`);
+    return transformer.seal(value, key).stored;
   };
   const rows = writes.map((w, ord) => {
     const d = w.decision;
@@ -58,13 +61,14 @@ export async function writeDecisions(em: EntityManager, writes: DecisionWrite[])
       total_deductible: d.totals.deductible,
       total_approved: d.totals.approved,
       lines: d.lines,
-      approved_lines: approvedUnits(d).map((u) => [u.serviceCode, u.quantity]),
+      // Only an approval's units count in later histories, even while its claim is decision_refused.
+      approved_lines: isApproval(d) ? approvedUnits(d).map((u) => [u.serviceCode, u.quantity]) : [],
       reason_codes: d.reasonCodes,
       rule_set_hash: d.ruleSetHash,
       decided_at: d.decidedAt,
       decided_by: d.decidedBy,
-      inputs: encrypt('inputs', w.inputs),
-      note: encrypt('note', w.note ?? null),
+      inputs: encrypt('inputs', w.inputs, [w.claim.id, w.revision]),
+      note: encrypt('note', w.note ?? null, [w.claim.id, w.revision]),
       // No note in the event: it is free text about the patient, kept only in the decision row, encrypted.
       event_detail: { reasonCodes: d.reasonCodes, approved: d.totals.approved },
       signer_org_id: w.signerOrgId,

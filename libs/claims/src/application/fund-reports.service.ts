@@ -23,11 +23,14 @@ export class FundReportsService {
       amount: string;
       tx_id: string | null;
     }[] = await this.db.query(
+      // Allocations of payments the ledger refused were released: they never spent the fund.
       `SELECT pa.claim_id, c.provider_id, to_char(c.service_date, 'YYYY-MM') AS month, pa.category, pa.amount, o.tx_id
            FROM payment_allocations pa
+           JOIN payments p ON p.claim_id = pa.claim_id AND p.attempt = pa.attempt
            JOIN claims c ON c.id = pa.claim_id
-           LEFT JOIN ledger_outbox o ON o.kind = 'payment' AND o.claim_id = pa.claim_id AND o.committed_at IS NOT NULL
-          WHERE pa.fund_id = $1`,
+           LEFT JOIN ledger_outbox o ON o.id = p.ledger_outbox_id AND o.committed_at IS NOT NULL
+          WHERE pa.fund_id = $1 AND pa.released_at IS NULL
+          ORDER BY pa.claim_id, pa.category COLLATE "C"`,
       [fundId],
     );
     return buildFundReport(

@@ -4,14 +4,23 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { LEDGER, type FundEarmarks, type LedgerPort } from '@claimtrail/ledger';
 import { FundEntity, FundTopUpEntity } from '../infra/entities';
-import { NotFoundError } from './app.errors';
+import { AppError, AppErrorCode, NotFoundError } from './app.errors';
 import { OrganizationsService } from './organizations.service';
+import {
+  IntegrityOverlayService,
+  type IntegrityMismatchView,
+  type IntegrityStatus,
+  type WithIntegrity,
+} from './reconciliation/integrity-overlay.service';
 
 /** A fund as its funder creates it. */
 export interface CreateFund {
   name: string;
   currency: string;
+  /** The cap on the fund's deposits. */
   budget: number;
+  /** The opening deposit; the whole budget when absent. */
+  deposit?: number;
   period: { start: string; end: string };
   earmarks: FundEarmarks;
 }
@@ -22,6 +31,9 @@ export interface FundView {
   funderId: string;
   name: string;
   currency: string;
+  /** The cap on deposits: the opening deposit and top-ups together never exceed it. */
+  budget: number;
+  /** Deposits so far. */
   total: number;
   allocated: number;
   remaining: number;
@@ -29,14 +41,19 @@ export interface FundView {
   earmarks: FundEarmarks;
   ledgerTxId: string;
   createdAt: string;
+  /** `mismatch` when PostgreSQL's balance differs from the ledger's; the ledger's is then shown. */
+  integrity: IntegrityStatus;
+  /** The differences behind a mismatch (empty when `ok`). */
+  mismatches: IntegrityMismatchView[];
 }
 
-/** The view of a fund row. */
-export const fundView = (f: FundEntity): FundView => ({
+/** The view of a fund row, before its integrity is known. */
+export const fundView = (f: FundEntity): Omit<FundView, keyof WithIntegrity> => ({
   id: f.id,
   funderId: f.funderId,
   name: f.name,
   currency: f.currency,
+  budget: f.budget,
   total: f.total,
   allocated: f.allocated,
   remaining: f.total - f.allocated,
@@ -49,7 +66,7 @@ export const fundView = (f: FundEntity): FundView => ({
 /**
  * Donor funds. Creating a fund or topping it up is written to the ledger first (signed by the
  * funder; the chaincode treats a repeat as a no-op) and then to PostgreSQL, so the ledger never
- * lacks money the database shows.
+ * lacks money the database shows. A fund's budget caps its deposits, here and in the chaincode.
  */
 @Injectable()
 export class FundsService {
@@ -57,10 +74,17 @@ export class FundsService {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(LEDGER) private readonly ledger: LedgerPort,
     private readonly orgs: OrganizationsService,
+    private readonly integrity: IntegrityOverlayService,
   ) {}
 
   /** Creates a fund owned by `funderId`. */
   async create(funderId: string, input: CreateFund): Promise<FundView> {
+    const deposit = input.deposit ?? input.budget;
+    if (deposit > input.budget) {
+      throw new AppError(AppErrorCode.BudgetExceeded, `the opening deposit exceeds the fund's budget`, [
+        { field: 'deposit', rule: `must not exceed the budget ${input.budget}` },
+      ]);
+    }
     const id = randomUUID();
     const signer = await this.orgs.signingIdentity(funderId);
     const receipt = await this.ledger.createFund(
@@ -69,6 +93,8 @@ export class FundsService {
         funderId,
         currency: input.currency,
         budget: input.budget,
+        // Left out when it is the whole budget: the record a fund had before deposits were separate.
+        ...(deposit < input.budget ? { deposit } : {}),
         period: input.period,
         earmarks: input.earmarks,
         name: input.name,
@@ -80,7 +106,8 @@ export class FundsService {
       funderId,
       name: input.name,
       currency: input.currency,
-      total: input.budget,
+      budget: input.budget,
+      total: deposit,
       allocated: 0,
       periodStart: input.period.start,
       periodEnd: input.period.end,
@@ -90,7 +117,7 @@ export class FundsService {
     return this.get(funderId, id);
   }
 
-  /** Adds money to a fund of this funder. */
+  /** Adds money to a fund of this funder, up to its budget. */
   async topUp(funderId: string, fundId: string, amount: number): Promise<FundView> {
     const signer = await this.orgs.signingIdentity(funderId);
     await this.db.transaction(async (em) => {
@@ -100,6 +127,16 @@ export class FundsService {
         .where('f.id = :fundId AND f.funder_id = :funderId', { fundId, funderId })
         .getOne();
       if (!fund) throw new NotFoundError('fund');
+      if (fund.total + amount > fund.budget) {
+        throw new AppError(AppErrorCode.BudgetExceeded, `the top-up would bring the fund above its budget`, [
+          {
+            field: 'amount',
+            rule:
+              `must keep deposits within the budget ${fund.budget}: ${fund.total} deposited so far, ` +
+              `at most ${fund.budget - fund.total} more`,
+          },
+        ]);
+      }
       const topUpId = randomUUID();
       const receipt = await this.ledger.topUpFund({ fundId, topUpId, amount }, signer);
       await em.insert(FundTopUpEntity, { id: topUpId, fundId, amount, ledgerTxId: receipt.txId });
@@ -112,7 +149,8 @@ export class FundsService {
   async get(funderId: string, fundId: string): Promise<FundView> {
     const fund = await this.db.getRepository(FundEntity).findOneBy({ id: fundId, funderId });
     if (!fund) throw new NotFoundError('fund');
-    return fundView(fund);
+    const [view] = await this.integrity.funds([fundView(fund)]);
+    return view;
   }
 
   /** This funder's funds, newest first. */
@@ -120,6 +158,6 @@ export class FundsService {
     const funds = await this.db
       .getRepository(FundEntity)
       .find({ where: { funderId }, order: { createdAt: 'DESC' } });
-    return funds.map(fundView);
+    return this.integrity.funds(funds.map(fundView));
   }
 }

@@ -9,6 +9,7 @@ import {
   type LedgerPort,
 } from '@claimtrail/ledger';
 import { Metrics } from '../observability/metrics';
+import { applyLedgerVerdicts } from './ledger-verdicts';
 
 const CONSUMER = 'decisions';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -58,7 +59,7 @@ export class LedgerEventsService {
   async confirm(event: DecisionEvent): Promise<number> {
     const records = event.records.filter((r) => UUID.test(r.claimId));
     return this.db.transaction(async (em) => {
-      const [{ marked }]: { marked: number }[] = await em.query(
+      const marked: { claim_id: string; revision: number; attempts: number }[] = await em.query(
         `WITH due AS (
            SELECT o.id FROM ledger_outbox o
              JOIN unnest($1::uuid[], $2::int[]) AS r(claim_id, revision)
@@ -70,8 +71,8 @@ export class LedgerEventsService {
               SET committed_at = now(), outcome = 'recorded', tx_id = $3, block_number = $4,
                   attempts = o.attempts + 1, last_error = NULL
              FROM due WHERE o.id = due.id
-           RETURNING o.id)
-         SELECT count(*)::int AS marked FROM m`,
+           RETURNING o.claim_id, o.revision, o.attempts - 1 AS attempts)
+         SELECT claim_id, revision, attempts FROM m`,
         [records.map((r) => r.claimId), records.map((r) => r.revision), event.txId, event.blockNumber],
       );
       await em.query(
@@ -80,9 +81,16 @@ export class LedgerEventsService {
            SET block_number = excluded.block_number, tx_id = excluded.tx_id, updated_at = now()`,
         [CONSUMER, event.blockNumber, event.txId],
       );
+      // A decision recorded after a retry settles its refused claim, whichever of relay and event marks it.
+      await applyLedgerVerdicts(em, {
+        refused: [],
+        recordedAgain: marked
+          .filter((r) => r.attempts > 0)
+          .map((r) => ({ claimId: r.claim_id, revision: r.revision })),
+      });
       this.metrics.ledgerEvents.inc();
-      if (marked > 0) this.metrics.ledgerRecords.inc({ outcome: 'confirmed_by_event' }, marked);
-      return marked;
+      if (marked.length > 0) this.metrics.ledgerRecords.inc({ outcome: 'confirmed_by_event' }, marked.length);
+      return marked.length;
     });
   }
 }

@@ -13,10 +13,14 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { LedgerOutboxEntity } from '../infra/entities';
 import { Metrics } from '../observability/metrics';
+import { applyLedgerVerdicts, noVerdicts, type LedgerVerdicts } from './ledger-verdicts';
 import { OrganizationsService } from './organizations.service';
 
-// Any constant works; it only has to be the same in every worker process.
-const RELAY_LOCK_KEY = 7_463_517_001;
+/**
+ * Advisory lock the relay holds while it writes to the ledger and marks the outbox. Any constant
+ * works; it only has to be the same in every worker process.
+ */
+export const RELAY_LOCK_KEY = 7_463_517_001;
 
 /** Result of one drain pass. */
 export interface DrainResult {
@@ -36,7 +40,9 @@ type GroupResult = Omit<DrainResult, 'acquired'>;
  * Moves decision records from the PostgreSQL outbox to the ledger in batches, oldest first.
  * One relay drains at a time across all worker processes (an advisory lock), so records reach
  * the ledger in outbox order; a record already on the ledger comes back `unchanged`, which makes
- * a retry after a crash between the ledger commit and the outbox update harmless.
+ * a retry after a crash between the ledger commit and the outbox update harmless. A record the
+ * chaincode refuses (or finds a different record under its key) is set aside, and its claim
+ * shows the refusal in the same transaction (see applyLedgerVerdicts).
  */
 @Injectable()
 export class LedgerRelayService {
@@ -72,16 +78,19 @@ export class LedgerRelayService {
         total.rejected += r.rejected;
       };
       const groups = groupBySigner(rows).flatMap((group) => chunks(group, size));
+      const verdicts = noVerdicts();
       // Decisions touch only their own claims' keys, so with LEDGER_BATCHES_IN_FLIGHT > 1 their
       // batches go to the ledger together, unless a claim has two revisions in this pass: then in
       // turn, so they land in order.
       const decisionGroups = groups.filter((g) => g[0].kind === 'decision');
       const decisions: { g: LedgerOutboxEntity[]; r: GroupResult }[] = [];
       if (this.config.LEDGER_BATCHES_IN_FLIGHT === 1 || hasRepeatedClaim(decisionGroups.flat())) {
-        for (const g of decisionGroups) decisions.push({ g, r: await this.submitGroup(em, g) });
+        for (const g of decisionGroups) decisions.push({ g, r: await this.submitGroup(em, g, verdicts) });
       } else {
         decisions.push(
-          ...(await Promise.all(decisionGroups.map(async (g) => ({ g, r: await this.submitGroup(em, g) })))),
+          ...(await Promise.all(
+            decisionGroups.map(async (g) => ({ g, r: await this.submitGroup(em, g, verdicts) })),
+          )),
         );
       }
       const stalled = new Set<string>();
@@ -97,13 +106,18 @@ export class LedgerRelayService {
           total.failed += group.length;
           continue;
         }
-        add(await this.submitGroup(em, group));
+        add(await this.submitGroup(em, group, verdicts));
       }
+      await applyLedgerVerdicts(em, verdicts);
       return { acquired: true, ...total };
     });
   }
 
-  private async submitGroup(em: EntityManager, rows: LedgerOutboxEntity[]): Promise<GroupResult> {
+  private async submitGroup(
+    em: EntityManager,
+    rows: LedgerOutboxEntity[],
+    verdicts: LedgerVerdicts,
+  ): Promise<GroupResult> {
     const signer = await this.orgs.signingIdentity(rows[0].signerOrgId);
     const timer = this.metrics.ledgerCommitSeconds.startTimer({ ledger: this.config.LEDGER });
     let receipts: LedgerReceipt[];
@@ -122,8 +136,9 @@ export class LedgerRelayService {
       const message = err instanceof Error ? err.message : String(err);
       if (err instanceof LedgerError && err.code === 'CHAINCODE_REJECTED') {
         // One bad record must not hold back the others: find it by submitting one at a time.
-        if (rows.length > 1) return this.submitOneByOne(em, rows);
+        if (rows.length > 1) return this.submitOneByOne(em, rows, verdicts);
         this.logger.error(`chaincode refused the record of claim ${rows[0].claimId}: ${message}`);
+        verdicts.refused.push({ row: rows[0], code: err.chaincodeCode ?? err.code, message });
         this.metrics.ledgerRecords.inc({ outcome: 'rejected' });
         await em.update(
           LedgerOutboxEntity,
@@ -153,9 +168,11 @@ export class LedgerRelayService {
       if (!receipt)
         throw new Error(`ledger returned no receipt for claim ${row.claimId} revision ${row.revision}`);
       if (receipt.outcome === 'conflict') {
-        this.logger.error(
-          `ledger holds a different record for claim ${row.claimId} revision ${row.revision}`,
-        );
+        const message = `the ledger holds a different ${row.kind} record for claim ${row.claimId} revision ${row.revision} (transaction ${receipt.txId})`;
+        this.logger.error(message);
+        verdicts.refused.push({ row, code: 'CONFLICT', message });
+      } else if (row.kind === 'decision' && row.attempts > 0) {
+        verdicts.recordedAgain.push({ claimId: row.claimId, revision: row.revision });
       }
       this.metrics.ledgerRecords.inc({ outcome: receipt.outcome });
       return { row, receipt };
@@ -179,10 +196,14 @@ export class LedgerRelayService {
     return { committed: rows.length, failed: 0, rejected: 0 };
   }
 
-  private async submitOneByOne(em: EntityManager, rows: LedgerOutboxEntity[]): Promise<GroupResult> {
+  private async submitOneByOne(
+    em: EntityManager,
+    rows: LedgerOutboxEntity[],
+    verdicts: LedgerVerdicts,
+  ): Promise<GroupResult> {
     const total: GroupResult = { committed: 0, failed: 0, rejected: 0 };
     for (const row of rows) {
-      const r = await this.submitGroup(em, [row]);
+      const r = await this.submitGroup(em, [row], verdicts);
       total.committed += r.committed;
       total.failed += r.failed;
       total.rejected += r.rejected;

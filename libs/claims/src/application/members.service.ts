@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { memberRef } from '../domain';
+import { latestDateOnEarth } from '../domain/dates';
 import { MemberEntity, PlanEntity } from '../infra/entities';
 import { AppError, AppErrorCode, NotFoundError } from './app.errors';
 
@@ -34,7 +35,23 @@ export class MembersService {
    * Enrols (or re-enrols) members in one statement: all rows or none. A member number already
    * enrolled with this payer is updated in place, which is how renewals arrive.
    */
-  async enrol(payerId: string, members: EnrolMember[]): Promise<{ id: string; memberNumber: string }[]> {
+  async enrol(
+    payerId: string,
+    members: EnrolMember[],
+    now: Date = new Date(),
+  ): Promise<{ id: string; memberNumber: string }[]> {
+    const latest = latestDateOnEarth(now);
+    const unborn = members.map((m, i) => ({ m, i })).filter(({ m }) => m.birthDate > latest);
+    if (unborn.length > 0) {
+      throw new AppError(
+        AppErrorCode.DateInFuture,
+        'members are born in the future',
+        unborn.map(({ i }) => ({
+          field: `members.${i}.birthDate`,
+          rule: `must not be after today (${latest} in the furthest-ahead time zone)`,
+        })),
+      );
+    }
     const planIds = [...new Set(members.map((m) => m.planId))];
     const plans = await this.db
       .getRepository(PlanEntity)
@@ -48,21 +65,59 @@ export class MembersService {
         foreign.map(({ i }) => ({ field: `members.${i}.planId`, rule: "must be one of the payer's plans" })),
       );
     }
-    const rows = members.map((m) => ({
-      id: randomUUID(),
-      payerId,
-      planId: m.planId,
-      memberNumber: m.memberNumber,
-      memberRef: memberRef(this.config.MEMBER_REF_SECRET, payerId, m.memberNumber),
-      fullName: m.fullName,
-      birthDate: m.birthDate,
-      sex: m.sex,
-      phone: m.phone ?? null,
-      coverageStart: m.coverageStart,
-      coverageEnd: m.coverageEnd,
-      status: m.status ?? 'active',
-    }));
-    const result = await this.db
+    return this.db.transaction(async (em) => {
+      // A renewal keeps the member's id, and the encrypted fields are bound to the row's id: use
+      // the ids of members already enrolled, so their new values are sealed for the right row.
+      const numbers = members.map((m) => m.memberNumber);
+      const known = await em
+        .getRepository(MemberEntity)
+        .createQueryBuilder('m')
+        .select(['m.id', 'm.memberNumber'])
+        .where('m.payerId = :payerId AND m.memberNumber IN (:...numbers)', { payerId, numbers })
+        .getMany();
+      const ids = new Map(known.map((k) => [k.memberNumber, k.id]));
+      const enrolled = await this.upsert(em, payerId, members, ids);
+      // A member enrolled by a concurrent request after the read above got values sealed for an id
+      // that is not its row's: seal them again for the row's id (the row is now locked by us).
+      const moved = enrolled.filter((r) => r.id !== ids.get(r.memberNumber));
+      if (moved.length === 0) return enrolled;
+      for (const r of moved) ids.set(r.memberNumber, r.id);
+      const again = new Set(moved.map((r) => r.memberNumber));
+      await this.upsert(
+        em,
+        payerId,
+        members.filter((m) => again.has(m.memberNumber)),
+        ids,
+      );
+      return enrolled;
+    });
+  }
+
+  private async upsert(
+    em: EntityManager,
+    payerId: string,
+    members: EnrolMember[],
+    ids: Map<string, string>,
+  ): Promise<{ id: string; memberNumber: string }[]> {
+    const rows = members.map((m) => {
+      const id = ids.get(m.memberNumber) ?? randomUUID();
+      ids.set(m.memberNumber, id);
+      return {
+        id,
+        payerId,
+        planId: m.planId,
+        memberNumber: m.memberNumber,
+        memberRef: memberRef(this.config.MEMBER_REF_SECRET, payerId, m.memberNumber),
+        fullName: m.fullName,
+        birthDate: m.birthDate,
+        sex: m.sex,
+        phone: m.phone ?? null,
+        coverageStart: m.coverageStart,
+        coverageEnd: m.coverageEnd,
+        status: m.status ?? 'active',
+      };
+    });
+    const result = await em
       .createQueryBuilder()
       .insert()
       .into(MemberEntity)

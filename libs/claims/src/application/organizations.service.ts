@@ -3,18 +3,15 @@ import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { generateSigningKeyPair, type SigningIdentity } from '@claimtrail/ledger';
+import { generateSigningKeyPair, type SigningIdentity, type TrustedOrganization } from '@claimtrail/ledger';
 import { OrganizationEntity, type OrganizationKind } from '../infra/entities';
 import { AppError, AppErrorCode, NotFoundError } from './app.errors';
 import { parseApiKey, secretMatches } from './api-keys';
+import { firstKeyScopes, type ApiKeyScope } from './api-key-scopes';
 import { insertApiKey } from './api-keys.service';
+import type { Principal } from './principal';
 
-/** The caller an API key identifies. */
-export interface Principal {
-  orgId: string;
-  kind: OrganizationKind;
-  keyId: string;
-}
+export type { Principal } from './principal';
 
 /** An API key's row as authentication needs it. */
 interface StoredKey {
@@ -23,6 +20,7 @@ interface StoredKey {
   revoked: Date | null;
   org: string;
   kind: OrganizationKind;
+  scopes: ApiKeyScope[];
 }
 
 /** Creates organizations with their signing identity and API keys, and authenticates keys. */
@@ -32,10 +30,14 @@ export class OrganizationsService {
 
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Creates an organization and its first API key; the key's token is returned once and never stored. */
+  /**
+   * Creates an organization and its first, admin-scoped API key, recorded as issued by `by` (null:
+   * the command line); the key's token is returned once and never stored.
+   */
   async create(
     kind: OrganizationKind,
     name: string,
+    by: Principal | null = null,
   ): Promise<{ organization: OrganizationEntity; apiKey: string }> {
     const keys = generateSigningKeyPair();
     const id = randomUUID();
@@ -49,7 +51,7 @@ export class OrganizationsService {
     });
     const apiKey = await this.db.transaction(async (em) => {
       await em.insert(OrganizationEntity, organization);
-      return (await insertApiKey(em, id, 'default')).token;
+      return (await insertApiKey(em, id, 'default', firstKeyScopes(kind), by)).token;
     });
     const saved = await this.db.getRepository(OrganizationEntity).findOneByOrFail({ id });
     return { organization: saved, apiKey };
@@ -64,7 +66,7 @@ export class OrganizationsService {
     // A rotated key keeps working until the end of its grace period.
     if (!row || (row.revoked && row.revoked <= new Date()) || !secretMatches(parsed.secret, row.hash))
       throw fail();
-    return { orgId: row.org, kind: row.kind, keyId: row.id };
+    return { orgId: row.org, kind: row.kind, keyId: row.id, scopes: row.scopes };
   }
 
   /**
@@ -74,7 +76,7 @@ export class OrganizationsService {
   private readonly keysByPrefix = new DataLoader<string, StoredKey | null>(
     async (prefixes) => {
       const rows = (await this.db.query(
-        `SELECT k.prefix, k.id, k.secret_hash AS hash, k.revoked_at AS revoked, o.id AS org, o.kind
+        `SELECT k.prefix, k.id, k.secret_hash AS hash, k.revoked_at AS revoked, k.scopes, o.id AS org, o.kind
            FROM api_keys k JOIN organizations o ON o.id = k.organization_id
           WHERE k.prefix = ANY($1)`,
         [[...new Set(prefixes)]],
@@ -90,6 +92,17 @@ export class OrganizationsService {
     const org = await this.db.getRepository(OrganizationEntity).findOneBy({ id });
     if (!org) throw new NotFoundError('organization');
     return org;
+  }
+
+  /**
+   * Every organization's id, kind and registered ledger signing key: what a verifier pins in its
+   * trust file and what `ledger check` holds each transaction's signature against.
+   */
+  async trustedOrganizations(): Promise<TrustedOrganization[]> {
+    const rows = await this.db
+      .getRepository(OrganizationEntity)
+      .find({ select: { id: true, kind: true, signingPublicKey: true }, order: { id: 'ASC' } });
+    return rows.map((o) => ({ id: o.id, kind: o.kind, publicKeyPem: o.signingPublicKey }));
   }
 
   /** The ledger signing identity of an organization (cached; identities never change in place). */

@@ -1,58 +1,86 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { PaymentRecord } from '@claimtrail/ledger';
-import { allocatePayment, assertTransition, ClaimStatus, DomainError, type PaymentFacts } from '../domain';
-import {
-  ClaimDecisionEntity,
-  FundEntity,
-  LedgerOutboxEntity,
-  PaymentAllocationEntity,
-  PaymentEntity,
-  PlanVersionEntity,
-} from '../infra/entities';
+import { LEDGER, type LedgerPort, type StoredDecisionRecord } from '@claimtrail/ledger';
+import { ClaimStatus, DomainError, PAYABLE_STATUSES } from '../domain';
+import { ClaimDecisionEntity, ClaimEntity } from '../infra/entities';
 import { AppError, AppErrorCode, NotFoundError } from './app.errors';
-import { recordClaimEvent } from './claim-events';
 import { lockClaim } from './decide-claim';
+import { assertMatchesLedger, ledgerDecision } from './ledger-decision-read';
+import { replayOfRef, type PaymentResult } from './payment-attempts';
+import { writePaymentAttempt } from './payment-writer';
 
-/** What paying one claim did. */
-export interface PaymentResult {
-  claimId: string;
-  status: ClaimStatus;
-  amount: number;
-  allocations: { fundId: string; category: string; amount: number }[];
+export type { PaymentResult } from './payment-attempts';
+
+// Advisory-lock class of payment references (two-key form, apart from single-key locks).
+const PAYMENT_REF_LOCK = 7_463_518;
+// A batch's ledger reads in flight: enough to hide a Fabric peer's round trip, few enough for the pool.
+const LEDGER_READS_IN_FLIGHT = 4;
+
+/** A payment ready to be made: the claim as read and the ledger's record of the revision paid. */
+interface Prepared {
+  claim: ClaimEntity;
+  record: StoredDecisionRecord;
+  paymentRef: string;
+}
+
+/** `fn` over `items`, at most `width` at a time, results in the items' order. */
+async function inBatches<T, R>(
+  items: readonly T[],
+  width: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = [];
+  for (let i = 0; i < items.length; i += width)
+    results.push(...(await Promise.all(items.slice(i, i + width).map(fn))));
+  return results;
 }
 
 /**
- * Pays approved claims: the approved amount, allocated to eligible donor funds by the
- * allocation rule, in one transaction that also moves the claim to `paid` and queues the
- * payment for the ledger, where the chaincode checks the allocation again on its own.
+ * Pays approved claims on the ledger's figures: the decision revision being paid is read from
+ * the ledger and must agree with PostgreSQL's in every amount, category and party, or nothing is
+ * written. The amount and the per-category amounts allocated to donor funds come from the ledger
+ * record. One transaction moves the claim to `paid`, allocates the funds and queues the payment
+ * for the ledger, where the chaincode checks everything again.
  */
 @Injectable()
 export class PaymentsService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(LEDGER) private readonly ledger: LedgerPort,
+  ) {}
 
-  /** Pays one claim made against this payer's plans. */
+  /** Pays one claim made against this payer's plans; a repeat of the same request is replayed. */
   async pay(
     payerId: string,
     claimId: string,
     paymentRef: string | undefined,
     now = new Date(),
   ): Promise<PaymentResult> {
-    return this.db.transaction((em) =>
-      this.payLocked(em, payerId, claimId, paymentRef ?? `pay-${claimId}`, now),
-    );
+    const prepared = await this.prepare(payerId, claimId, paymentRef ?? `pay-${claimId}`);
+    return 'replayed' in prepared ? prepared : this.commit(payerId, prepared, now);
   }
 
-  /** Pays a batch of claims, each on its own: one refusal does not stop the others. */
+  /**
+   * Pays a batch of claims, each on its own: one refusal does not stop the others. The ledger
+   * reads go a few at a time; the payments are then made one by one in the batch's order, so
+   * funds are allocated to claims in the order the payer listed them.
+   */
   async payBatch(payerId: string, items: { claimId: string; paymentRef?: string }[]) {
+    const prepared = await inBatches(items, LEDGER_READS_IN_FLIGHT, (item) =>
+      this.prepare(payerId, item.claimId, item.paymentRef ?? `pay-${item.claimId}`).catch((err: unknown) =>
+        err instanceof Error ? err : new Error(String(err)),
+      ),
+    );
     const results: (
       | ({ ok: true } & PaymentResult)
       | { ok: false; claimId: string; error: { code: string; message: string } }
     )[] = [];
-    for (const item of items) {
+    for (const [i, item] of items.entries()) {
       try {
-        results.push({ ok: true, ...(await this.pay(payerId, item.claimId, item.paymentRef)) });
+        const p = prepared[i];
+        if (p instanceof Error) throw p;
+        results.push({ ok: true, ...('replayed' in p ? p : await this.commit(payerId, p, new Date())) });
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
         results.push({ ok: false, claimId: item.claimId, error: { code: err.code, message: err.message } });
@@ -61,113 +89,72 @@ export class PaymentsService {
     return results;
   }
 
-  private async payLocked(
-    em: EntityManager,
+  /**
+   * Everything that can be checked before any lock is taken, the ledger read above all (a slow
+   * ledger must not hold claim or fund rows): a replay, or the claim with the ledger's record.
+   */
+  private async prepare(
     payerId: string,
     claimId: string,
     paymentRef: string,
-    now: Date,
-  ): Promise<PaymentResult> {
-    const claim = await lockClaim(em, claimId);
-    if (!claim || claim.payerId !== payerId) throw new NotFoundError('claim');
-    if (claim.status !== ClaimStatus.Approved && claim.status !== ClaimStatus.PartiallyApproved) {
-      throw new AppError(AppErrorCode.InvalidState, `a ${claim.status} claim cannot be paid`, [
-        { field: 'status', rule: 'must be approved or partially_approved' },
+  ): Promise<Prepared | PaymentResult> {
+    const replay = await replayOfRef(this.db.manager, payerId, claimId, paymentRef);
+    if (replay) return replay;
+    const claim = await this.db.getRepository(ClaimEntity).findOneBy({ id: claimId, payerId });
+    if (!claim) throw new NotFoundError('claim');
+    assertPayable(claim);
+    const decision = await this.db
+      .getRepository(ClaimDecisionEntity)
+      .findOneByOrFail({ claimId, revision: claim.revision });
+    if (decision.totalApproved <= 0) {
+      throw new AppError(AppErrorCode.NothingToPay, `claim ${claimId} has nothing approved to pay`, [
+        { field: 'decision.totals.approved', rule: 'must be above 0 to pay' },
       ]);
     }
-    assertTransition(claim.status, ClaimStatus.Paid);
-    const decision = await em.findOneByOrFail(ClaimDecisionEntity, { claimId, revision: claim.revision });
-    const planVersion = await em.findOneByOrFail(PlanVersionEntity, { id: claim.planVersionId });
-    const perCategory = new Map<string, number>();
-    for (const line of decision.lines) {
-      if (line.approved > 0)
-        perCategory.set(line.category, (perCategory.get(line.category) ?? 0) + line.approved);
-    }
-    const facts: PaymentFacts = {
-      payerId,
-      planId: planVersion.planId,
-      providerId: claim.providerId,
-      currency: claim.currency,
-      serviceDate: claim.serviceDate,
-      categories: [...perCategory].map(([category, amount]) => ({ category, amount })),
-    };
-    // Funds are locked in one global order, so concurrent payments cannot deadlock, and each
-    // payment sees what the ones before it left.
-    const funds = await em
-      .createQueryBuilder(FundEntity, 'f')
-      .setLock('pessimistic_write')
-      .where(
-        'f.currency = :currency AND f.period_start <= :d AND f.period_end >= :d AND f.allocated < f.total',
-        {
-          currency: claim.currency,
-          d: claim.serviceDate,
-        },
-      )
-      .orderBy('f.id')
-      .getMany();
-    const allocations = allocatePayment(
-      facts,
-      funds.map((f) => ({
-        id: f.id,
-        currency: f.currency,
-        remaining: f.total - f.allocated,
-        periodStart: f.periodStart,
-        periodEnd: f.periodEnd,
-        createdAt: f.createdAt.toISOString(),
-        earmarks: f.earmarks,
-      })),
-    );
-    const amount = decision.totalApproved;
-    await em.insert(PaymentEntity, {
-      claimId,
-      revision: claim.revision,
-      payerId,
-      amount,
-      paymentRef,
-      paidAt: now,
-    });
-    if (allocations.length > 0)
-      await em.insert(
-        PaymentAllocationEntity,
-        allocations.map((a) => ({ claimId, ...a })),
-      );
-    for (const fund of funds) {
-      const taken = allocations.filter((a) => a.fundId === fund.id).reduce((s, a) => s + a.amount, 0);
-      if (taken > 0) await em.update(FundEntity, { id: fund.id }, { allocated: fund.allocated + taken });
-    }
-    await em.query(`UPDATE claims SET status = $2, updated_at = now() WHERE id = $1`, [
-      claimId,
-      ClaimStatus.Paid,
-    ]);
-    await recordClaimEvent(em, {
-      claimId,
-      revision: claim.revision,
-      from: claim.status,
-      to: ClaimStatus.Paid,
-      actor: `payer:${payerId}`,
-      detail: { amount, funded: allocations.reduce((s, a) => s + a.amount, 0) },
-    });
-    const record: PaymentRecord = {
-      claimId,
-      revision: claim.revision,
-      payerId,
-      providerId: claim.providerId,
-      planId: planVersion.planId,
-      currency: claim.currency,
-      amount,
-      serviceDate: claim.serviceDate,
-      paidAt: now.toISOString(),
-      paymentRef,
-      allocations,
-    };
-    await em.insert(LedgerOutboxEntity, {
-      kind: 'payment',
-      claimId,
-      revision: claim.revision,
-      signerOrgId: payerId,
-      record,
-      attempts: 0,
-    });
-    return { claimId, status: ClaimStatus.Paid, amount, allocations };
+    const record = await ledgerDecision(this.ledger, claimId, claim.revision);
+    assertMatchesLedger(claim, decision, record);
+    return { claim, record, paymentRef };
   }
+
+  private commit(payerId: string, p: Prepared, now: Date): Promise<PaymentResult> {
+    return this.db.transaction((em) => this.payLocked(em, payerId, p.claim, p.record, p.paymentRef, now));
+  }
+
+  private async payLocked(
+    em: EntityManager,
+    payerId: string,
+    seen: ClaimEntity,
+    record: StoredDecisionRecord,
+    paymentRef: string,
+    now: Date,
+  ): Promise<PaymentResult> {
+    // One payment per reference at a time, so two claims cannot both take a fresh reference.
+    await em.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
+      PAYMENT_REF_LOCK,
+      `${payerId}:${paymentRef}`,
+    ]);
+    const replay = await replayOfRef(em, payerId, seen.id, paymentRef);
+    if (replay) return replay;
+    const claim = await lockClaim(em, seen.id, payerId);
+    if (!claim) throw new NotFoundError('claim');
+    assertPayable(claim);
+    if (claim.revision !== seen.revision) {
+      throw new AppError(AppErrorCode.InvalidState, `claim ${claim.id} was decided again while being paid`, [
+        { field: 'revision', rule: `must still be ${seen.revision}; read the claim and pay again` },
+      ]);
+    }
+    return writePaymentAttempt(em, { claim, record, paymentRef, now });
+  }
+}
+
+/** Refuses a claim that is not in a payable state, saying what would make it payable. */
+function assertPayable(claim: ClaimEntity): void {
+  if (PAYABLE_STATUSES.includes(claim.status)) return;
+  const rule =
+    claim.status === ClaimStatus.DecisionRefused
+      ? 'the ledger refused its decision: retry it with POST /v1/claims/:id/ledger-retry first'
+      : 'must be approved, partially_approved or payment_refused';
+  throw new AppError(AppErrorCode.InvalidState, `a ${claim.status} claim cannot be paid`, [
+    { field: 'status', rule },
+  ]);
 }

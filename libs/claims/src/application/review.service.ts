@@ -21,12 +21,14 @@ export class ReviewService {
   /** Decides a pended claim of this payer. */
   async review(payerId: string, claimId: string, instruction: ReviewInstruction, now: Date = new Date()) {
     return this.db.transaction(async (em) => {
-      const claim = await lockClaim(em, claimId);
-      if (!claim || claim.payerId !== payerId) throw new NotFoundError('claim');
+      const claim = await lockClaim(em, claimId, payerId);
+      if (!claim) throw new NotFoundError('claim');
       if (claim.status !== ClaimStatus.Pended) {
-        throw new AppError(AppErrorCode.InvalidState, `a ${claim.status} claim cannot be reviewed`, [
-          { field: 'status', rule: 'must be pended' },
-        ]);
+        throw new AppError(
+          AppErrorCode.InvalidState,
+          `this claim is ${claim.status}, so it cannot be reviewed`,
+          [{ field: 'status', rule: 'must be pended' }],
+        );
       }
       const decided = await decideLockedClaim(em, claim, {
         now,

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { generateSigningKeyPair } from '@claimtrail/ledger';
 import { loadConfig } from './app-config';
 import { DEV_PHI_KEYS } from './phi-keys';
-import { configProblems } from './testing/config-problems';
+import { configProblems, DEV_ENV } from './testing/config-problems';
 
 const k = (bytes = 32) => randomBytes(bytes).toString('base64');
 
@@ -10,18 +11,18 @@ const problems = configProblems;
 describe('PHI_KEYS', () => {
   it('parses kid:base64 entries in order; the first one encrypts', () => {
     const a = k();
-    const config = loadConfig({ PHI_KEYS: ` new:${a} , old:${k()}` });
+    const config = loadConfig({ ...DEV_ENV, PHI_KEYS: ` new:${a} , old:${k()}` });
     expect(config.PHI_KEYS.map((x) => x.kid)).toEqual(['new', 'old']);
     expect(config.PHI_KEYS[0].key.equals(Buffer.from(a, 'base64'))).toBe(true);
   });
 
   it('accepts base64url keys', () => {
     const url = randomBytes(32).toString('base64url');
-    expect(loadConfig({ PHI_KEYS: `k_1-a:${url}` }).PHI_KEYS[0].key).toHaveLength(32);
+    expect(loadConfig({ ...DEV_ENV, PHI_KEYS: `k_1-a:${url}` }).PHI_KEYS[0].key).toHaveLength(32);
   });
 
-  it('falls back to the development keyring outside production', () => {
-    expect(loadConfig({}).PHI_KEYS.map((x) => x.kid)).toEqual([DEV_PHI_KEYS.split(':')[0]]);
+  it('falls back to the development keyring only when asked for development secrets', () => {
+    expect(loadConfig({ ...DEV_ENV }).PHI_KEYS.map((x) => x.kid)).toEqual([DEV_PHI_KEYS.split(':')[0]]);
   });
 
   it('reports every bad entry without echoing key material', () => {
@@ -48,12 +49,19 @@ describe('PHI_KEYS', () => {
     expect(problems({ PHI_KEYS: ' , ' })).toEqual(['PHI_KEYS must list at least one kid:base64-key']);
   });
 
-  it('is required in production, where the development key is refused', () => {
-    const prod = { NODE_ENV: 'production', MEMBER_REF_SECRET: 'a-long-enough-production-secret' };
-    expect(problems(prod)).toEqual(['PHI_KEYS is required when NODE_ENV=production']);
-    expect(problems({ ...prod, PHI_KEYS: `new:${k()},${DEV_PHI_KEYS}` })).toEqual([
-      'PHI_KEYS must not contain the public development key when NODE_ENV=production',
+  it('is required without the development switch, which alone admits the development key', () => {
+    const real = {
+      CLAIMTRAIL_DEV_SECRETS: '0',
+      MEMBER_REF_SECRET: k(),
+      LEDGER_HEAD_KEY: generateSigningKeyPair().privateKeyPem,
+    };
+    expect(problems(real)).toEqual([
+      expect.stringMatching(/^PHI_KEYS is required \(kid:base64-key.*or set CLAIMTRAIL_DEV_SECRETS=1/),
     ]);
-    expect(problems({ ...prod, PHI_KEYS: `prod1:${k()}` })).toEqual([]);
+    expect(problems({ ...real, PHI_KEYS: `new:${k()},${DEV_PHI_KEYS}` })).toEqual([
+      'PHI_KEYS must not contain the public development key (allowed only with CLAIMTRAIL_DEV_SECRETS=1)',
+    ]);
+    expect(problems({ ...real, PHI_KEYS: `prod1:${k()}` })).toEqual([]);
+    expect(problems({ PHI_KEYS: `new:${k()},${DEV_PHI_KEYS}` })).toEqual([]);
   });
 });

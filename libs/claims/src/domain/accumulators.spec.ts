@@ -13,8 +13,10 @@ describe('affectedAccumulators', () => {
   it('adds the approved amount in total and per category, and the deductible borne', () => {
     const d = decide(rules, { lines });
     expect(d.status).toBe('partially_approved');
+    // Outpatient 90,000 and laboratory 81,000, after the co-payment and the deductible.
+    expect(d.totals.approved).toBe(171_000);
     expect(affectedAccumulators(d)).toEqual({
-      annual: d.totals.approved,
+      annual: 171_000,
       categories: { laboratory: 81000, outpatient: 90000 },
       deductible: 50000,
     });

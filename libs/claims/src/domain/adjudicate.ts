@@ -1,15 +1,8 @@
-import type {
-  ClaimForAdjudication,
-  ClaimLine,
-  MemberAccumulators,
-  MemberForAdjudication,
-  PriorApprovedLine,
-  ReviewInputs,
-} from './claim';
+import type { AdjudicationContext } from './adjudication-context';
+import type { ClaimForAdjudication, ClaimLine } from './claim';
 import type { Decision, DecisionStatus, DecisionTotals, LineDecision } from './decision';
 import { lineAmount, sum } from './money';
 import type { ReasonCode } from './reason-codes';
-import type { RuleSet } from './rule-set';
 import { claimRejections } from './rules/claim-rules';
 import { priorLines } from './rules/history';
 import { lineRejections, tariffOf, type LineFacts } from './rules/line-rules';
@@ -18,26 +11,7 @@ import { applyMoneyRules } from './rules/money-rules';
 import { applyPreauthRule, reviewReasons } from './rules/pend-rules';
 import { applyQuantityRules } from './rules/quantity-rules';
 
-/** Everything adjudication needs besides the claim; all of it is input, nothing is read. */
-export interface AdjudicationContext {
-  member: MemberForAdjudication | null;
-  ruleSet: RuleSet;
-  ruleSetHash: string;
-  /** The member's approved lines from earlier claims, at every provider (frequency, visits, duplicates). */
-  history: readonly PriorApprovedLine[];
-  /** The member's usage in the benefit year of the service date. */
-  accumulators: MemberAccumulators;
-  review: ReviewInputs;
-  /**
-   * Set when a reviewer decides a pended claim: pre-authorisation and review selection no longer
-   * pend it; the money rules still apply.
-   */
-  reviewed?: boolean;
-  /** ISO 8601 instant the decision is made at. */
-  decidedAt: string;
-  /** Who decides: the rules engine, or a reviewer. */
-  decidedBy: string;
-}
+export type { AdjudicationContext } from './adjudication-context';
 
 /** Identity of the automatic decision maker. */
 export const RULES_ENGINE = 'rules-engine';
@@ -136,13 +110,17 @@ export function totalsOf(lines: readonly LineDecision[]): DecisionTotals {
   };
 }
 
-/** Pended beats rejected beats approved; anything else is partial. */
+/**
+ * Pended beats rejected beats approved; anything else is partial. A claim whose lines approve
+ * nothing at all (the limits used up, or the member's share taking it all) is rejected, not
+ * partially approved: there is nothing to pay, and its lines' reason codes say why.
+ */
 export function claimStatus(
   lines: readonly LineDecision[],
   pendReasons: readonly ReasonCode[] = [],
 ): DecisionStatus {
   if (pendReasons.length > 0 || lines.some((l) => l.status === 'pended')) return 'pended';
-  if (lines.every((l) => l.status === 'rejected')) return 'rejected';
+  if (lines.every((l) => l.status === 'rejected' || l.approved === 0)) return 'rejected';
   if (lines.every((l) => l.status === 'approved')) return 'approved';
   return 'partially_approved';
 }

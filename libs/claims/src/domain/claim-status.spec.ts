@@ -7,6 +7,13 @@ describe('claim state machine', () => {
     [ClaimStatus.Adjudicating, ClaimStatus.Pended],
     [ClaimStatus.Pended, ClaimStatus.Approved],
     [ClaimStatus.PartiallyApproved, ClaimStatus.Paid],
+    [ClaimStatus.Paid, ClaimStatus.PaymentRefused],
+    [ClaimStatus.PaymentRefused, ClaimStatus.Paid],
+    [ClaimStatus.Approved, ClaimStatus.DecisionRefused],
+    [ClaimStatus.Pended, ClaimStatus.DecisionRefused],
+    [ClaimStatus.Rejected, ClaimStatus.DecisionRefused],
+    [ClaimStatus.DecisionRefused, ClaimStatus.PartiallyApproved],
+    [ClaimStatus.DecisionRefused, ClaimStatus.Pended],
   ])('allows %s → %s', (from, to) => expect(canTransition(from, to)).toBe(true));
 
   it.each([
@@ -14,6 +21,9 @@ describe('claim state machine', () => {
     [ClaimStatus.Rejected, ClaimStatus.Paid],
     [ClaimStatus.Paid, ClaimStatus.Approved],
     [ClaimStatus.Received, ClaimStatus.Approved],
+    [ClaimStatus.DecisionRefused, ClaimStatus.Paid],
+    [ClaimStatus.PaymentRefused, ClaimStatus.Approved],
+    [ClaimStatus.Paid, ClaimStatus.DecisionRefused],
   ])('refuses %s → %s with a stable code', (from, to) => {
     expect(canTransition(from, to)).toBe(false);
     expect(() => assertTransition(from, to)).toThrow(expect.objectContaining({ code: 'invalid_transition' }));

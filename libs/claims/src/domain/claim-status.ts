@@ -12,7 +12,19 @@ export enum ClaimStatus {
   Voided = 'voided',
   /** Adjudication failed on every attempt of its retry budget; the reason is kept on the claim. */
   Error = 'error',
+  /** The chaincode refused the claim's payment: no money moved, and the payer may pay again. */
+  PaymentRefused = 'payment_refused',
+  /** The chaincode refused the claim's decision record: it cannot be paid until the ledger records it. */
+  DecisionRefused = 'decision_refused',
 }
+
+/** States a decision leaves a claim in, and the one a refused decision returns to once recorded. */
+const DECISION_OUTCOMES = [
+  ClaimStatus.Approved,
+  ClaimStatus.PartiallyApproved,
+  ClaimStatus.Rejected,
+  ClaimStatus.Pended,
+] as const;
 
 const transitions: Readonly<Record<ClaimStatus, readonly ClaimStatus[]>> = {
   [ClaimStatus.Received]: [ClaimStatus.Adjudicating, ClaimStatus.Voided],
@@ -23,11 +35,20 @@ const transitions: Readonly<Record<ClaimStatus, readonly ClaimStatus[]>> = {
     ClaimStatus.Rejected,
     ClaimStatus.Pended,
   ],
-  [ClaimStatus.Pended]: [ClaimStatus.Approved, ClaimStatus.PartiallyApproved, ClaimStatus.Rejected],
-  [ClaimStatus.Approved]: [ClaimStatus.Paid],
-  [ClaimStatus.PartiallyApproved]: [ClaimStatus.Paid],
-  [ClaimStatus.Rejected]: [],
-  [ClaimStatus.Paid]: [],
+  [ClaimStatus.Pended]: [
+    ClaimStatus.Approved,
+    ClaimStatus.PartiallyApproved,
+    ClaimStatus.Rejected,
+    ClaimStatus.DecisionRefused,
+  ],
+  [ClaimStatus.Approved]: [ClaimStatus.Paid, ClaimStatus.DecisionRefused],
+  [ClaimStatus.PartiallyApproved]: [ClaimStatus.Paid, ClaimStatus.DecisionRefused],
+  [ClaimStatus.Rejected]: [ClaimStatus.DecisionRefused],
+  // The payment goes to the ledger after the claim is paid in PostgreSQL; the chaincode may refuse it.
+  [ClaimStatus.Paid]: [ClaimStatus.PaymentRefused],
+  [ClaimStatus.PaymentRefused]: [ClaimStatus.Paid],
+  // Once the ledger records the decision after a retry, the claim is back where the decision put it.
+  [ClaimStatus.DecisionRefused]: DECISION_OUTCOMES,
   [ClaimStatus.Voided]: [],
   // An operator may send a failed claim round again once its cause is fixed.
   [ClaimStatus.Error]: [ClaimStatus.Received],
@@ -48,9 +69,11 @@ export function assertTransition(from: ClaimStatus, to: ClaimStatus): void {
 }
 
 /** States in which the claim has a decision. */
-export const DECIDED_STATUSES: readonly ClaimStatus[] = [
+export const DECIDED_STATUSES: readonly ClaimStatus[] = DECISION_OUTCOMES;
+
+/** States in which a claim may be paid: approved, partially approved, or its last payment refused. */
+export const PAYABLE_STATUSES: readonly ClaimStatus[] = [
   ClaimStatus.Approved,
   ClaimStatus.PartiallyApproved,
-  ClaimStatus.Rejected,
-  ClaimStatus.Pended,
+  ClaimStatus.PaymentRefused,
 ];

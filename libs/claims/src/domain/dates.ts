@@ -32,3 +32,12 @@ export function periodStart(period: Period, endDate: string): string {
   if ('rollingDays' in period) return addDays(endDate, 1 - period.rollingDays);
   return period.calendar === 'year' ? `${endDate.slice(0, 4)}-01-01` : `${endDate.slice(0, 7)}-01`;
 }
+
+/**
+ * The latest calendar date anywhere on earth at `now`: the date in UTC+14, the furthest-ahead time
+ * zone. A clinic's "today" is never later, so a service date or birth date after it is in the future
+ * wherever the clinic is.
+ */
+export function latestDateOnEarth(now: Date): string {
+  return new Date(now.getTime() + 14 * 3_600_000).toISOString().slice(0, 10);
+}

@@ -49,6 +49,20 @@ describe('applyReviewInstruction', () => {
     expect(d.lines[1]).toMatchObject({ status: 'rejected', eligible: 0, coPayment: 0, approvedQuantity: 0 });
   });
 
+  it('rejects the claim when the adjustment leaves nothing approved on any line', () => {
+    // The annual limit leaves the second line nothing; the reviewer lowers the first to 0.
+    const limited = decide(
+      { ...rules, limits: { annual: 1000000 } },
+      {},
+      { reviewed: true, accumulators: { annualApproved: 865000, categoryApproved: {}, deductibleMet: 0 } },
+    );
+    expect(limited.status).toBe('partially_approved');
+    expect(limited.lines[1]).toMatchObject({ status: 'adjusted', approved: 0 });
+    const d = applyReviewInstruction(limited, { action: 'adjust', lines: [{ lineNo: 1, approved: 0 }] });
+    expect(d.status).toBe('rejected');
+    expect(d.totals.approved).toBe(0);
+  });
+
   it.each([
     [[{ lineNo: 1, approved: 135001 }], 'lines.0.approved'],
     [[{ lineNo: 9, approved: 1 }], 'lines.0.lineNo'],

@@ -1,13 +1,24 @@
 import { z } from 'zod';
 
-/** A real calendar date written YYYY-MM-DD. */
+/**
+ * The dates the platform accepts, birth dates to coverage ends: anything outside is a typing
+ * mistake or a probe, and some of it (year 0) PostgreSQL cannot store at all.
+ */
+export const DATE_RANGE = { min: '1900-01-01', max: '2199-12-31' } as const;
+
+/** A real calendar date written YYYY-MM-DD, within {@link DATE_RANGE}. */
 export const isoDate = z
   .string({ error: 'must be a date string (YYYY-MM-DD)' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date (YYYY-MM-DD)')
   .refine((s) => {
     const d = new Date(`${s}T00:00:00Z`);
     return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-  }, 'must be a real calendar date');
+  }, 'must be a real calendar date')
+  .refine(
+    // Only a well-formed date is compared; a malformed one already has its own message.
+    (s) => !/^\d{4}-\d{2}-\d{2}$/.test(s) || (s >= DATE_RANGE.min && s <= DATE_RANGE.max),
+    `must be between ${DATE_RANGE.min} and ${DATE_RANGE.max}`,
+  );
 
 /** An amount in integer minor units. */
 export const minorUnits = z

@@ -2,9 +2,12 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import {
   EmbeddedLedgerSchema1764000001000,
   EmbeddedLedgerStateReferences1764000011000,
+  EmbeddedLedgerWriteSets1764000013000,
+  EmbeddedLedgerSaltedWrites1764000016000,
   ledgerEntities,
 } from '@claimtrail/ledger';
 import type { AppConfig } from '../config/app-config';
+import { EncryptedColumnsSubscriber } from './crypto/encrypted-columns.subscriber';
 import { configurePhiCipher } from './crypto/phi-cipher.registry';
 import { claimsEntities } from './entities';
 import { CoreSchema1764000000000 } from './migrations/1764000000000-core-schema';
@@ -20,6 +23,11 @@ import { ApprovedLinesOnClaim1764000009000 } from './migrations/1764000009000-ap
 import { UnsettledClaimsIndex1764000010000 } from './migrations/1764000010000-unsettled-claims-index';
 import { ClaimRecordReferences1764000011500 } from './migrations/1764000011500-claim-record-references';
 import { LedgerEventCheckpoints1764000012000 } from './migrations/1764000012000-ledger-event-checkpoints';
+import { IntegrityMismatches1764000014000 } from './migrations/1764000014000-integrity-mismatches';
+import { PaymentAttemptsAndFundBudgets1764000014200 } from './migrations/1764000014200-payment-attempts-and-fund-budgets';
+import { ApiKeyScopesAndIssuers1764000017000 } from './migrations/1764000017000-api-key-scopes-and-issuers';
+import { PhiRowBinding1764000018000 } from './migrations/1764000018000-phi-row-binding';
+import { AccessLogChain1764000020000 } from './migrations/1764000020000-access-log-chain';
 
 /** Every migration, in the order they apply; listed explicitly so compiled and source runs agree. */
 export const migrations = [
@@ -38,6 +46,13 @@ export const migrations = [
   EmbeddedLedgerStateReferences1764000011000,
   ClaimRecordReferences1764000011500,
   LedgerEventCheckpoints1764000012000,
+  EmbeddedLedgerWriteSets1764000013000,
+  IntegrityMismatches1764000014000,
+  PaymentAttemptsAndFundBudgets1764000014200,
+  EmbeddedLedgerSaltedWrites1764000016000,
+  ApiKeyScopesAndIssuers1764000017000,
+  PhiRowBinding1764000018000,
+  AccessLogChain1764000020000,
 ];
 
 /** What opening the platform database needs from configuration. */
@@ -55,6 +70,8 @@ export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
     url: config.DATABASE_URL,
     entities: [...claimsEntities, ...ledgerEntities],
     migrations,
+    // Encrypted columns are sealed and opened here, where the row's primary key is known.
+    subscribers: [EncryptedColumnsSubscriber],
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     migrationsRun: false,

@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import { Client } from 'pg';
+import type { RedisTarget } from './redis-target';
 
 /** A dependency that is not reachable at start-up; its message is one line meant for a person. */
 export class ServiceUnreachableError extends Error {
@@ -23,6 +24,9 @@ export function redactUrl(url: string): string {
 const reason = (err: unknown): string =>
   (err as { code?: string }).code ?? (err instanceof Error ? err.message : String(err));
 
+// Node's codes for a server certificate that does not verify (unknown CA, wrong name, expired...).
+const isCertificateFailure = (code: string) => /CERT|^ERR_TLS|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code);
+
 /** Connects once to PostgreSQL; throws a one-line ServiceUnreachableError if it cannot. */
 export async function assertPostgresReachable(url: string, timeoutMs = 5_000): Promise<void> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
@@ -30,18 +34,32 @@ export async function assertPostgresReachable(url: string, timeoutMs = 5_000): P
     await client.connect();
     await client.query('SELECT 1');
   } catch (err) {
+    const why = reason(err);
     throw new ServiceUnreachableError(
-      `PostgreSQL is not reachable at ${redactUrl(url)} (${reason(err)}): start it ` +
-        `(pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) or set DATABASE_URL`,
+      `PostgreSQL is not reachable at ${redactUrl(url)} (${why}): ` +
+        (isCertificateFailure(why)
+          ? "its certificate does not verify against DATABASE_URL's sslrootcert and host name"
+          : 'start it (pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) or set DATABASE_URL'),
     );
   } finally {
     await client.end().catch(() => undefined);
   }
 }
 
-/** Pings Redis once; throws a one-line ServiceUnreachableError if it cannot. */
-export async function assertRedisReachable(url: string, timeoutMs = 5_000): Promise<void> {
+/** The port a Redis URL names (6379 when it names none). */
+export function redisPort(url: string): number {
+  try {
+    return Number(new URL(url).port) || 6379;
+  } catch {
+    return 6379;
+  }
+}
+
+/** Pings Redis once (over TLS for rediss://); throws a one-line ServiceUnreachableError if it cannot. */
+export async function assertRedisReachable(target: string | RedisTarget, timeoutMs = 5_000): Promise<void> {
+  const { url, tls } = typeof target === 'string' ? { url: target, tls: undefined } : target;
   const redis = new Redis(url, {
+    ...(tls ? { tls } : {}),
     lazyConnect: true,
     connectTimeout: timeoutMs,
     maxRetriesPerRequest: 0,
@@ -53,9 +71,12 @@ export async function assertRedisReachable(url: string, timeoutMs = 5_000): Prom
     await redis.connect();
     await redis.ping();
   } catch (err) {
+    const why = reason(lastError ?? err);
     throw new ServiceUnreachableError(
-      `Redis is not reachable at ${redactUrl(url)} (${reason(lastError ?? err)}): start it ` +
-        `(redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no) or set REDIS_URL`,
+      `Redis is not reachable at ${redactUrl(url)} (${why}): ` +
+        (isCertificateFailure(why)
+          ? "its certificate does not verify against REDIS_TLS_CA_FILE (or the system's CAs) and REDIS_URL's host name"
+          : `start it (redis-server --daemonize yes --bind 127.0.0.1 --port ${redisPort(url)} --save "" --appendonly no) or set REDIS_URL`),
     );
   } finally {
     redis.disconnect();

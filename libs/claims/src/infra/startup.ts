@@ -1,5 +1,6 @@
 import { type AppConfig, ConfigError, loadConfig } from '../config/app-config';
 import { assertPostgresReachable, assertRedisReachable, ServiceUnreachableError } from './preflight';
+import { redisTarget } from './redis-target';
 
 /**
  * Loads configuration and checks PostgreSQL and Redis before an app builds its graph, so a
@@ -9,7 +10,7 @@ export async function startupChecks(needs: { redis: boolean } = { redis: true })
   try {
     const config = loadConfig();
     await assertPostgresReachable(config.DATABASE_URL);
-    if (needs.redis) await assertRedisReachable(config.REDIS_URL);
+    if (needs.redis) await assertRedisReachable(redisTarget(config));
     return config;
   } catch (err) {
     if (err instanceof ConfigError || err instanceof ServiceUnreachableError) {

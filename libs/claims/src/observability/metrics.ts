@@ -62,6 +62,35 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly integrityMismatches = new Gauge({
+    name: 'claimtrail_integrity_mismatches',
+    help: 'Open differences between PostgreSQL and the ledger (or in the ledger store), by subject type',
+    labelNames: ['subject'] as const,
+    registers: [this.registry],
+  });
+
+  readonly reconciledRecords = new Counter({
+    name: 'claimtrail_reconciled_records_total',
+    help: 'Ledger records the reconciler compared with PostgreSQL, by kind',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
+  readonly reconcileSeconds = new Histogram({
+    name: 'claimtrail_reconcile_duration_seconds',
+    help: 'Time of one reconciliation pass, by mode',
+    labelNames: ['mode'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [this.registry],
+  });
+
+  readonly reconcileLastPass = new Gauge({
+    name: 'claimtrail_reconcile_last_pass_timestamp_seconds',
+    help: 'When the last reconciliation pass of each mode finished (Unix time)',
+    labelNames: ['mode'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'claimtrail_' });
   }

@@ -14,3 +14,8 @@ export function hexBytes(hex: string, bytes: number, what: string): Buffer {
   }
   return Buffer.from(hex, 'hex');
 }
+
+/** A hash or id shortened for a message: its first 16 characters and an ellipsis. */
+export function shortHash(hex: string): string {
+  return hex.length > 16 ? `${hex.slice(0, 16)}…` : hex;
+}

@@ -66,7 +66,7 @@ describe('ClaimtrailContract funds', () => {
 
   it('tops up idempotently by topUpId, raising the total once', async () => {
     const store = new MemoryStateStore();
-    const fund = fundRecord();
+    const fund = fundRecord({ budget: 2_000_000, deposit: 1_000_000 });
     await invoke(store, 'CreateFund', fund);
     const topUp = { fundId: fund.fundId, topUpId: 'top-1', amount: 250_000 };
     const first = await invoke(store, 'TopUpFund', topUp);
@@ -80,12 +80,52 @@ describe('ClaimtrailContract funds', () => {
     );
     await invoke(store, 'TopUpFund', { ...topUp, topUpId: 'top-2', amount: 5 });
     expect(await getFund(store, fund.fundId)).toMatchObject({
-      budget: 1_000_000,
+      budget: 2_000_000,
+      deposit: 1_000_000,
       total: 1_250_005,
       remaining: 1_250_005,
     });
     const stored = await store.get(`\u0000topup\u0000${fund.fundId}\u0000top-1\u0000`);
     expect((JSON.parse(Buffer.from(stored!).toString('utf8')) as StoredFundTopUp).amount).toBe(250_000);
+  });
+
+  it('deposits the whole budget when no opening deposit is given, and refuses any top-up then', async () => {
+    const store = new MemoryStateStore();
+    const fund = fundRecord();
+    await invoke(store, 'CreateFund', fund);
+    expect(await getFund(store, fund.fundId)).toMatchObject({ budget: 1_000_000, total: 1_000_000 });
+    await expect(
+      invoke(store, 'TopUpFund', { fundId: fund.fundId, topUpId: 't', amount: 1 }),
+    ).rejects.toThrow('BUDGET_EXCEEDED topUp.amount');
+  });
+
+  it('lets deposits reach the budget and refuses a top-up beyond it, writing nothing', async () => {
+    const store = new MemoryStateStore();
+    const fund = fundRecord({ budget: 5_000_000, deposit: 3_000_000 });
+    await invoke(store, 'CreateFund', fund);
+    const before = store.snapshot();
+    await expect(
+      invoke(store, 'TopUpFund', { fundId: fund.fundId, topUpId: 'big', amount: 10_000_000 }),
+    ).rejects.toThrow(
+      /BUDGET_EXCEEDED topUp\.amount: would bring deposits to 13000000, above the budget 5000000/,
+    );
+    expect(store.snapshot()).toEqual(before);
+    await invoke(store, 'TopUpFund', { fundId: fund.fundId, topUpId: 'rest', amount: 2_000_000 });
+    expect(await getFund(store, fund.fundId)).toMatchObject({ total: 5_000_000, remaining: 5_000_000 });
+    await expect(
+      invoke(store, 'TopUpFund', { fundId: fund.fundId, topUpId: 'one-more', amount: 1 }),
+    ).rejects.toThrow('BUDGET_EXCEEDED');
+  });
+
+  it('refuses an opening deposit above the budget', async () => {
+    const store = new MemoryStateStore();
+    await expect(invoke(store, 'CreateFund', fundRecord({ budget: 100, deposit: 101 }))).rejects.toThrow(
+      'BUDGET_EXCEEDED fund.deposit',
+    );
+    await expect(invoke(store, 'CreateFund', fundRecord({ deposit: 0 }))).rejects.toThrow(
+      'INVALID_FIELD fund.deposit',
+    );
+    expect(store.snapshot()).toEqual([]);
   });
 
   it.each(['payer', 'provider', 'operator'] as const)(

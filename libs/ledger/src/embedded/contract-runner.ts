@@ -3,7 +3,13 @@ import './contract-api-hooks';
 import type { Context } from 'fabric-contract-api';
 import type { ChaincodeStub } from 'fabric-shim-api';
 import { ClaimtrailContract } from '@claimtrail/chaincode/claimtrail.contract';
-import type { TransactionPayload } from '../chain/transaction';
+import { useEmbeddedIdentities } from '@claimtrail/chaincode/caller-identity';
+import {
+  eventsText,
+  writeSetEntry,
+  type TransactionPayload,
+  type TransactionResponse,
+} from '../chain/transaction';
 import { EmbeddedClientIdentity } from './embedded-client-identity';
 import { EmbeddedStub, type StubEvent } from './embedded-stub';
 import type { StateStore, StateWrite } from './state-store';
@@ -21,9 +27,15 @@ const FUNCTIONS: Readonly<Record<string, { arity: number; call: TxFunction }>> =
   GetFund: { arity: 1, call: (c, ctx, [fundId]) => c.GetFund(ctx, fundId) },
   GetFundAllocations: { arity: 1, call: (c, ctx, [fundId]) => c.GetFundAllocations(ctx, fundId) },
   GetPayment: { arity: 1, call: (c, ctx, [claimId]) => c.GetPayment(ctx, claimId) },
+  GetClaimRecords: { arity: 1, call: (c, ctx, [ids]) => c.GetClaimRecords(ctx, ids) },
+  RecordAccessLogAnchor: { arity: 1, call: (c, ctx, [anchor]) => c.RecordAccessLogAnchor(ctx, anchor) },
+  GetAccessLogAnchors: { arity: 1, call: (c, ctx, [query]) => c.GetAccessLogAnchors(ctx, query) },
 };
 
-// The contract is stateless; one instance serves every invocation.
+// The contract is stateless; one instance serves every invocation. Every identity here is one the
+// platform signs with itself (there is no MSP whose CA could hand out a role): say so explicitly,
+// as the chaincode refuses to run without a binding.
+useEmbeddedIdentities();
 const contract = new ClaimtrailContract();
 
 /** What executing a transaction produced; nothing is committed yet. */
@@ -71,4 +83,16 @@ export async function executeTransaction(
   const result = await fn.call(contract, ctx, payload.args);
   await contract.afterTransaction(ctx, result);
   return { result, writes: stub.writeSet(), event: stub.emittedEvent() };
+}
+
+/** The response an execution produced, as a transaction records it: result, events, write set. */
+export function responseOf(execution: Execution): TransactionResponse {
+  const { event } = execution;
+  return {
+    result: execution.result,
+    events: eventsText(
+      event ? [{ name: event.name, payload: JSON.parse(event.payload.toString('utf8')) as unknown }] : [],
+    ),
+    writes: execution.writes.map((w) => writeSetEntry(w.key, w.value)),
+  };
 }

@@ -4,6 +4,9 @@ import { ChaincodeError } from '@claimtrail/chaincode/chaincode.error';
 import { claimKey } from '@claimtrail/chaincode/claim-keys';
 import { canonicalJson } from '@claimtrail/chaincode/canonical-json';
 import type {
+  AccessLogAnchor,
+  AccessLogAnchorOutcome,
+  ClaimRecords,
   DecisionRecord,
   FundOutcome,
   FundRecord,
@@ -11,37 +14,65 @@ import type {
   FundView,
   PaymentRecord,
   RecordOutcome,
+  StoredAccessLogAnchor,
   StoredAllocationRecord,
   StoredDecisionRecord,
   StoredPaymentRecord,
 } from '@claimtrail/chaincode/records';
 import { buildBlockHeader } from '../chain/block-header';
-import { computeTxHash, createSignedTransaction, type SignedTransaction } from '../chain/transaction';
+import { publicKeyOf, signHead } from '../chain/signed-head';
+import {
+  createProposal,
+  signTransaction,
+  type Signed,
+  type TransactionPayload,
+  type TransactionResponse,
+} from '../chain/transaction';
 import { LedgerError } from '../ledger.errors';
 import type {
   ChainCheck,
   FundReceipt,
+  IntegrityCheck,
+  IntegrityCursor,
   LedgerHead,
   LedgerPort,
   LedgerReceipt,
   SigningIdentity,
 } from '../ledger.port';
 import { buildProofBundle } from '../proof/build-proof-bundle';
+import { verifyProofBundle } from '../proof/verify-proof-bundle';
+import type { TrustAnchor } from '../proof/trust-anchor';
 import type { PaymentProofBundle, ProofBundle, ProvableRecord } from '../proof/proof-bundle';
+import { readClaimRecords } from './claim-records-reader';
+import { checkLedgerIntegrity } from './integrity-check';
 import { createCompositeKey } from './composite-key';
-import { executeTransaction } from './contract-runner';
-import { PostgresBlockStore, type StoredBlock } from './postgres-block-store';
+import { executeTransaction, responseOf } from './contract-runner';
+import { PostgresBlockStore, signedOf, toStored } from './postgres-block-store';
 import { PostgresStateStore } from './postgres-state-store';
 import { withQueryRunner } from './query-runner';
 import { checkStoredChain } from './stored-chain-check';
+import { checkStoredState } from './stored-state-check';
+import { DEFAULT_VOUCHED_ENTRIES, StateVoucher } from './state-voucher';
 
 /** Options of the embedded ledger. */
 export interface EmbeddedLedgerOptions {
   /** Channel name written into transactions. */
   channel?: string;
-  /** Source of transaction timestamps (the client side of a proposal, never chaincode). */
+  /** Source of transaction and block timestamps (the client side of a proposal, never chaincode). */
   clock?: () => Date;
+  /** Write-set entries of verified transactions kept in memory to vouch for state rows cheaply. */
+  vouchedEntries?: number;
+  /**
+   * The ledger's head key (PKCS#8 PEM, ECDSA P-256): signs a checkpoint every `checkpointInterval`
+   * blocks and the head a proof ends at. Without it no checkpoint is written and no proof is made.
+   */
+  headKeyPem?: string;
+  /** Blocks between signed checkpoints: the most headers a proof carries. */
+  checkpointInterval?: number;
 }
+
+/** Blocks between signed checkpoints unless configured. */
+export const DEFAULT_CHECKPOINT_INTERVAL = 256;
 
 const CHAINCODE = 'claimtrail';
 // Reads run the contract as this identity; read functions do not check the caller.
@@ -54,12 +85,16 @@ const READER = {
 
 /**
  * LedgerPort on PostgreSQL: runs the real claimtrail contract in-process against world state in
- * PostgreSQL, and appends each signed transaction as its own hash-chained block. Appenders in any
- * number of processes serialise on the head row, so the chain stays linear.
+ * PostgreSQL, and appends each signed transaction, with the write set it produced, as its own
+ * hash-chained block. Appenders in any number of processes serialise on the head row, so the chain
+ * stays linear. Every state row is vouched for by the chain before the contract or a reader sees it.
  */
 export class EmbeddedLedger implements LedgerPort {
   private readonly channel: string;
   private readonly clock: () => Date;
+  private readonly voucher: StateVoucher;
+  private readonly headKeyPem: string | undefined;
+  private readonly checkpointInterval: number;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -67,6 +102,16 @@ export class EmbeddedLedger implements LedgerPort {
   ) {
     this.channel = options.channel ?? 'claimtrail';
     this.clock = options.clock ?? (() => new Date());
+    this.voucher = new StateVoucher(options.vouchedEntries ?? DEFAULT_VOUCHED_ENTRIES);
+    this.headKeyPem = options.headKeyPem;
+    this.checkpointInterval = options.checkpointInterval ?? DEFAULT_CHECKPOINT_INTERVAL;
+    if (!Number.isSafeInteger(this.checkpointInterval) || this.checkpointInterval < 1)
+      throw new Error('checkpointInterval must be a positive integer');
+  }
+
+  /** The public half of the ledger's head key (SPKI PEM), or undefined when none is configured. */
+  headPublicKeyPem(): string | undefined {
+    return this.headKeyPem ? publicKeyOf(this.headKeyPem) : undefined;
   }
 
   async recordDecisions(records: DecisionRecord[], signer: SigningIdentity): Promise<LedgerReceipt[]> {
@@ -89,6 +134,24 @@ export class EmbeddedLedger implements LedgerPort {
 
   async topUpFund(topUp: FundTopUp, signer: SigningIdentity): Promise<FundReceipt> {
     return this.submit(signer, 'TopUpFund', canonicalJson(topUp), fundReceipt);
+  }
+
+  async anchorAccessLog(anchor: AccessLogAnchor, signer: SigningIdentity): Promise<AccessLogAnchorOutcome> {
+    return this.submit(
+      signer,
+      'RecordAccessLogAnchor',
+      canonicalJson(anchor),
+      async (r) => JSON.parse(r) as AccessLogAnchorOutcome,
+    );
+  }
+
+  async accessLogAnchors(after: number): Promise<StoredAccessLogAnchor[]> {
+    return withQueryRunner(
+      this.dataSource,
+      { tx: 'none' },
+      async (q) =>
+        (await this.evaluate<StoredAccessLogAnchor[]>(q, 'GetAccessLogAnchors', canonicalJson({ after })))!,
+    );
   }
 
   async getFund(fundId: string): Promise<FundView | null> {
@@ -114,8 +177,14 @@ export class EmbeddedLedger implements LedgerPort {
   async provePayment(claimId: string): Promise<PaymentProofBundle | null> {
     return withQueryRunner(this.dataSource, { tx: 'read-only', isolation: 'REPEATABLE READ' }, async (q) => {
       const record = await this.evaluate<StoredPaymentRecord>(q, 'GetPayment', claimId);
-      return record ? prove(q, record) : null;
+      return record ? this.prove(q, record) : null;
     });
+  }
+
+  async claimRecords(claimIds: readonly string[]): Promise<ClaimRecords[]> {
+    return withQueryRunner(this.dataSource, { tx: 'read-only', isolation: 'REPEATABLE READ' }, (q) =>
+      readClaimRecords(q, this.voucher, claimIds),
+    );
   }
 
   async getClaimHistory(claimId: string): Promise<StoredDecisionRecord[]> {
@@ -126,7 +195,13 @@ export class EmbeddedLedger implements LedgerPort {
     const head = await withQueryRunner(this.dataSource, { tx: 'none' }, (q) =>
       new PostgresBlockStore(q).head(),
     );
-    return { height: head.number + 1, blockNumber: head.number, blockHash: head.hash };
+    const signature = this.headKeyPem ? signHead(head, this.headKeyPem).signature : undefined;
+    return {
+      height: head.number + 1,
+      blockNumber: head.number,
+      blockHash: head.hash,
+      ...(signature ? { signature } : {}),
+    };
   }
 
   async proveClaim(claimId: string, revision?: number): Promise<ProofBundle | null> {
@@ -135,35 +210,48 @@ export class EmbeddedLedger implements LedgerPort {
       const history = await this.history(q, claimId);
       const record = revision === undefined ? history.at(-1) : history.find((r) => r.revision === revision);
       if (!record) return null;
-      return prove(q, record);
+      return this.prove(q, record);
     });
   }
 
   /** Nothing to release: the embedded ledger works on the caller's DataSource. */
   close(): void {}
 
-  async checkChain(): Promise<ChainCheck> {
+  /**
+   * Re-verifies every stored block and transaction, then the world state against the chain's
+   * write sets, in one snapshot.
+   */
+  async checkChain(trust?: TrustAnchor): Promise<ChainCheck> {
     return withQueryRunner(this.dataSource, { tx: 'read-only', isolation: 'REPEATABLE READ' }, (q) =>
-      checkStoredChain(new PostgresBlockStore(q)),
+      checkStoredState(q, (onBlock) => checkStoredChain(new PostgresBlockStore(q), onBlock, trust)),
     );
   }
 
-  private sign(signer: SigningIdentity, fn: string, args: string[]): SignedTransaction {
+  async checkIntegrity(since: IntegrityCursor | null): Promise<IntegrityCheck> {
+    return withQueryRunner(this.dataSource, { tx: 'read-only', isolation: 'REPEATABLE READ' }, (q) =>
+      checkLedgerIntegrity(q, this.voucher, since),
+    );
+  }
+
+  private propose(signer: SigningIdentity, fn: string, args: string[]): TransactionPayload {
+    return createProposal({
+      channel: this.channel,
+      chaincode: CHAINCODE,
+      fn,
+      args,
+      creator: {
+        orgId: signer.orgId,
+        kind: signer.kind,
+        mspId: signer.mspId,
+        publicKeyPem: signer.publicKeyPem,
+      },
+      timestamp: this.clock().toISOString(),
+    });
+  }
+
+  private sign(signer: SigningIdentity, payload: TransactionPayload, response: TransactionResponse): Signed {
     try {
-      return createSignedTransaction({
-        channel: this.channel,
-        chaincode: CHAINCODE,
-        fn,
-        args,
-        creator: {
-          orgId: signer.orgId,
-          kind: signer.kind,
-          mspId: signer.mspId,
-          publicKeyPem: signer.publicKeyPem,
-        },
-        privateKeyPem: signer.privateKeyPem,
-        timestamp: this.clock().toISOString(),
-      });
+      return signTransaction(payload, response, signer.privateKeyPem);
     } catch (err) {
       throw new LedgerError(
         'SIGNING_FAILED',
@@ -177,6 +265,7 @@ export class EmbeddedLedger implements LedgerPort {
   /**
    * Runs one transaction as one block: the head row is locked first, so the contract reads state as
    * every earlier block left it (this is what keeps concurrent payments from overspending a fund).
+   * The creator signs the proposal together with what executing it produced, write set included.
    */
   private async submit<T>(
     signer: SigningIdentity,
@@ -185,25 +274,84 @@ export class EmbeddedLedger implements LedgerPort {
     answer: (result: string, done: Committed) => Promise<T>,
     readAhead: readonly string[] = [],
   ): Promise<T> {
-    const tx = this.sign(signer, fn, [arg]);
-    return withQueryRunner(this.dataSource, { tx: 'read-write', isolation: 'READ COMMITTED' }, async (q) => {
-      const blocks = new PostgresBlockStore(q);
-      const head = await blocks.lockHead();
-      const state = new PostgresStateStore(q);
-      await state.prefetch(readAhead);
-      const execution = await executeTransaction(state, tx.payload).catch(rejected);
-      const result = JSON.parse(execution.result) as unknown;
-      const number = head.number + 1;
-      const txHash = computeTxHash(tx);
-      const events = execution.event
-        ? [{ name: execution.event.name, payload: JSON.parse(execution.event.payload.toString('utf8')) }]
-        : [];
-      await blocks.append(buildBlockHeader(number, head.hash, [txHash]), [
-        { ...tx, blockNumber: number, txIndex: 0, txHash, result, events },
-      ]);
-      await state.apply(execution.writes, tx.payload.txId, number);
-      return answer(execution.result, { blocks, txId: tx.payload.txId, blockNumber: number });
+    const payload = this.propose(signer, fn, [arg]);
+    let appended: { signed: Signed; blockNumber: number } | undefined;
+    const answered = await withQueryRunner(
+      this.dataSource,
+      { tx: 'read-write', isolation: 'READ COMMITTED' },
+      async (q) => {
+        const blocks = new PostgresBlockStore(q);
+        const head = await blocks.lockHead();
+        const state = new PostgresStateStore(q, this.voucher);
+        await state.prefetch(readAhead);
+        const execution = await executeTransaction(state, payload).catch(rejected);
+        const response = responseOf(execution);
+        const signed = this.sign(signer, payload, response);
+        const number = head.number + 1;
+        const { txHash } = signed;
+        const header = buildBlockHeader(number, head.hash, [txHash], this.clock().toISOString());
+        await blocks.append(header, [
+          toStored(signed.tx, response, { blockNumber: number, txIndex: 0, txHash }),
+        ]);
+        await state.apply(execution.writes, payload.txId, number);
+        if (this.headKeyPem && number % this.checkpointInterval === 0) {
+          await blocks.addCheckpoint(signHead({ number, hash: header.hash }, this.headKeyPem, true));
+        }
+        appended = { signed, blockNumber: number };
+        return answer(execution.result, { blocks, txId: payload.txId, blockNumber: number });
+      },
+    );
+    // Only once committed: what this process appended needs no second look when read back.
+    if (appended) {
+      const { signed, blockNumber } = appended;
+      this.voucher.remember(signed.tx.payload.txId, signed.tx.response.writes, {
+        txHash: signed.txHash,
+        blockNumber,
+        txIndex: 0,
+      });
+    }
+    return answered;
+  }
+
+  /**
+   * A proof for a stored record, from one snapshot of the block store: headers from its block to the
+   * first signed checkpoint at or after it, or to the head, signed now when no checkpoint follows.
+   */
+  private async prove<R extends ProvableRecord>(q: QueryRunner, record: R): Promise<ProofBundle<R>> {
+    const headKeyPem = this.headKeyPem;
+    if (!headKeyPem)
+      throw new Error('the embedded ledger has no head key configured (headKeyPem), so it makes no proofs');
+    const blocks = new PostgresBlockStore(q);
+    const tx = await blocks.transaction(record.txId);
+    if (!tx)
+      throw new Error(
+        `claim ${record.claimId} revision ${record.revision} names transaction ${record.txId}, which is not stored`,
+      );
+    const end = (await blocks.checkpointFrom(tx.blockNumber)) ?? signHead(await blocks.head(), headKeyPem);
+    const headers = await blocks.blocks(tx.blockNumber, end.number);
+    const creator = tx.content.proposal.creator;
+    const bundle = buildProofBundle({
+      record,
+      blockTransactions: (await blocks.transactions(tx.blockNumber, tx.blockNumber)).map(signedOf),
+      txIndex: tx.txIndex,
+      block: headers[0],
+      headerChain: headers.slice(1),
+      head: end,
     });
+    // A proof is only ever handed out if it holds: one over an altered store names what is wrong
+    // instead. Checked here against the key the transaction names; a verifier uses its trust file.
+    const verdict = verifyProofBundle(bundle, {
+      version: 1,
+      organizations: [{ id: creator.orgId, kind: creator.kind, publicKeyPem: creator.publicKeyPem }],
+      msps: [],
+      ledgerHeadKeyPem: publicKeyOf(headKeyPem),
+    });
+    if (!verdict.ok)
+      throw new LedgerError(
+        'INTEGRITY_VIOLATION',
+        `the ledger's store does not prove claim ${record.claimId} revision ${record.revision}: ${verdict.problems.join('; ')}`,
+      );
+    return bundle;
   }
 
   private async history(q: QueryRunner, claimId: string): Promise<StoredDecisionRecord[]> {
@@ -213,7 +361,7 @@ export class EmbeddedLedger implements LedgerPort {
   /** Runs a read-only contract function; null when the contract answers NOT_FOUND. */
   private async evaluate<T>(q: QueryRunner, fn: string, arg: string): Promise<T | null> {
     try {
-      const { result } = await executeTransaction(new PostgresStateStore(q), {
+      const { result } = await executeTransaction(new PostgresStateStore(q, this.voucher), {
         txId: randomBytes(32).toString('hex'),
         channel: this.channel,
         chaincode: CHAINCODE,
@@ -261,34 +409,6 @@ async function locate(done: Committed, txIds: string[]): Promise<Map<string, num
   const located = await done.blocks.blockNumbersOf(earlier);
   located.set(done.txId, done.blockNumber);
   return located;
-}
-
-/** A proof for a stored record, from one snapshot of the block store. */
-async function prove<R extends ProvableRecord>(q: QueryRunner, record: R): Promise<ProofBundle<R>> {
-  const blocks = new PostgresBlockStore(q);
-  const tx = await blocks.transaction(record.txId);
-  if (!tx)
-    throw new Error(
-      `claim ${record.claimId} revision ${record.revision} names transaction ${record.txId}, which is not stored`,
-    );
-  const head = await blocks.head();
-  const headers = await blocks.blocks(tx.blockNumber, head.number);
-  return buildProofBundle({
-    record,
-    blockTransactions: await blocks.transactions(tx.blockNumber, tx.blockNumber),
-    txIndex: tx.txIndex,
-    block: header(headers[0]),
-    headerChain: headers.slice(1).map(header),
-  });
-}
-
-function header(block: StoredBlock) {
-  return {
-    number: block.number,
-    previousHash: block.previousHash,
-    merkleRoot: block.merkleRoot,
-    hash: block.hash,
-  };
 }
 
 function rejected(err: unknown): never {

@@ -1,6 +1,7 @@
 import type { Iterators } from 'fabric-shim-api';
 import { EmbeddedStub, type StubInvocation } from './embedded-stub';
 import { MemoryStateStore } from './memory-state-store';
+import type { StateStore } from './state-store';
 
 const INVOCATION: StubInvocation = {
   txId: 'tx-1',
@@ -79,5 +80,38 @@ describe('EmbeddedStub', () => {
     expect(stub.getFunctionAndParameters()).toEqual({ fcn: 'RecordDecisions', params: ['[]'] });
     expect(stub.getTxTimestamp()).toEqual({ seconds: 1763713800, nanos: 123_000_000 });
     expect(stub.getDateTimestamp().toISOString()).toBe('2025-11-21T08:30:00.123Z');
+  });
+
+  it('buffers key-level endorsement policies apart from the write set, the last one per key winning', async () => {
+    const stub = new EmbeddedStub(storeWith({ fund: 'f' }), INVOCATION);
+    await stub.putState('fund', bytes('f2'));
+    await stub.setStateValidationParameter('fund', bytes('policy-1'));
+    await stub.setStateValidationParameter('alloc', bytes('policy-a'));
+    await stub.setStateValidationParameter('fund', bytes('policy-2'));
+    expect(stub.validationParameterWrites().map((w) => [w.key, text(w.policy)])).toEqual([
+      ['alloc', 'policy-a'],
+      ['fund', 'policy-2'],
+    ]);
+    // The value write set holds values only.
+    expect(stub.writeSet().map((w) => w.key)).toEqual(['fund']);
+    await expect(stub.setStateValidationParameter('', bytes('p'))).rejects.toThrow('non-empty');
+    await expect(stub.setStateValidationParameter('k', 'p' as unknown as Uint8Array)).rejects.toThrow(
+      'must be bytes',
+    );
+  });
+
+  it("reads a key's committed policy, not one this transaction set, and empty bytes when there is none", async () => {
+    const plain = new EmbeddedStub(storeWith({ fund: 'f' }), INVOCATION);
+    await plain.setStateValidationParameter('fund', bytes('pending'));
+    expect(await plain.getStateValidationParameter('fund')).toHaveLength(0);
+
+    const committed = new Map([['fund', bytes('committed')]]);
+    const store: StateStore = Object.assign(storeWith({ fund: 'f' }), {
+      validationParameter: async (key: string) => committed.get(key) ?? null,
+    });
+    const stub = new EmbeddedStub(store, INVOCATION);
+    await stub.setStateValidationParameter('fund', bytes('pending'));
+    expect(text(await stub.getStateValidationParameter('fund'))).toBe('committed');
+    expect(await stub.getStateValidationParameter('other')).toHaveLength(0);
   });
 });

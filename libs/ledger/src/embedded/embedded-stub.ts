@@ -35,6 +35,8 @@ export type EmbeddedStubApi = Pick<
   | 'getState'
   | 'putState'
   | 'deleteState'
+  | 'setStateValidationParameter'
+  | 'getStateValidationParameter'
   | 'getStateByRange'
   | 'getStateByPartialCompositeKey'
   | 'setEvent'
@@ -48,13 +50,23 @@ export interface StubEvent {
   payload: Buffer;
 }
 
+/** A key-level endorsement policy a transaction set on a key (Fabric's VALIDATION_PARAMETER metadata). */
+export interface ValidationParameterWrite {
+  key: string;
+  /** Serialized SignaturePolicyEnvelope. */
+  policy: Uint8Array;
+}
+
 /**
  * A ChaincodeStub with Fabric's semantics over a StateStore: reads see committed state only,
  * writes are buffered into a write set (not visible to this transaction's own reads), and only
- * the last event set survives.
+ * the last event set survives. Key-level endorsement policies (validation parameters) are
+ * buffered apart from the write set: the embedded ledger has no endorsement to enforce them with,
+ * and they are metadata of a key, not its value.
  */
 export class EmbeddedStub implements EmbeddedStubApi {
   private readonly writes = new Map<string, Uint8Array | null>();
+  private readonly validationParameters = new Map<string, Uint8Array>();
   private event: StubEvent | null = null;
 
   constructor(
@@ -100,6 +112,20 @@ export class EmbeddedStub implements EmbeddedStubApi {
     this.writes.set(checkKey(key), null);
   }
 
+  /** Sets `key`'s key-level endorsement policy; like Fabric, the last one set in a transaction wins. */
+  async setStateValidationParameter(key: string, ep: Uint8Array): Promise<void> {
+    if (!(ep instanceof Uint8Array)) throw new Error('validation parameter must be bytes');
+    this.validationParameters.set(checkKey(key), Buffer.from(ep));
+  }
+  /**
+   * The committed key-level endorsement policy of `key`, empty when it has none (Fabric's shim
+   * hands back undefined then). As with getState, a policy this transaction set is not seen.
+   */
+  async getStateValidationParameter(key: string): Promise<Uint8Array> {
+    const stored = await this.store.validationParameter?.(checkKey(key));
+    return stored ?? Buffer.alloc(0);
+  }
+
   getStateByRange(
     startKey: string,
     endKey: string,
@@ -135,6 +161,15 @@ export class EmbeddedStub implements EmbeddedStubApi {
     return [...this.writes.keys()]
       .sort(compareKeys)
       .map((key) => ({ key, value: this.writes.get(key) ?? null }));
+  }
+  /**
+   * The key-level endorsement policies this transaction set, in key byte order. On Fabric they
+   * are the metadata writes of the transaction's read-write set, committed with it.
+   */
+  validationParameterWrites(): ValidationParameterWrite[] {
+    return [...this.validationParameters.keys()]
+      .sort(compareKeys)
+      .map((key) => ({ key, policy: this.validationParameters.get(key)! }));
   }
   /** The event this transaction set, if any. */
   emittedEvent(): StubEvent | null {

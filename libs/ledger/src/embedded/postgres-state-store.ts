@@ -1,22 +1,32 @@
 import type { QueryRunner } from 'typeorm';
 import type { StateEntry, StateStore, StateWrite } from './state-store';
+import type { StateRow, StateVoucher } from './state-voucher';
 
 // Range scans read in pages so a long scan never loads a whole key range at once.
 const PAGE_SIZE = 200;
 
-interface StateRow {
+/** A ledger_state row as PostgreSQL returns it. */
+export interface Row {
   key: Buffer;
   value: Buffer;
+  tx_id: string;
+  block_number: string;
 }
+
+const COLUMNS = 'key, value, tx_id, block_number';
 
 /**
  * World state in the ledger_state table. Keys are stored as their UTF-8 bytes in bytea, whose
- * ordering (memcmp) is the byte order Fabric's state databases use.
+ * ordering (memcmp) is the byte order Fabric's state databases use. Every row read is vouched for
+ * by the chain before anyone sees it; a row the chain does not vouch for fails the read.
  */
 export class PostgresStateStore implements StateStore {
   private readonly readAhead = new Map<string, Uint8Array | null>();
 
-  constructor(private readonly q: QueryRunner) {}
+  constructor(
+    private readonly q: QueryRunner,
+    private readonly voucher: StateVoucher,
+  ) {}
 
   /**
    * Reads `keys` in one query so that the contract's `getState` of each costs no round trip. Only
@@ -24,33 +34,35 @@ export class PostgresStateStore implements StateStore {
    */
   async prefetch(keys: readonly string[]): Promise<void> {
     if (keys.length === 0) return;
-    const rows = (await this.q.query('SELECT key, value FROM ledger_state WHERE key = ANY($1::bytea[])', [
-      keys.map(utf8),
-    ])) as StateRow[];
+    const rows = await this.vouched(
+      (await this.q.query(`SELECT ${COLUMNS} FROM ledger_state WHERE key = ANY($1::bytea[])`, [
+        keys.map(utf8),
+      ])) as Row[],
+    );
     for (const key of keys) this.readAhead.set(key, null);
-    for (const row of rows) this.readAhead.set(row.key.toString('utf8'), row.value);
+    for (const row of rows) this.readAhead.set(row.key, row.value);
   }
 
   async get(key: string): Promise<Uint8Array | null> {
     if (this.readAhead.has(key)) return this.readAhead.get(key)!;
-    const rows = (await this.q.query('SELECT value FROM ledger_state WHERE key = $1', [
-      utf8(key),
-    ])) as StateRow[];
-    return rows[0]?.value ?? null;
+    const [row] = await this.vouched(
+      (await this.q.query(`SELECT ${COLUMNS} FROM ledger_state WHERE key = $1`, [utf8(key)])) as Row[],
+    );
+    return row?.value ?? null;
   }
 
   async *range(startKey: string, endKey: string): AsyncIterable<StateEntry> {
     let rows = (await this.q.query(
-      'SELECT key, value FROM ledger_state WHERE key >= $1 AND key < $2 ORDER BY key LIMIT $3',
+      `SELECT ${COLUMNS} FROM ledger_state WHERE key >= $1 AND key < $2 ORDER BY key LIMIT $3`,
       [utf8(startKey), utf8(endKey), PAGE_SIZE],
-    )) as StateRow[];
+    )) as Row[];
     for (;;) {
-      for (const row of rows) yield { key: row.key.toString('utf8'), value: row.value };
+      for (const row of await this.vouched(rows)) yield { key: row.key, value: row.value };
       if (rows.length < PAGE_SIZE) return;
       rows = (await this.q.query(
-        'SELECT key, value FROM ledger_state WHERE key > $1 AND key < $2 ORDER BY key LIMIT $3',
+        `SELECT ${COLUMNS} FROM ledger_state WHERE key > $1 AND key < $2 ORDER BY key LIMIT $3`,
         [rows[rows.length - 1].key, utf8(endKey), PAGE_SIZE],
-      )) as StateRow[];
+      )) as Row[];
     }
   }
 
@@ -72,6 +84,22 @@ export class PostgresStateStore implements StateStore {
       ]);
     }
   }
+
+  private async vouched(rows: readonly Row[]): Promise<StateRow[]> {
+    const states = rows.map(toStateRow);
+    await this.voucher.vouch(this.q, states);
+    return states;
+  }
+}
+
+/** A stored row in the voucher's terms. */
+export function toStateRow(row: Row): StateRow {
+  return {
+    key: row.key.toString('utf8'),
+    value: row.value,
+    txId: row.tx_id,
+    blockNumber: Number(row.block_number),
+  };
 }
 
 function utf8(key: string): Buffer {

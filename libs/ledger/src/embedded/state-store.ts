@@ -19,6 +19,11 @@ export interface StateStore {
   get(key: string): Promise<Uint8Array | null>;
   /** Committed entries with startKey <= key < endKey, in key byte order. */
   range(startKey: string, endKey: string): AsyncIterable<StateEntry>;
+  /**
+   * The committed key-level endorsement policy of `key`, or null. Optional: a store that keeps no
+   * validation parameters holds none.
+   */
+  validationParameter?(key: string): Promise<Uint8Array | null>;
 }
 
 /** Orders keys by their UTF-8 bytes (JavaScript's own string order differs above U+FFFF). */

@@ -1,34 +1,41 @@
 import { computeTxHash } from '../chain/transaction';
 import { decisionRecord, signingIdentity } from '../testing/decision-fixtures';
 import { MemoryChain } from '../testing/memory-chain';
-import type { StoredBlock, StoredTransaction } from './postgres-block-store';
+import { columnsOf, fromColumns, type StoredBlock, type TransactionColumns } from './postgres-block-store';
 import { storedBlockProblem } from './stored-chain-check';
 
 const payer = signingIdentity({ orgId: 'payer-1' });
 
-/** Genesis plus three blocks, the second holding two transactions, shaped as the store returns them. */
-async function storedChain(): Promise<{ blocks: StoredBlock[]; txs: StoredTransaction[][] }> {
+/** Genesis plus three blocks, the second holding two transactions, as the store's columns hold them. */
+async function storedChain(): Promise<{ blocks: StoredBlock[]; txs: TransactionColumns[][] }> {
   const chain = new MemoryChain();
   const submission = () => ({ records: [decisionRecord({ payerId: payer.orgId })], signer: payer });
   await chain.commitBlock([submission()]);
   await chain.commitBlock([submission(), submission()]);
   await chain.commitBlock([submission()]);
   return {
-    blocks: chain.blocks.map((b) => ({ ...b.header, txCount: b.txs.length })),
+    blocks: chain.blocks.map((b) => ({ ...b.header })),
     txs: chain.blocks.map((b) =>
-      b.txs.map((t, txIndex) => ({
-        ...structuredClone(t),
-        blockNumber: b.header.number,
-        txIndex,
-        txHash: computeTxHash(t),
-      })),
+      b.txs.map((t, txIndex) =>
+        columnsOf(structuredClone(t), chain.responses.get(t.payload.txId)!, {
+          blockNumber: b.header.number,
+          txIndex,
+          txHash: computeTxHash(t),
+        }),
+      ),
     ),
   };
 }
 
-function firstProblem({ blocks, txs }: { blocks: StoredBlock[]; txs: StoredTransaction[][] }): string | null {
+function firstProblem({
+  blocks,
+  txs,
+}: {
+  blocks: StoredBlock[];
+  txs: TransactionColumns[][];
+}): string | null {
   for (let i = 0; i < blocks.length; i++) {
-    const problem = storedBlockProblem(blocks[i], txs[i], i === 0 ? null : blocks[i - 1]);
+    const problem = storedBlockProblem(blocks[i], txs[i].map(fromColumns), i === 0 ? null : blocks[i - 1]);
     if (problem) return `block ${blocks[i].number}: ${problem}`;
   }
   return null;
@@ -42,13 +49,42 @@ describe('storedBlockProblem', () => {
   it.each<[string, (c: Awaited<ReturnType<typeof storedChain>>) => void, string]>([
     [
       'an altered argument',
-      (c) => (c.txs[2][1].payload.args[0] = c.txs[2][1].payload.args[0].replace('KES', 'USD')),
+      (c) => (c.txs[2][1].texts!.args = c.txs[2][1].texts!.args.replace('KES', 'USD')),
       'block 2: transaction',
     ],
     [
       'an altered argument (reason)',
-      (c) => (c.txs[2][1].payload.args[0] += ' '),
+      (c) => (c.txs[2][1].texts!.args = c.txs[2][1].texts!.args.replace('"]', ' "]')),
       'signature does not verify',
+    ],
+    [
+      'an altered result',
+      (c) => (c.txs[2][1].texts!.result = c.txs[2][1].texts!.result.replace('recorded', 'unchanged')),
+      'block 2: transaction',
+    ],
+    [
+      'a stored digest that no longer matches its text',
+      (c) => (c.txs[2][0].digests.result = '00'.repeat(32)),
+      'block 2: transaction',
+    ],
+    ['altered events', (c) => (c.txs[1][0].texts!.events = '[]'), 'block 1: transaction'],
+    [
+      'an altered write set',
+      (c) =>
+        (c.txs[3][0].writes = c.txs[3][0].writes.replace(/"valueHash":"(.)/, (_m, d: string) =>
+          d === 'f' ? '"valueHash":"e' : '"valueHash":"f',
+        )),
+      'block 3: transaction',
+    ],
+    [
+      'a moved block timestamp',
+      (c) => (c.blocks[2].timestamp = '2025-11-20T12:00:00.001Z'),
+      'block 2: the block hash does not match its contents',
+    ],
+    [
+      'a block timestamp that is not a canonical instant',
+      (c) => (c.blocks[2].timestamp = '2025-11-20T12:00:00.000001Z'),
+      'block 2: the block hash does not match its contents',
     ],
     ['a swapped signature', (c) => (c.txs[2][0].signature = c.txs[2][1].signature), 'block 2: transaction'],
     ['a stored hash that differs', (c) => (c.txs[1][0].txHash = '00'.repeat(32)), 'block 1: transaction'],

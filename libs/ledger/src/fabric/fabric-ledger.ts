@@ -14,9 +14,12 @@ import {
   type Identity,
   type Signer,
 } from '@hyperledger/fabric-gateway';
-import { common } from '@hyperledger/fabric-protos';
+import { common, peer } from '@hyperledger/fabric-protos';
 import { backOff } from 'exponential-backoff';
 import type {
+  AccessLogAnchor,
+  AccessLogAnchorOutcome,
+  ClaimRecords,
   DecisionRecord,
   FundOutcome,
   FundRecord,
@@ -24,6 +27,7 @@ import type {
   FundView,
   PaymentRecord,
   RecordOutcome,
+  StoredAccessLogAnchor,
   StoredAllocationRecord,
   StoredDecisionRecord,
   StoredPaymentRecord,
@@ -42,9 +46,11 @@ import type {
   SigningIdentity,
 } from '../ledger.port';
 import type { PaymentProofBundle, ProofBundle } from '../proof/proof-bundle';
-import { blockHeaderHash, dataHashMatches } from './fabric-block';
-import { buildFabricProof, type FabricProofBundle } from './fabric-proof';
-import { issueClientCertificate } from './enrolment';
+import { blockHeaderHash, dataHashMatches, validationCode } from './fabric-block';
+import { buildFabricProof, envelopeIndex, type FabricProofBundle } from './fabric-proof';
+import { fabricTrustMsps } from './fabric-trust';
+import type { TrustAnchor } from '../proof/trust-anchor';
+import { enrol } from './enrolment';
 import type { FabricNetworkConfig, FabricOrgConfig, FabricOrgKind } from './network-config';
 
 /** Tuning of the Fabric ledger client. */
@@ -63,6 +69,8 @@ export interface FabricLedgerOptions {
 const READ_ORDER: readonly FabricOrgKind[] = ['payer', 'provider', 'funder'];
 const TRANSIENT_GRPC = new Set([grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED, grpc.status.ABORTED]);
 const CHAINCODE_ERROR = /chaincode response \d+, ([A-Z][A-Z_]+)(?: [^:]*)?:/;
+// The Gateway's word for endorsers whose proposal responses (results, read-write sets) differ.
+const MISMATCH = /ProposalResponsePayloads do not match/;
 
 /** What a submitted transaction committed as. */
 interface Committed {
@@ -113,6 +121,18 @@ export class FabricLedger implements LedgerPort {
     return this.fundReceipt(await this.submit(signer, 'TopUpFund', JSON.stringify(topUp)));
   }
 
+  async anchorAccessLog(anchor: AccessLogAnchor, signer: SigningIdentity): Promise<AccessLogAnchorOutcome> {
+    // Needs a Fabric organization for the operator (none in the default network: SIGNING_FAILED).
+    const done = await this.submit(signer, 'RecordAccessLogAnchor', JSON.stringify(anchor));
+    return JSON.parse(done.result) as AccessLogAnchorOutcome;
+  }
+
+  async accessLogAnchors(after: number): Promise<StoredAccessLogAnchor[]> {
+    return (
+      (await this.evaluate<StoredAccessLogAnchor[]>('GetAccessLogAnchors', JSON.stringify({ after }))) ?? []
+    );
+  }
+
   async getFund(fundId: string): Promise<FundView | null> {
     return this.evaluate<FundView>('GetFund', fundId);
   }
@@ -123,6 +143,11 @@ export class FabricLedger implements LedgerPort {
 
   async getPayment(claimId: string): Promise<StoredPaymentRecord | null> {
     return this.evaluate<StoredPaymentRecord>('GetPayment', claimId);
+  }
+
+  async claimRecords(claimIds: readonly string[]): Promise<ClaimRecords[]> {
+    if (claimIds.length === 0) return [];
+    return (await this.evaluate<ClaimRecords[]>('GetClaimRecords', JSON.stringify(claimIds))) ?? [];
   }
 
   async getClaimHistory(claimId: string): Promise<StoredDecisionRecord[]> {
@@ -209,6 +234,59 @@ export class FabricLedger implements LedgerPort {
     return blockHeaderHash(header).toString('hex');
   }
 
+  /**
+   * The `msps` part of a trust file: every MSP of the channel's configuration (as a peer returns it)
+   * that the network description names, with its root certificates and the kind it stands for.
+   */
+  async trustedMsps(): Promise<TrustAnchor['msps']> {
+    const kinds = new Map(
+      Object.entries(this.network.orgs).map(([kind, org]) => [org.mspId, kind as FabricOrgKind]),
+    );
+    const config = await this.read((gateway) =>
+      gateway
+        .getNetwork(this.network.channel)
+        .getContract('cscc')
+        .evaluateTransaction('GetChannelConfig', this.network.channel),
+    );
+    return fabricTrustMsps(config, kinds);
+  }
+
+  /**
+   * What a proof cannot show offline, asked of this network's peer (trust it as you trust the
+   * network description): the peer's block at the proof's number hashes to the proof's blockHash,
+   * its data hash covers the proof's envelope, and the peer marked the transaction valid, both in
+   * the block's metadata (which no header hash covers) and in its own transaction index. Returns
+   * the problems found.
+   */
+  async confirmProof(bundle: FabricProofBundle): Promise<string[]> {
+    if (bundle.channel !== this.network.channel)
+      return [`the proof is for channel ${bundle.channel}, the network's is ${this.network.channel}`];
+    const block = common.Block.deserializeBinary(await this.block(bundle.blockNumber));
+    const header = block.getHeader()!;
+    const problems: string[] = [];
+    if (blockHeaderHash(header).toString('hex') !== bundle.blockHash) {
+      problems.push(
+        `the peer's block ${bundle.blockNumber} has header hash ${blockHeaderHash(header).toString('hex')}, not the proof's ${bundle.blockHash}`,
+      );
+    }
+    if (!dataHashMatches(block, header)) problems.push("the peer's block does not match its own data hash");
+    const index = envelopeIndex(block, Buffer.from(bundle.envelope, 'base64'));
+    if (index < 0)
+      problems.push(`the peer's block ${bundle.blockNumber} does not hold the proof's transaction`);
+    else if (validationCode(block, index) !== peer.TxValidationCode.VALID) {
+      problems.push(`the peer marked the transaction invalid (code ${validationCode(block, index)})`);
+    }
+    const processed = peer.ProcessedTransaction.deserializeBinary(
+      await this.query('GetTransactionByID', this.network.channel, bundle.txId),
+    );
+    if (processed.getValidationcode() !== peer.TxValidationCode.VALID) {
+      problems.push(
+        `the peer's index marks transaction ${bundle.txId} invalid (code ${processed.getValidationcode()})`,
+      );
+    }
+    return problems;
+  }
+
   /** The raw block a peer holds at `blockNumber` (qscc GetBlockByNumber). */
   private block(blockNumber: number): Promise<Uint8Array> {
     return this.query('GetBlockByNumber', this.network.channel, String(blockNumber));
@@ -269,40 +347,38 @@ export class FabricLedger implements LedgerPort {
   }
 
   /**
-   * Endorses, orders and waits for the commit of one transaction. Transient failures (a peer or
-   * orderer unavailable, an MVCC read conflict with a concurrent transaction) are retried with
-   * backoff; a chaincode refusal is a CHAINCODE_REJECTED LedgerError at once.
+   * Endorses, orders and waits for the commit of one transaction. The Gateway picks the endorsers:
+   * its own organization's peer first, then, from what that peer's run of the contract wrote, the
+   * peers every policy involved needs — the chaincode's (the payer's peer) and the key-level
+   * policies of the keys written (a fund's funder's peer for RecordPayments and TopUpFund).
+   * Transient failures (a peer or orderer unavailable, an MVCC read conflict with a concurrent
+   * transaction, another organization's peer disagreeing with the Gateway's own) are retried with
+   * backoff; a chaincode refusal by the Gateway's own peer is a CHAINCODE_REJECTED LedgerError at
+   * once.
    */
   private async submit(signer: SigningIdentity, fn: string, arg: string): Promise<Committed> {
     const contract = (await this.gatewayFor(signer))
       .getNetwork(this.network.channel)
       .getContract(this.network.chaincode);
+    const ownMspId = this.network.orgs[fabricKind(signer.kind)].mspId;
     return backOff(() => this.submitOnce(contract, fn, arg), {
       numOfAttempts: this.attempts,
       startingDelay: 200,
       timeMultiple: 3,
       jitter: 'full',
-      retry: (err) => isTransient(err),
+      retry: (err) => isTransient(err) || endorsersDisagree(err, ownMspId),
     });
   }
 
-  private async submitOnce(contract: Contract, fn: string, arg: string): Promise<Committed> {
+  private async submitOnce(contract: Contract, fn: string, arg: string | string[]): Promise<Committed> {
     let submitted;
     try {
-      submitted = await contract.submitAsync(fn, { arguments: [arg] });
+      submitted = await contract.submitAsync(fn, { arguments: Array.isArray(arg) ? arg : [arg] });
     } catch (err) {
       throw asLedgerError(err, fn);
     }
     const status = await submitted.getStatus();
-    if (!status.successful) {
-      const name = statusName(status.code);
-      throw new LedgerError(
-        status.code === StatusCode.MVCC_READ_CONFLICT || status.code === StatusCode.PHANTOM_READ_CONFLICT
-          ? 'MVCC_CONFLICT'
-          : 'COMMIT_FAILED',
-        `${fn} transaction ${status.transactionId} did not commit: ${name}`,
-      );
-    }
+    if (!status.successful) throw commitFailure(fn, status.transactionId, status.code);
     return {
       txId: status.transactionId,
       blockNumber: Number(status.blockNumber),
@@ -367,15 +443,27 @@ export class FabricLedger implements LedgerPort {
     }));
   }
 
-  /** The gateway of a platform organization: its own key, its enrolment certificate, its kind's peer. */
+  /**
+   * The gateway of a platform organization: its own key, a certificate from its Fabric
+   * organization's enrolment authority, its kind's peer; on first use its org id is registered to
+   * that MSP on the channel (RegisterOrganization, a no-op when it already is).
+   */
   private gatewayFor(signer: SigningIdentity): Promise<Gateway> {
     const kind = fabricKind(signer.kind);
     const org = this.network.orgs[kind];
-    return this.gateway(`org:${signer.orgId}`, kind, async () => {
-      const certPem = await issueClientCertificate(signer, {
-        certPem: readFileSync(org.caCertPath, 'utf8'),
-        keyPem: readFileSync(org.caKeyPath, 'utf8'),
-      });
+    const key = `org:${signer.orgId}`;
+    const registered = this.gateways.has(key);
+    const gateway = this.gateway(key, kind, async () => {
+      if (!org.enrolment) {
+        throw new LedgerError(
+          'SIGNING_FAILED',
+          `${org.mspId} does not delegate signing to the platform (no enrolment in the network description): ${signer.orgId} submits its own records`,
+        );
+      }
+      const certPem = await enrol(
+        { url: org.enrolment.url, secret: readFileSync(org.enrolment.secretPath, 'utf8').trim() },
+        signer,
+      );
       let signing: Signer;
       try {
         signing = signers.newPrivateKeySigner(createPrivateKey(signer.privateKeyPem));
@@ -391,6 +479,36 @@ export class FabricLedger implements LedgerPort {
       }
       return { identity: { mspId: org.mspId, credentials: Buffer.from(certPem) }, signer: signing };
     });
+    if (registered) return gateway;
+    const ready = gateway.then(async (g) => {
+      const contract = g.getNetwork(this.network.channel).getContract(this.network.chaincode);
+      // Already registered (every process signs for the same organizations): no transaction.
+      if (await this.registered(contract)) return g;
+      await backOff(() => this.submitOnce(contract, 'RegisterOrganization', []), {
+        numOfAttempts: this.attempts,
+        startingDelay: 200,
+        timeMultiple: 3,
+        jitter: 'full',
+        retry: (err) => isTransient(err),
+      });
+      return g;
+    });
+    // A failed registration is not cached: the next call enrols and registers again.
+    ready.catch(() => this.gateways.delete(key));
+    this.gateways.set(key, ready);
+    return ready;
+  }
+
+  /** Whether the gateway's organization is already registered to its MSP (a dry run of RegisterOrganization). */
+  private async registered(contract: Contract): Promise<boolean> {
+    try {
+      const answer = JSON.parse(
+        Buffer.from(await contract.evaluateTransaction('RegisterOrganization')).toString('utf8'),
+      ) as { outcome?: string };
+      return answer.outcome === 'unchanged';
+    } catch (err) {
+      throw asLedgerError(err, 'RegisterOrganization');
+    }
   }
 
   private gateway(
@@ -457,6 +575,22 @@ function isTransient(err: unknown): boolean {
 }
 
 /**
+ * Whether the endorsing peers disagreed: the Gateway's own organization's peer endorsed (only
+ * other organizations' peers report errors) and another's refused or computed a different
+ * result. Peers commit each block independently, so this is most often a peer that has not yet
+ * committed the block holding what the transaction builds on (the decision a payment pays, the
+ * allocation before it); asked again a moment later, it agrees, or its refusal stands.
+ */
+export function endorsersDisagree(err: unknown, ownMspId: string): boolean {
+  const cause = err instanceof LedgerError ? err.cause : err;
+  if (!(cause instanceof EndorseError) || cause.details.length === 0) return false;
+  return (
+    cause.details.every((d) => d.mspId !== ownMspId) &&
+    cause.details.some((d) => CHAINCODE_ERROR.test(d.message) || MISMATCH.test(d.message))
+  );
+}
+
+/**
  * Maps a Gateway failure to a LedgerError: a refusal by the chaincode keeps the chaincode's code;
  * a failed endorsement for any other reason (access denied, the endorsement policy) is
  * ENDORSEMENT_FAILED; a peer or orderer that cannot be reached or does not answer in time is
@@ -472,6 +606,25 @@ function asLedgerError(err: unknown, fn: string): unknown {
   const unreachable = err.code === grpc.status.UNAVAILABLE || err.code === grpc.status.DEADLINE_EXCEEDED;
   const what = err instanceof EndorseError && !unreachable ? 'ENDORSEMENT_FAILED' : 'UNAVAILABLE';
   return new LedgerError(what, `${fn}: ${text}`, undefined, { cause: err });
+}
+
+/**
+ * The LedgerError of a transaction the orderer took but the peers marked invalid, by its
+ * validation code: MVCC_CONFLICT for a read conflict (transient); ENDORSEMENT_FAILED when its
+ * endorsements do not satisfy a policy, the chaincode's or a key's (a fund's key needs its
+ * funder's peer): like an endorsement the Gateway could not gather, only endorsing again with the
+ * missing organization's peer helps; COMMIT_FAILED otherwise. The message names the code.
+ */
+export function commitFailure(fn: string, txId: string, code: number): LedgerError {
+  const message = `${fn} transaction ${txId} did not commit: ${statusName(code)} (validation code ${code})`;
+  if (code === StatusCode.MVCC_READ_CONFLICT || code === StatusCode.PHANTOM_READ_CONFLICT)
+    return new LedgerError('MVCC_CONFLICT', message);
+  if (code === StatusCode.ENDORSEMENT_POLICY_FAILURE)
+    return new LedgerError(
+      'ENDORSEMENT_FAILED',
+      `${message}: its endorsements do not satisfy the chaincode's or a written key's endorsement policy`,
+    );
+  return new LedgerError('COMMIT_FAILED', message);
 }
 
 function statusName(code: number): string {

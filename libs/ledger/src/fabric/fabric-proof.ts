@@ -1,23 +1,35 @@
+import { createHash } from 'node:crypto';
 import { common, peer } from '@hyperledger/fabric-protos';
 import { z } from 'zod';
 import { canonicalJson } from '@claimtrail/chaincode/canonical-json';
-import { claimKey } from '@claimtrail/chaincode/claim-keys';
-import { paymentKey } from '@claimtrail/chaincode/ledger-keys';
-import type { StoredDecisionRecord, StoredPaymentRecord } from '@claimtrail/chaincode/records';
-import { createCompositeKey } from '../embedded/composite-key';
+import { KIND_ATTRIBUTE, ORG_ID_ATTRIBUTE } from '@claimtrail/chaincode/caller-identity';
+import type {
+  StoredDecisionRecord,
+  StoredFundRecord,
+  StoredPaymentRecord,
+} from '@claimtrail/chaincode/records';
 import type { LedgerHead } from '../ledger.port';
 import type { ProofKind, ProofVerification } from '../proof/proof-bundle';
 import { malformedBundle } from '../proof/proof-bundle.schema';
-import { blockHeaderHash, dataHashMatches, readEnvelope, validationCode } from './fabric-block';
+import { recordKey } from '../proof/record-key';
+import type { TrustAnchor } from '../proof/trust-anchor';
+import { blockHeaderHash, readEnvelope } from './fabric-block';
+import { signedBy, trustedIdentity } from './fabric-identity';
+
+/** Format version of Fabric proofs: 2 carries the record's own transaction and the block header only. */
+export const FABRIC_PROOF_VERSION = 2;
 
 /**
- * A proof that a claim's decision (or payment) is on a Fabric channel: the record, and what a
- * peer's query system chaincode (qscc) returned for its transaction and block. Offline, it shows
- * the transaction wrote exactly this record under the claim's key, was validated, and is in a block
- * whose header commits to it; `claimtrail verify --fabric` also asks a peer for the same block.
+ * A proof that a claim's decision (or payment) is on a Fabric channel: the record, the transaction
+ * envelope that wrote it (creator, signatures, endorsements, its own read-write set) and the header
+ * of its block. No other transaction: Fabric's block data hash is SHA-256 over all the block's
+ * envelopes concatenated (protoutil.BlockDataHash), so binding the envelope to the header offline
+ * would take every other envelope's bytes, i.e. other organizations' records. That binding, and the
+ * validity flag (block metadata no header hash covers), come from a peer the verifier trusts
+ * (`claimtrail verify --fabric`).
  */
 export interface FabricProofBundle {
-  version: 1;
+  version: typeof FABRIC_PROOF_VERSION;
   ledger: 'fabric';
   kind: ProofKind;
   claimId: string;
@@ -29,10 +41,10 @@ export interface FabricProofBundle {
   blockNumber: number;
   /** Hex SHA-256 of the block header, as the next block names it. */
   blockHash: string;
-  /** qscc GetTransactionByID: the ProcessedTransaction (envelope and validation code), base64. */
-  processedTransaction: string;
-  /** qscc GetBlockByTxID: the whole block, base64. */
-  block: string;
+  /** The transaction's envelope as the block holds it, base64. */
+  envelope: string;
+  /** The block's header (common.BlockHeader), base64. */
+  blockHeader: string;
   head: LedgerHead;
 }
 
@@ -49,15 +61,20 @@ export interface FabricProofSource {
   record: StoredDecisionRecord | StoredPaymentRecord;
   channel: string;
   chaincode: string;
+  /** qscc GetTransactionByID: the ProcessedTransaction. */
   processedTransaction: Uint8Array;
+  /** qscc GetBlockByTxID: the block (only its header goes into the proof). */
   block: Uint8Array;
   head: LedgerHead;
 }
 
 export function buildFabricProof(source: FabricProofSource): FabricProofBundle {
   const header = common.Block.deserializeBinary(source.block).getHeader()!;
+  const envelope = peer.ProcessedTransaction.deserializeBinary(source.processedTransaction)
+    .getTransactionenvelope()!
+    .serializeBinary();
   return {
-    version: 1,
+    version: FABRIC_PROOF_VERSION,
     ledger: 'fabric',
     kind: source.kind,
     claimId: source.record.claimId,
@@ -68,98 +85,200 @@ export function buildFabricProof(source: FabricProofSource): FabricProofBundle {
     txId: source.record.txId,
     blockNumber: Number(header.getNumber()),
     blockHash: blockHeaderHash(header).toString('hex'),
-    processedTransaction: Buffer.from(source.processedTransaction).toString('base64'),
-    block: Buffer.from(source.block).toString('base64'),
+    envelope: Buffer.from(envelope).toString('base64'),
+    blockHeader: Buffer.from(header.serializeBinary()).toString('base64'),
     head: source.head,
   };
 }
 
-/** The world-state key a proof's record lives under. */
-function recordKey(bundle: Pick<FabricProofBundle, 'kind' | 'claimId' | 'revision'>): string {
-  const keys = { stub: { createCompositeKey } };
-  return bundle.kind === 'payment'
-    ? paymentKey(keys, bundle.claimId)
-    : claimKey(keys, bundle.claimId, bundle.revision);
-}
-
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
 const fabricProofSchema = z.object({
-  version: z.literal(1),
+  version: z.literal(FABRIC_PROOF_VERSION),
   ledger: z.literal('fabric'),
   kind: z.enum(['decision', 'payment']),
   claimId: z.string().min(1),
   revision: z.number().int().positive(),
-  record: z.looseObject({ claimId: z.string(), revision: z.number(), txId: z.string() }),
+  record: z.looseObject({
+    claimId: z.string(),
+    revision: z.number(),
+    txId: z.string(),
+    payerId: z.string(),
+    recordedBy: z.string(),
+  }),
   channel: z.string().min(1),
   chaincode: z.string().min(1),
   txId: z.string().min(1),
   blockNumber: z.number().int().nonnegative(),
   blockHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 hex digits'),
-  processedTransaction: base64,
-  block: base64,
+  envelope: base64,
+  blockHeader: base64,
   head: z.object({ height: z.number().int(), blockNumber: z.number().int(), blockHash: z.string() }),
 });
 
-/** Checks a Fabric proof bundle offline. Never throws; reports every problem found. */
-export function verifyFabricProof(input: unknown): ProofVerification {
+/**
+ * Checks a Fabric proof bundle offline against the verifier's own trust file (never keys from the
+ * bundle): the transaction wrote exactly this record under the claim's key; its creator is a client
+ * of a payer MSP, certified by that MSP's root, naming the record's payer, and signed the
+ * envelope; its endorsements are signatures of peers certified by their MSPs' roots over exactly
+ * this result, and they satisfy the endorsement policy (a payer MSP's peer, and for every fund the
+ * transaction writes, a peer of the fund's funder MSP); the block header hashes to blockHash.
+ * What it cannot show offline: that the block holds the transaction and that the peers marked it
+ * valid (see FabricProofBundle) — ask a trusted peer (FabricLedger.confirmProof). Never throws.
+ */
+export function verifyFabricProof(input: unknown, trust: TrustAnchor): ProofVerification {
   const parsed = fabricProofSchema.safeParse(input);
   if (!parsed.success) return malformedBundle(parsed.error);
   const bundle = parsed.data as unknown as FabricProofBundle;
   const problems: string[] = [];
   try {
-    const { record } = bundle;
-    if (record.claimId !== bundle.claimId || record.revision !== bundle.revision) {
-      problems.push(
-        `the record is for claim ${record.claimId} revision ${record.revision}, not the bundle's`,
-      );
-    }
-    if (record.txId !== bundle.txId)
-      problems.push(`the record names transaction ${record.txId}, not ${bundle.txId}`);
-
-    const processed = peer.ProcessedTransaction.deserializeBinary(
-      Buffer.from(bundle.processedTransaction, 'base64'),
-    );
-    const envelope = processed.getTransactionenvelope();
-    if (!envelope) return { ok: false, problems: ['the processed transaction holds no envelope'] };
-    const envelopeBytes = envelope.serializeBinary();
-    const contents = readEnvelope(envelopeBytes);
-    if (contents.txId !== bundle.txId)
-      problems.push(`the transaction is ${contents.txId}, not ${bundle.txId}`);
-    if (contents.channel !== bundle.channel)
-      problems.push(`the transaction is on channel ${contents.channel}`);
-    if (processed.getValidationcode() !== peer.TxValidationCode.VALID) {
-      problems.push(`the peer marked the transaction invalid (code ${processed.getValidationcode()})`);
-    }
-    const key = recordKey(bundle);
-    const write = contents.writes.find(
-      (w) => w.namespace === bundle.chaincode && w.key === key && !w.isDelete,
-    );
-    if (!write) problems.push(`the transaction wrote nothing under the claim's key in ${bundle.chaincode}`);
-    else if (write.value.toString('utf8') !== canonicalJson(record)) {
-      problems.push('the record differs from what the transaction wrote');
-    }
-
-    const block = common.Block.deserializeBinary(Buffer.from(bundle.block, 'base64'));
-    const header = block.getHeader();
-    if (!header) return { ok: false, problems: [...problems, 'the block has no header'] };
+    problems.push(...checkRecord(bundle));
+    problems.push(...checkTransaction(bundle, trust));
+    const header = common.BlockHeader.deserializeBinary(Buffer.from(bundle.blockHeader, 'base64'));
     if (Number(header.getNumber()) !== bundle.blockNumber) {
-      problems.push(`the block is number ${header.getNumber()}, not ${bundle.blockNumber}`);
-    }
-    if (!dataHashMatches(block, header)) {
-      problems.push("the block's transactions do not match its header's data hash");
+      problems.push(`the block header is of block ${header.getNumber()}, not ${bundle.blockNumber}`);
     }
     if (blockHeaderHash(header).toString('hex') !== bundle.blockHash) {
       problems.push("the block header's hash is not the bundle's blockHash");
-    }
-    const data = block.getData()?.getDataList_asU8() ?? [];
-    const index = data.findIndex((d) => Buffer.from(d).equals(Buffer.from(envelopeBytes)));
-    if (index < 0) problems.push('the transaction is not in the block');
-    else if (validationCode(block, index) !== peer.TxValidationCode.VALID) {
-      problems.push('the block marks the transaction invalid');
     }
     if (bundle.blockNumber > bundle.head.blockNumber) problems.push('the block is after the stated head');
   } catch (err) {
     problems.push(`the bundle cannot be decoded: ${(err as Error).message}`);
   }
   return problems.length === 0 ? { ok: true } : { ok: false, problems };
+}
+
+function checkRecord(bundle: FabricProofBundle): string[] {
+  const { record } = bundle;
+  const problems: string[] = [];
+  if (record.claimId !== bundle.claimId || record.revision !== bundle.revision) {
+    problems.push(`the record is for claim ${record.claimId} revision ${record.revision}, not the bundle's`);
+  }
+  if (record.txId !== bundle.txId)
+    problems.push(`the record names transaction ${record.txId}, not ${bundle.txId}`);
+  const contents = readEnvelope(Buffer.from(bundle.envelope, 'base64'));
+  if (contents.txId !== bundle.txId) problems.push(`the transaction is ${contents.txId}, not ${bundle.txId}`);
+  if (contents.channel !== bundle.channel) problems.push(`the transaction is on channel ${contents.channel}`);
+  const key = recordKey(bundle.kind, bundle.claimId, bundle.revision);
+  const write = contents.writes.find((w) => w.namespace === bundle.chaincode && w.key === key && !w.isDelete);
+  if (!write) problems.push(`the transaction wrote nothing under the claim's key in ${bundle.chaincode}`);
+  else if (write.value.toString('utf8') !== canonicalJson(record)) {
+    problems.push('the record differs from what the transaction wrote');
+  }
+  return problems;
+}
+
+function checkTransaction(bundle: FabricProofBundle, trust: TrustAnchor): string[] {
+  const problems: string[] = [];
+  const envelope = common.Envelope.deserializeBinary(Buffer.from(bundle.envelope, 'base64'));
+  const payloadBytes = envelope.getPayload_asU8();
+  const payload = common.Payload.deserializeBinary(payloadBytes);
+  const channelHeader = common.ChannelHeader.deserializeBinary(payload.getHeader()!.getChannelHeader_asU8());
+  const signatureHeader = common.SignatureHeader.deserializeBinary(
+    payload.getHeader()!.getSignatureHeader_asU8(),
+  );
+  const creatorBytes = signatureHeader.getCreator_asU8();
+  const stamp = channelHeader.getTimestamp();
+  const at = new Date(Number(stamp?.getSeconds() ?? 0) * 1000 + Math.floor((stamp?.getNanos() ?? 0) / 1e6));
+
+  // Fabric's transaction id is SHA-256(nonce || creator): it names this creator.
+  const txId = createHash('sha256')
+    .update(signatureHeader.getNonce_asU8())
+    .update(creatorBytes)
+    .digest('hex');
+  if (txId !== channelHeader.getTxId())
+    problems.push('the transaction id is not derived from its creator and nonce');
+
+  const creator = trustedIdentity(creatorBytes, trust, at);
+  if (typeof creator === 'string') problems.push(`creator: ${creator}`);
+  else {
+    if (!signedBy(creator, payloadBytes, envelope.getSignature_asU8()))
+      problems.push(`the creator's signature does not verify with its certificate`);
+    if (!creator.ous.includes('client')) problems.push(`the creator is not a client of ${creator.mspId}`);
+    if (creator.kind !== 'payer')
+      problems.push(`the creator's MSP ${creator.mspId} stands for ${creator.kind}s, not payers`);
+    if (creator.attributes[KIND_ATTRIBUTE] !== 'payer')
+      problems.push('the creator is not certified as a payer');
+    if (creator.attributes[ORG_ID_ATTRIBUTE] !== bundle.record.payerId) {
+      problems.push(
+        `the creator is certified as ${creator.attributes[ORG_ID_ATTRIBUTE] ?? 'no organization'}, not payer ${bundle.record.payerId}`,
+      );
+    }
+    if (bundle.record.recordedBy !== creator.mspId) {
+      problems.push(
+        `the record says it was recorded by ${bundle.record.recordedBy}, but ${creator.mspId} signed it`,
+      );
+    }
+  }
+
+  const endorsers = new Set<string>();
+  const actions = peer.Transaction.deserializeBinary(payload.getData_asU8()).getActionsList();
+  if (actions.length !== 1) problems.push(`the transaction has ${actions.length} actions, not one`);
+  for (const action of actions) {
+    if (
+      !Buffer.from(
+        common.SignatureHeader.deserializeBinary(action.getHeader_asU8()).getCreator_asU8(),
+      ).equals(Buffer.from(creatorBytes))
+    )
+      problems.push("the action's creator is not the transaction's");
+    const endorsed = peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8()).getAction()!;
+    const response = endorsed.getProposalResponsePayload_asU8();
+    const chaincodeAction = peer.ChaincodeAction.deserializeBinary(
+      peer.ProposalResponsePayload.deserializeBinary(response).getExtension_asU8(),
+    );
+    if (chaincodeAction.getChaincodeId()?.getName() !== bundle.chaincode)
+      problems.push(
+        `the transaction ran ${chaincodeAction.getChaincodeId()?.getName()}, not ${bundle.chaincode}`,
+      );
+    for (const endorsement of endorsed.getEndorsementsList()) {
+      const endorserBytes = endorsement.getEndorser_asU8();
+      const endorser = trustedIdentity(endorserBytes, trust, at);
+      if (typeof endorser === 'string') {
+        problems.push(`endorser: ${endorser}`);
+        continue;
+      }
+      const signed = Buffer.concat([Buffer.from(response), Buffer.from(endorserBytes)]);
+      if (!signedBy(endorser, signed, endorsement.getSignature_asU8()))
+        problems.push(`the endorsement of ${endorser.mspId} does not verify with its certificate`);
+      else if (!endorser.ous.includes('peer'))
+        problems.push(`an endorser of ${endorser.mspId} is not a peer`);
+      else endorsers.add(endorser.mspId);
+    }
+  }
+  problems.push(...policyProblems(bundle, trust, endorsers));
+  return problems;
+}
+
+/**
+ * The endorsement policy as the channel applies it: the chaincode's (a payer MSP's peer) and, for
+ * every fund the transaction writes, the fund key's own (a peer of the funder MSP that created it).
+ */
+function policyProblems(bundle: FabricProofBundle, trust: TrustAnchor, endorsers: Set<string>): string[] {
+  const kindOf = (mspId: string) => trust.msps.find((m) => m.mspId === mspId)?.kind;
+  const problems: string[] = [];
+  if (![...endorsers].some((m) => kindOf(m) === 'payer'))
+    problems.push("no payer MSP's peer endorsed the transaction");
+  const funds = readEnvelope(Buffer.from(bundle.envelope, 'base64'))
+    .writes.filter((w) => w.namespace === bundle.chaincode && !w.isDelete)
+    .map((w) => {
+      try {
+        return JSON.parse(w.value.toString('utf8')) as Partial<StoredFundRecord>;
+      } catch {
+        return {};
+      }
+    })
+    .filter((v): v is StoredFundRecord => v.docType === 'fund');
+  for (const fund of funds) {
+    if (kindOf(fund.createdBy) !== 'funder' || !endorsers.has(fund.createdBy)) {
+      problems.push(
+        `fund ${fund.fundId} was written without the endorsement of its funder's peer (${fund.createdBy})`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** Whether `envelope` is at some position of the block's data, and where. */
+export function envelopeIndex(block: common.Block, envelope: Uint8Array): number {
+  const wanted = Buffer.from(envelope);
+  return (block.getData()?.getDataList_asU8() ?? []).findIndex((d) => wanted.equals(Buffer.from(d)));
 }

@@ -8,9 +8,13 @@ const orgSchema = z.object({
   /** Name in the peer's TLS certificate, when it differs from the endpoint's host. */
   peerHostAlias: z.string().min(1).optional(),
   tlsRootCertPath: z.string().min(1),
-  /** The organization's CA that issues member identities (certificate and private key). */
+  /** The organization's CA certificate (the root of its MSP); the platform holds no CA key. */
   caCertPath: z.string().min(1),
-  caKeyPath: z.string().min(1),
+  /**
+   * The organization's enrolment authority and the registrar secret it gave the platform, when the
+   * organization delegates signing to the platform; absent, the platform never signs for it.
+   */
+  enrolment: z.object({ url: z.url({ protocol: /^https?$/ }), secretPath: z.string().min(1) }).optional(),
   /** An ordinary member identity of the organization, used for reads. */
   userCertPath: z.string().min(1),
   userKeyPath: z.string().min(1),

@@ -8,6 +8,8 @@ const header = z.strictObject({
   number: count,
   previousHash: hex32,
   merkleRoot: hex32,
+  txCount: count,
+  timestamp: z.string(),
   hash: hex32,
 });
 
@@ -18,16 +20,26 @@ const creator = z.strictObject({
   publicKeyPem: z.string(),
 });
 
-const payload = z.strictObject({
-  version: z.literal(1),
-  txId: hex32,
-  channel: z.string(),
-  chaincode: z.string(),
-  fn: z.string(),
-  args: z.array(z.string()),
-  creator,
-  nonce: z.string().regex(/^([0-9a-f]{2})+$/, 'must be lowercase hex'),
-  timestamp: z.string(),
+const hexText = z.string().regex(/^([0-9a-f]{2})+$/, 'must be lowercase hex');
+
+const content = z.strictObject({
+  proposal: z.strictObject({
+    version: z.literal(3),
+    txId: hex32,
+    channel: z.string(),
+    chaincode: z.string(),
+    fn: z.string(),
+    argsHash: hex32,
+    creator,
+    nonce: hexText,
+    timestamp: z.string(),
+  }),
+  response: z.strictObject({
+    resultHash: hex32,
+    eventsHash: hex32,
+    writesRoot: hex32,
+    writeCount: count,
+  }),
 });
 
 // The record keeps unknown keys: a field added to it must make it differ from the signed one.
@@ -42,20 +54,19 @@ const record = z.looseObject({
 
 /** Structural schema of a proof bundle; the cryptographic checks come after it passes. */
 export const proofBundleSchema = z.strictObject({
-  version: z.literal(1),
+  version: z.literal(3),
   ledger: z.literal('embedded'),
-  // Absent in bundles issued before payments were provable: those are decisions.
-  kind: z.enum(['decision', 'payment']).optional(),
+  kind: z.enum(['decision', 'payment']),
   claimId: z.string(),
   revision: z.int().min(1),
   record,
-  transaction: z.strictObject({ payload, signature: z.string(), txHash: hex32 }),
+  transaction: z.strictObject({ content, signature: z.string(), txHash: hex32 }),
+  write: z.strictObject({ index: count, salt: hex32, path: z.array(hex32) }),
   txIndex: count,
-  blockTxCount: z.int().min(1),
   merklePath: z.array(hex32),
   block: header,
   headerChain: z.array(header),
-  head: z.strictObject({ number: count, hash: hex32 }),
+  head: z.strictObject({ number: count, hash: hex32, checkpoint: z.boolean(), signature: z.string() }),
 });
 
 /** A verification that failed because the bundle does not have the expected shape. */

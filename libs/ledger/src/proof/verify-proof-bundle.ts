@@ -1,18 +1,22 @@
-import { canonicalJson } from '@claimtrail/chaincode/canonical-json';
+import { canonicalBytes } from '@claimtrail/chaincode/canonical-json';
 import { headerHashMatches, type BlockHeader } from '../chain/block-header';
 import { rootFromAuditPath } from '../chain/merkle';
+import { headSignatureValid } from '../chain/signed-head';
 import {
-  computeTxHash,
   deriveTxId,
-  payloadSigningBytes,
-  type TransactionPayload,
+  valueHash,
+  verifiedTxHash,
+  writeLeaf,
+  writeSetEntry,
+  signingBytes,
+  txHashOf,
 } from '../chain/transaction';
-import { verifyBytes } from '../signing';
+import { isFabricProof, verifyFabricProof } from '../fabric/fabric-proof';
 import type { ProofBundle, ProofKind, ProofVerification, ProvableRecord } from './proof-bundle';
 import { malformedBundle, proofBundleSchema } from './proof-bundle.schema';
-import { isFabricProof, verifyFabricProof } from '../fabric/fabric-proof';
-
-const LEDGER_FIELDS = new Set(['docType', 'txId', 'recordedAt', 'recordedBy']);
+import { recordKey } from './record-key';
+import { sameKey, trustedOrganization, type TrustAnchor } from './trust-anchor';
+import { shortHash } from '../chain/sha256';
 
 /** Per kind: the stored docType, the function that records it, and how errors name it. */
 const KINDS: Readonly<Record<ProofKind, { docType: string; fn: string; noun: string }>> = {
@@ -21,24 +25,32 @@ const KINDS: Readonly<Record<ProofKind, { docType: string; fn: string; noun: str
 };
 
 /**
- * Checks a proof bundle offline, with no access to the ledger: the record is the one the signed
- * transaction carried, the signature verifies, the transaction is in the block (Merkle path), and
- * the block is linked by valid headers to the stated head. Never throws; reports every problem found.
+ * Checks a proof bundle offline, with no access to the ledger, against what the verifier trusts
+ * (`trust`, kept outside any proof): the record is byte for byte the value the signed transaction's
+ * write set names under the record's key (a salted leaf under the signed write root), the signature
+ * verifies with the key the trust file pins for the signing organization (whose kind it also pins),
+ * the transaction is in the block (Merkle path, block size), and the block is linked by valid
+ * headers, every field hashed, to a head or checkpoint signed with the trusted ledger head key.
+ * Nothing the bundle says about keys is believed. Never throws; reports every problem found.
  */
-export function verifyProofBundle(input: ProofBundle | unknown): ProofVerification {
-  if (isFabricProof(input)) return verifyFabricProof(input);
+export function verifyProofBundle(input: ProofBundle | unknown, trust: TrustAnchor): ProofVerification {
+  if (isFabricProof(input)) return verifyFabricProof(input, trust);
   const parsed = proofBundleSchema.safeParse(input);
   if (!parsed.success) return malformedBundle(parsed.error);
-  // The record is only checked structurally here; its content is compared with the signed transaction below.
+  // The record is only checked structurally here; its content is compared with the signed write below.
   const bundle = parsed.data as unknown as ProofBundle<ProvableRecord>;
-  const problems = [...checkRecord(bundle), ...checkTransaction(bundle), ...checkBlocks(bundle)];
+  const problems = [
+    ...checkRecord(bundle),
+    ...checkTransaction(bundle, trust),
+    ...checkBlocks(bundle, trust),
+  ];
   return problems.length === 0 ? { ok: true } : { ok: false, problems };
 }
 
 function checkRecord(bundle: ProofBundle<ProvableRecord>): string[] {
   const { record, claimId, revision } = bundle;
-  const kind = KINDS[bundle.kind ?? 'decision'];
-  const payload = bundle.transaction.payload;
+  const kind = KINDS[bundle.kind];
+  const { proposal, response } = bundle.transaction.content;
   const problems: string[] = [];
   if (record.claimId !== claimId || record.revision !== revision) {
     problems.push(
@@ -47,93 +59,85 @@ function checkRecord(bundle: ProofBundle<ProvableRecord>): string[] {
   }
   if (record.docType !== kind.docType)
     problems.push(`the record is a '${record.docType}', not a claim ${kind.noun}`);
-  if (record.txId !== payload.txId) {
+  if (proposal.chaincode !== 'claimtrail' || proposal.fn !== kind.fn)
+    problems.push(`the transaction is ${proposal.chaincode}.${proposal.fn}, not claimtrail.${kind.fn}`);
+  if (record.txId !== proposal.txId) {
     problems.push(
-      `the record names transaction ${short(record.txId)} but the bundle carries transaction ${short(payload.txId)}`,
+      `the record names transaction ${shortHash(record.txId)} but the bundle carries transaction ${shortHash(proposal.txId)}`,
     );
   }
-  if (record.recordedBy !== payload.creator.mspId) {
+  if (record.recordedBy !== proposal.creator.mspId) {
     problems.push(
-      `the record says it was recorded by ${record.recordedBy}, but the transaction was signed by ${payload.creator.mspId}`,
+      `the record says it was recorded by ${record.recordedBy}, but the transaction was signed by ${proposal.creator.mspId}`,
     );
   }
   // Chaincode writes the transaction timestamp as a millisecond ISO string; nothing else is accepted.
-  const txTime = Date.parse(payload.timestamp);
-  if (Number.isNaN(txTime)) problems.push(`the transaction timestamp (${payload.timestamp}) is not a date`);
+  const txTime = Date.parse(proposal.timestamp);
+  if (Number.isNaN(txTime)) problems.push(`the transaction timestamp (${proposal.timestamp}) is not a date`);
   else if (record.recordedAt !== new Date(txTime).toISOString()) {
     problems.push(
-      `the record's recordedAt (${record.recordedAt}) is not the transaction's timestamp (${payload.timestamp})`,
+      `the record's recordedAt (${record.recordedAt}) is not the transaction's timestamp (${proposal.timestamp})`,
     );
   }
-  const submitted = submittedInTransaction(payload, record, kind);
-  if (typeof submitted === 'string') problems.push(submitted);
-  else if (canonicalJson(submitted) !== canonicalJson(withoutLedgerFields(record))) {
+  // The leaf is rebuilt from the record itself: only this exact record under this key reaches the root.
+  const entry = writeSetEntry(recordKey(bundle.kind, record.claimId, record.revision), null);
+  entry.valueHash = valueHash(canonicalBytes(record));
+  const { index, salt, path } = bundle.write;
+  const root = rootFromAuditPath(
+    writeLeaf(entry, salt),
+    index,
+    response.writeCount,
+    path.map((h) => Buffer.from(h, 'hex')),
+  );
+  if (!root || root.toString('hex') !== response.writesRoot) {
     problems.push(
-      `the record differs from the ${kind.noun} the transaction carries for claim ${record.claimId} revision ${record.revision}`,
+      `the record is not the value the transaction's write set holds under the claim's ${kind.noun} key`,
     );
   }
   return problems;
 }
 
-/**
- * The record the transaction submitted for the record's key (the first one, as chaincode keeps it),
- * or why there is none. A decision is keyed by claim and revision, a payment by claim alone.
- */
-function submittedInTransaction(
-  payload: TransactionPayload,
-  record: ProvableRecord,
-  kind: (typeof KINDS)[ProofKind],
-): unknown {
-  if (payload.chaincode !== 'claimtrail' || payload.fn !== kind.fn || payload.args.length !== 1) {
-    return `the transaction is ${payload.chaincode}.${payload.fn} with ${payload.args.length} argument(s), not claimtrail.${kind.fn} with a batch`;
-  }
-  let batch: unknown;
-  try {
-    batch = JSON.parse(payload.args[0]);
-  } catch {
-    return "the transaction's batch argument is not JSON";
-  }
-  if (!Array.isArray(batch)) return `the transaction's batch argument is not a list of ${kind.noun}s`;
-  const match = (batch as unknown[]).find(
-    (item: unknown) =>
-      typeof item === 'object' &&
-      item !== null &&
-      (item as ProvableRecord).claimId === record.claimId &&
-      (kind.fn === 'RecordPayments' || (item as ProvableRecord).revision === record.revision),
-  );
-  return (
-    match ??
-    `the transaction does not contain a ${kind.noun} for claim ${record.claimId} revision ${record.revision}`
-  );
-}
-
-function withoutLedgerFields(record: ProvableRecord): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(record).filter(([key]) => !LEDGER_FIELDS.has(key)));
-}
-
-function checkTransaction(bundle: ProofBundle<ProvableRecord>): string[] {
-  const { payload, signature, txHash } = bundle.transaction;
+function checkTransaction(bundle: ProofBundle<ProvableRecord>, trust: TrustAnchor): string[] {
+  const { content, signature, txHash } = bundle.transaction;
+  const { creator } = content.proposal;
   const problems: string[] = [];
-  if (payload.creator.kind !== 'payer')
-    problems.push(`the transaction was signed by a ${payload.creator.kind}, not a payer`);
-  if (bundle.record.payerId !== payload.creator.orgId) {
+  if (creator.kind !== 'payer') problems.push(`the transaction was signed by a ${creator.kind}, not a payer`);
+  if (bundle.record.payerId !== creator.orgId) {
     problems.push(
-      `the record's payer ${bundle.record.payerId} is not the signing organization ${payload.creator.orgId}`,
+      `the record's payer ${bundle.record.payerId} is not the signing organization ${creator.orgId}`,
     );
   }
-  if (deriveTxId(payload.nonce, payload.creator) !== payload.txId) {
+  if (deriveTxId(content.proposal.nonce, creator) !== content.proposal.txId) {
     problems.push('the transaction id does not derive from its nonce and creator');
   }
-  if (!verifyBytes(payloadSigningBytes(payload), signature, payload.creator.publicKeyPem)) {
-    problems.push("transaction signature does not verify with the creator's public key");
+  const trusted = trustedOrganization(trust, creator.orgId);
+  let computed = txHashOf(signingBytes(content), signature);
+  if (!trusted) {
+    problems.push(
+      `organization ${creator.orgId}, which signed the transaction, is not in the trust file: its key is not trusted`,
+    );
+  } else {
+    if (trusted.kind !== creator.kind)
+      problems.push(
+        `the trust file knows organization ${creator.orgId} as a ${trusted.kind}, but the transaction says ${creator.kind}`,
+      );
+    if (!sameKey(trusted.publicKeyPem, creator.publicKeyPem))
+      problems.push(
+        `the transaction names a signing key for organization ${creator.orgId} that is not the key the trust file pins for it`,
+      );
+    const verified = verifiedTxHash(content, signature, trusted.publicKeyPem);
+    if (verified === null)
+      problems.push(
+        `the transaction's signature does not verify with organization ${creator.orgId}'s trusted key`,
+      );
+    else computed = verified;
   }
-  const computed = computeTxHash({ payload, signature });
   if (computed !== txHash) problems.push('transaction hash does not match its contents');
-  const { block, txIndex, blockTxCount, merklePath } = bundle;
+  const { block, txIndex, merklePath } = bundle;
   const root = rootFromAuditPath(
     Buffer.from(computed, 'hex'),
     txIndex,
-    blockTxCount,
+    block.txCount,
     merklePath.map((h) => Buffer.from(h, 'hex')),
   );
   if (!root || root.toString('hex') !== block.merkleRoot) {
@@ -144,7 +148,7 @@ function checkTransaction(bundle: ProofBundle<ProvableRecord>): string[] {
   return problems;
 }
 
-function checkBlocks(bundle: ProofBundle<ProvableRecord>): string[] {
+function checkBlocks(bundle: ProofBundle<ProvableRecord>, trust: TrustAnchor): string[] {
   const problems: string[] = [];
   let previous: BlockHeader = bundle.block;
   if (!headerHashMatches(previous))
@@ -163,12 +167,13 @@ function checkBlocks(bundle: ProofBundle<ProvableRecord>): string[] {
   const { head } = bundle;
   if (previous.number !== head.number || previous.hash !== head.hash) {
     problems.push(
-      `header chain ends at block ${previous.number} (${short(previous.hash)}), not at the stated head block ${head.number} (${short(head.hash)})`,
+      `header chain ends at block ${previous.number} (${shortHash(previous.hash)}), not at the signed head block ${head.number} (${shortHash(head.hash)})`,
     );
   }
+  if (!trust.ledgerHeadKeyPem) {
+    problems.push('the trust file holds no ledger head key, so the signed head cannot be trusted');
+  } else if (!headSignatureValid(head, trust.ledgerHeadKeyPem)) {
+    problems.push(`head block ${head.number} is not signed with the trusted ledger head key`);
+  }
   return problems;
-}
-
-function short(hash: string): string {
-  return hash.length > 16 ? `${hash.slice(0, 16)}…` : hash;
 }

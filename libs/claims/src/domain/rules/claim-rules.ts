@@ -2,7 +2,7 @@ import type { ClaimForAdjudication, PriorApprovedLine } from '../claim';
 import { daysBetween } from '../dates';
 import { ReasonCode } from '../reason-codes';
 import type { RuleSet } from '../rule-set';
-import type { AdjudicationContext } from '../adjudicate';
+import type { AdjudicationContext } from '../adjudication-context';
 import { anyDiagnosisMatches } from './diagnoses';
 import { memberReasons, waitingPeriodReasons } from './member-rules';
 import { providerReasons } from './provider-rules';

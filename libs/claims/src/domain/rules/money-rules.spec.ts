@@ -137,4 +137,23 @@ describe('category and annual limits', () => {
       ReasonCode.AnnualLimitReached,
     ]);
   });
+
+  it('rejects a claim whose lines approve nothing, the member share kept and the lines saying why', () => {
+    const rules = { coPayment: { percent: 10 }, limits: { annual: 1000000 } };
+    const d = decide(rules, {}, acc({ annualApproved: 1000000 }));
+    expect(d.status).toBe('rejected');
+    expect(d.totals).toMatchObject({ approved: 0, coPayment: 18000, eligible: 18000 });
+    expect(d.lines.map((l) => [l.status, l.approved])).toEqual([
+      ['adjusted', 0],
+      ['adjusted', 0],
+    ]);
+    for (const l of d.lines) expect(l.reasonCodes).toContain(ReasonCode.AnnualLimitReached);
+  });
+
+  it('still partially approves a claim when one line keeps something', () => {
+    const rules = { coPayment: { percent: 10 }, limits: { annual: 1000000 } };
+    const d = decide(rules, {}, acc({ annualApproved: 999999 }));
+    expect(d.status).toBe('partially_approved');
+    expect(d.totals.approved).toBe(1);
+  });
 });

@@ -7,6 +7,20 @@ export interface EncryptedColumnSpec {
   name: string;
 }
 
+/** Primary keys of the encrypted tables, as migrations name them. */
+export const ID_KEY: EncryptedColumnSpec['key'] = [{ name: 'id', type: 'uuid' }];
+export const DECISION_KEY: EncryptedColumnSpec['key'] = [
+  { name: 'claim_id', type: 'uuid' },
+  { name: 'revision', type: 'integer' },
+];
+
+/** The spec of `table.column` with primary key `key`. */
+export const encryptedColumn = (
+  table: string,
+  column: string,
+  key: EncryptedColumnSpec['key'],
+): EncryptedColumnSpec => ({ table, column, key, name: `${table}.${column}` });
+
 /** Runs one SQL statement; both `DataSource.query` and `QueryRunner.query` fit. */
 export type RunSql = (sql: string, params?: unknown[]) => Promise<unknown>;
 
@@ -16,14 +30,15 @@ const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
  * Rewrites the non-null values of one column in primary-key order, `batchSize` rows per UPDATE,
- * skipping values that already start with `skipPrefix`. Each UPDATE only touches a row whose
+ * skipping values that already start with `skipPrefix`; `rewrite` gets each value with its row's
+ * primary key values (as PostgreSQL prints them as text, the form bound into ciphertexts). Each UPDATE only touches a row whose
  * value is still the one read, so a concurrent write is never overwritten with older data.
  * Returns how many rows were rewritten.
  */
 export async function rewriteColumn(
   run: RunSql,
   spec: EncryptedColumnSpec,
-  rewrite: (value: string) => string,
+  rewrite: (value: string, key: string[]) => string,
   opts: { batchSize: number; skipPrefix?: string },
 ): Promise<number> {
   const table = ident(spec.table);
@@ -53,7 +68,10 @@ export async function rewriteColumn(
     const keyValues = spec.key.map((_, i) => rows.map((r) => r[`k${i}`]));
     const next = rows.map((r) => {
       try {
-        return rewrite(r.value);
+        return rewrite(
+          r.value,
+          spec.key.map((_, i) => r[`k${i}`]),
+        );
       } catch (err) {
         // Name the row (keys are random ids, never PHI) so an operator can look at it.
         const at = spec.key.map((k, i) => `${k.name}=${r[`k${i}`]}`).join(', ');

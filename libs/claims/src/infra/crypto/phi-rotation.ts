@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { countNotPrefixed, rewriteColumn, type EncryptedColumnSpec } from './column-rewrite';
 import { EncryptedColumnTransformer } from './encrypted-column.transformer';
-import { FieldCipher } from './field-cipher';
+import { FieldCipher, rowKey } from './field-cipher';
 import { phiCipher } from './phi-cipher.registry';
 
 /** What rotation did to one encrypted column. */
@@ -32,7 +32,8 @@ export function encryptedColumns(db: DataSource): EncryptedColumnSpec[] {
 }
 
 /**
- * Re-encrypts, in batches, every encrypted value that is not yet under the active key. Values
+ * Re-encrypts, in batches, every encrypted value that is not yet under the active key and bound
+ * to its row. Values
  * under a key missing from the keyring, or altered, stop the run with an error naming the column;
  * batches already written stay written, so running it again resumes.
  */
@@ -45,10 +46,16 @@ export async function rotatePhi(
   const run = (sql: string, params?: unknown[]) => db.query(sql, params);
   const counts: PhiRotationCount[] = [];
   for (const spec of encryptedColumns(db)) {
-    const rotated = await rewriteColumn(run, spec, (stored) => cipher.reencrypt(stored, spec.name), {
-      batchSize: opts.batchSize ?? 500,
-      skipPrefix: prefix,
-    });
+    // Also moves values still in the column-only format to the row-bound one: their prefix differs.
+    const rotated = await rewriteColumn(
+      run,
+      spec,
+      (stored, key) => cipher.reencrypt(stored, { column: spec.name, row: rowKey(key) }),
+      {
+        batchSize: opts.batchSize ?? 500,
+        skipPrefix: prefix,
+      },
+    );
     counts.push({ column: spec.name, rotated, remaining: await countNotPrefixed(run, spec, prefix) });
   }
   return counts;

@@ -10,4 +10,14 @@ export class ApiKeyEntity {
   @Column('text') label!: string;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @Column('timestamptz', { name: 'revoked_at', nullable: true }) revokedAt!: Date | null;
+  /** What the key may do (see ApiKeyScope). */
+  @Column('text', { array: true }) scopes!: string[];
+  /** The organization and key that issued it; null when issued from the command line. */
+  @Column('uuid', { name: 'issued_by_organization_id', nullable: true }) issuedByOrganizationId!:
+    string | null;
+  @Column('uuid', { name: 'issued_by_key_id', nullable: true }) issuedByKeyId!: string | null;
+  /** The organization and key that revoked or rotated it; null while active or when done from the command line. */
+  @Column('uuid', { name: 'revoked_by_organization_id', nullable: true }) revokedByOrganizationId!:
+    string | null;
+  @Column('uuid', { name: 'revoked_by_key_id', nullable: true }) revokedByKeyId!: string | null;
 }

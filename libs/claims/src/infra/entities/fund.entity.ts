@@ -2,13 +2,19 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 import type { FundEarmarks } from '@claimtrail/ledger';
 import { bigintToNumber } from './bigint.transformer';
 
-/** A funder's earmarked budget; `allocated` only grows, under the fund's row lock. */
+/**
+ * A funder's earmarked fund; `allocated` changes only under the fund's row lock, and shrinks only
+ * when the ledger refuses a payment that took from it.
+ */
 @Entity('funds')
 export class FundEntity {
   @PrimaryColumn('uuid') id!: string;
   @Column('uuid', { name: 'funder_id' }) funderId!: string;
   @Column('text') name!: string;
   @Column('char', { length: 3 }) currency!: string;
+  /** The cap on the fund's deposits. */
+  @Column('bigint', { transformer: bigintToNumber }) budget!: number;
+  /** Deposits so far: the opening deposit plus every top-up. */
   @Column('bigint', { transformer: bigintToNumber }) total!: number;
   @Column('bigint', { transformer: bigintToNumber }) allocated!: number;
   @Column('date', { name: 'period_start' }) periodStart!: string;

@@ -1,26 +1,14 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { rewriteColumn, type EncryptedColumnSpec } from '../crypto/column-rewrite';
+import { DECISION_KEY, encryptedColumn as spec, ID_KEY, rewriteColumn } from '../crypto/column-rewrite';
 import { phiCipher } from '../crypto/phi-cipher.registry';
-
-const id = [{ name: 'id', type: 'uuid' }];
-const decisionKey = [
-  { name: 'claim_id', type: 'uuid' },
-  { name: 'revision', type: 'integer' },
-];
-const spec = (table: string, column: string, key: EncryptedColumnSpec['key']): EncryptedColumnSpec => ({
-  table,
-  column,
-  key,
-  name: `${table}.${column}`,
-});
 
 // Fixed here rather than read from the entities: a migration must do the same thing forever.
 const COLUMNS = [
-  spec('organizations', 'signing_private_key', id),
-  spec('members', 'full_name', id),
-  spec('members', 'birth_date', id),
-  spec('claim_decisions', 'note', decisionKey),
-  spec('claim_decisions', 'inputs', decisionKey),
+  spec('organizations', 'signing_private_key', ID_KEY),
+  spec('members', 'full_name', ID_KEY),
+  spec('members', 'birth_date', ID_KEY),
+  spec('claim_decisions', 'note', DECISION_KEY),
+  spec('claim_decisions', 'inputs', DECISION_KEY),
 ];
 
 const BATCH = 500;
@@ -30,7 +18,8 @@ const BATCH = 500;
  * columns become text holding ciphertext, existing rows are encrypted in batches under the
  * active PHI_KEYS key, members gain an encrypted `phone`, and the copy of reviewer notes in
  * claim events is dropped (claim_decisions.note keeps it, encrypted). A new database has no rows,
- * so the keyring is only needed when upgrading one that does.
+ * so the keyring is only needed when upgrading one that does. Values are written in the
+ * column-bound `v1` format of the time; migration 1764000018000 binds them to their rows.
  */
 export class PhiEncryption1764000004000 implements MigrationInterface {
   name = 'PhiEncryption1764000004000';
@@ -44,7 +33,7 @@ export class PhiEncryption1764000004000 implements MigrationInterface {
     await q.query(`UPDATE claim_events SET detail = detail - 'note' WHERE detail ? 'note'`);
     const run = (sql: string, params?: unknown[]) => q.query(sql, params);
     for (const column of COLUMNS) {
-      await rewriteColumn(run, column, (plain) => phiCipher().encrypt(plain, column.name), {
+      await rewriteColumn(run, column, (plain) => phiCipher().encryptUnbound(plain, column.name), {
         batchSize: BATCH,
       });
     }
@@ -54,7 +43,7 @@ export class PhiEncryption1764000004000 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     const run = (sql: string, params?: unknown[]) => q.query(sql, params);
     for (const column of COLUMNS) {
-      await rewriteColumn(run, column, (stored) => phiCipher().decrypt(stored, column.name), {
+      await rewriteColumn(run, column, (stored) => phiCipher().decryptUnbound(stored, column.name), {
         batchSize: BATCH,
       });
     }

@@ -55,7 +55,8 @@ export class EmbeddedLedgerSchema1764000001000 implements MigrationInterface {
         block_hash bytea NOT NULL,
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
-    const genesis = buildBlockHeader(0, GENESIS_PREVIOUS_HASH, []);
+    // Rehashed, with every header field, by the write-set migration that follows.
+    const genesis = buildBlockHeader(0, GENESIS_PREVIOUS_HASH, [], new Date().toISOString());
     await q.query(
       `INSERT INTO ledger_blocks (number, previous_hash, merkle_root, hash, tx_count) VALUES (0, $1, $2, $3, 0)`,
       [hex(genesis.previousHash), hex(genesis.merkleRoot), hex(genesis.hash)],
