@@ -21,7 +21,7 @@ module.exports = {
       from: { path: '^libs/claims/src/domain/' },
       to: {
         path: [
-          '^libs/claims/src/(application|infra|config|queue|observability)/',
+          '^libs/claims/src/(?!domain/)',
           'node_modules/(typeorm|@nestjs|bullmq|ioredis|pg)/',
         ],
       },

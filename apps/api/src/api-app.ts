@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@claimtrail/claims/config/app-config';
-import { AccessLogWriter } from '@claimtrail/claims/application/access-log/access-log-writer';
+import { AccessLogWriter } from '@claimtrail/claims/access/access-log/access-log-writer';
 import { registerAccessAudit } from './access-log/access-audit';
 import { AppModule } from './app.module';
 import { registerHardening } from './common/hardening';

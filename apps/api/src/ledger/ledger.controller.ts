@@ -2,10 +2,10 @@ import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { LEDGER, TRUST_ANCHOR_VERSION, type LedgerPort, type TrustAnchor } from '@claimtrail/ledger';
-import { OrganizationsService } from '@claimtrail/claims/application/organizations.service';
-import { NotFoundError } from '@claimtrail/claims/application/app.errors';
-import { ClaimQueriesService } from '@claimtrail/claims/application/claim-queries.service';
-import type { Principal } from '@claimtrail/claims/application/organizations.service';
+import { OrganizationsService } from '@claimtrail/claims/access/organizations.service';
+import { NotFoundError } from '@claimtrail/claims/common/app.errors';
+import { ClaimQueriesService } from '@claimtrail/claims/intake/claim-queries.service';
+import type { Principal } from '@claimtrail/claims/access/organizations.service';
 import { CurrentPrincipal, Public, Scope } from '../auth/auth.decorators';
 import { ZodPipe } from '../common/zod-body.pipe';
 

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { MembersService } from '@claimtrail/claims/application/members.service';
-import type { Principal } from '@claimtrail/claims/application/organizations.service';
+import { MembersService } from '@claimtrail/claims/coverage/members.service';
+import type { Principal } from '@claimtrail/claims/access/organizations.service';
 import { freeText, isoDate } from '@claimtrail/claims/domain';
 import { CurrentPrincipal, Roles, Scope } from '../auth/auth.decorators';
 import { openApiSchema } from '../common/openapi';

@@ -1,0 +1,4 @@
+/** Coverage: plans, their rule sets, and members. */
+export * from './coverage.module';
+export * from './plans.service';
+export * from './members.service';
