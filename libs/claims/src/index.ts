@@ -21,3 +21,4 @@ export * from './infra/preflight';
 export * from './infra/data-source';
 export * from './infra/redis-target';
 export * from './infra/startup';
+export * from './platform/transactions';

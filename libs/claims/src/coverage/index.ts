@@ -2,3 +2,4 @@
 export * from './coverage.module';
 export * from './plans.service';
 export * from './members.service';
+export * from './plans.repository';

@@ -1,74 +1,63 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, type EntityManager } from 'typeorm';
 import { contractedProviderIds, publishRuleSet } from '../domain';
-import { OrganizationEntity, PlanEntity, PlanVersionEntity } from '../infra/entities';
 import { AppError, AppErrorCode, NotFoundError } from '../common/app.errors';
+import { type Transaction, Transactions } from '../platform/transactions';
+import { type Plan, type PlanVersion, PlansRepository } from './plans.repository';
 
 /** A plan with its published versions, newest last. */
 export interface PlanView {
-  plan: PlanEntity;
-  versions: PlanVersionEntity[];
+  plan: Plan;
+  versions: PlanVersion[];
 }
 
 /** Publishes benefit plans as immutable, hashed rule-set versions. */
 @Injectable()
 export class PlansService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly plans: PlansRepository,
+  ) {}
 
   /** Creates a plan owned by `payerId` and publishes its first version. */
   async create(payerId: string, name: string, ruleSet: unknown): Promise<PlanView> {
     const published = publishRuleSet(ruleSet);
-    return this.db.transaction(async (em) => {
-      await this.assertProvidersExist(em, contractedProviderIds(published.ruleSet));
-      const plan = em.create(PlanEntity, { id: randomUUID(), payerId, name });
-      await em.insert(PlanEntity, plan);
-      const version = await this.insertVersion(em, plan.id, 1, published);
-      return { plan: await em.findOneByOrFail(PlanEntity, { id: plan.id }), versions: [version] };
+    return this.transactions.run(async (tx) => {
+      await this.assertProvidersExist(tx, contractedProviderIds(published.ruleSet));
+      const plan = await this.plans.insertPlan(tx, { id: randomUUID(), payerId, name });
+      const version = await this.insertVersion(tx, plan.id, 1, published);
+      return { plan, versions: [version] };
     });
   }
 
   /** Publishes the next version of a plan; earlier versions and their decisions are untouched. */
-  async publishVersion(payerId: string, planId: string, ruleSet: unknown): Promise<PlanVersionEntity> {
-    return this.db.transaction(async (em) => {
-      const plan = await em
-        .createQueryBuilder(PlanEntity, 'p')
-        .setLock('pessimistic_write')
-        .where('p.id = :planId AND p.payer_id = :payerId', { planId, payerId })
-        .getOne();
+  async publishVersion(payerId: string, planId: string, ruleSet: unknown): Promise<PlanVersion> {
+    return this.transactions.run(async (tx) => {
+      const plan = await this.plans.lockPlan(tx, payerId, planId);
       // Ownership first: another payer's plan is "not found", whatever the body holds.
       if (!plan) throw new NotFoundError('plan');
       const published = publishRuleSet(ruleSet);
-      await this.assertProvidersExist(em, contractedProviderIds(published.ruleSet));
-      const { max } = (await em
-        .createQueryBuilder(PlanVersionEntity, 'v')
-        .select('COALESCE(MAX(v.version), 0)', 'max')
-        .where('v.plan_id = :planId', { planId })
-        .getRawOne<{ max: number }>())!;
-      return this.insertVersion(em, planId, Number(max) + 1, published);
+      await this.assertProvidersExist(tx, contractedProviderIds(published.ruleSet));
+      const latest = await this.plans.latestVersionNumber(tx, planId);
+      return this.insertVersion(tx, planId, latest + 1, published);
     });
   }
 
   /** A payer's plan with every version. */
   async get(payerId: string, planId: string): Promise<PlanView> {
-    const plan = await this.db.getRepository(PlanEntity).findOneBy({ id: planId, payerId });
+    const plan = await this.plans.findPlan(payerId, planId);
     if (!plan) throw new NotFoundError('plan');
-    const versions = await this.db
-      .getRepository(PlanVersionEntity)
-      .find({ where: { planId }, order: { version: 'ASC' } });
-    return { plan, versions };
+    return { plan, versions: await this.plans.versions(planId) };
   }
 
-  private async insertVersion(
-    em: EntityManager,
+  private insertVersion(
+    tx: Transaction,
     planId: string,
     version: number,
     published: ReturnType<typeof publishRuleSet>,
-  ): Promise<PlanVersionEntity> {
-    const id = randomUUID();
-    await em.insert(PlanVersionEntity, {
-      id,
+  ): Promise<PlanVersion> {
+    return this.plans.insertVersion(tx, {
+      id: randomUUID(),
       planId,
       version,
       ruleSet: published.ruleSet,
@@ -76,15 +65,10 @@ export class PlansService {
       coverageStart: published.ruleSet.coverage.start,
       coverageEnd: published.ruleSet.coverage.end,
     });
-    return em.findOneByOrFail(PlanVersionEntity, { id });
   }
 
-  private async assertProvidersExist(em: EntityManager, ids: string[]): Promise<void> {
-    const found = await em.find(OrganizationEntity, {
-      where: { id: In(ids), kind: 'provider' },
-      select: { id: true },
-    });
-    const known = new Set(found.map((o) => o.id));
+  private async assertProvidersExist(tx: Transaction, ids: string[]): Promise<void> {
+    const known = await this.plans.providerIds(tx, ids);
     const missing = ids.map((id, i) => ({ id, i })).filter(({ id }) => !known.has(id));
     if (missing.length > 0) {
       throw new AppError(

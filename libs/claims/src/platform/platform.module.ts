@@ -6,9 +6,11 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG, ConfigModule } from '../config/config.module';
 import { dataSourceOptions } from '../infra/data-source';
 import { redisTarget } from '../infra/redis-target';
+import { TypeOrmTransactions } from '../infra/repositories/typeorm-transactions';
 import { Metrics } from '../observability/metrics';
 import { ClaimQueueProducer } from '../queue/claim-queue.producer';
 import { QueueName } from '../queue/queue-contracts';
+import { Transactions } from './transactions';
 
 /**
  * What every feature slice stands on: configuration, PostgreSQL, the queues, the ledger and the
@@ -32,7 +34,7 @@ import { QueueName } from '../queue/queue-contracts';
     BullModule.registerQueue({ name: QueueName.Adjudication }),
     LedgerModule,
   ],
-  providers: [ClaimQueueProducer, Metrics],
-  exports: [ClaimQueueProducer, Metrics, LedgerModule, BullModule, TypeOrmModule],
+  providers: [ClaimQueueProducer, Metrics, { provide: Transactions, useClass: TypeOrmTransactions }],
+  exports: [ClaimQueueProducer, Metrics, Transactions, LedgerModule, BullModule, TypeOrmModule],
 })
 export class PlatformModule {}
