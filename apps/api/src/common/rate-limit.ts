@@ -1,5 +1,3 @@
-import fastifyCors from '@fastify/cors';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
@@ -9,31 +7,6 @@ import type { AppConfig } from '@claimtrail/claims/config/app-config';
 // Liveness stays cheap (no Redis round trip) and the OpenAPI page is static.
 const UNLIMITED = ['/health/live', '/docs'];
 const OPERATIONAL = ['/health/ready', '/metrics'];
-
-/** Content-Security-Policy of every API answer. */
-const API_CSP = {
-  defaultSrc: ["'none'"],
-  frameAncestors: ["'none'"],
-  baseUri: ["'none'"],
-  formAction: ["'none'"],
-};
-
-/**
- * Content-Security-Policy of the Swagger UI: scripts, styles, fonts and the OpenAPI document from
- * this server only; inline styles, which Swagger UI sets on its elements, are the one allowance.
- */
-const DOCS_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
 
 const isOperational = (req: FastifyRequest) => OPERATIONAL.some((p) => req.url.startsWith(p));
 
@@ -46,27 +19,14 @@ export function addressLimitKey(req: FastifyRequest): string {
 }
 
 /**
- * Security headers, rate limiting and CORS, which stays closed unless CORS_ORIGINS names the
- * origins a browser may call from.
- *
- * Every request but liveness and /docs counts against its client address first; an authenticated
- * one then also counts against its organization (see ApiKeyGuard, which uses the
+ * Rate limiting. Every request but liveness and /docs counts against its client address first; an
+ * authenticated one then also counts against its organization (see ApiKeyGuard, which uses the
  * `createRateLimit` this registers). Counters live in Redis, so every API process shares them;
  * when Redis does not answer, requests are let through rather than refused (the queue and the
  * readiness check report Redis down).
  */
-export async function registerHardening(app: NestFastifyApplication, config: AppConfig): Promise<void> {
-  // The API serves JSON only: nothing it sends may load, run or frame anything.
-  await app.register(fastifyHelmet, {
-    global: true,
-    contentSecurityPolicy: { useDefaults: false, directives: API_CSP },
-  });
+export async function registerRateLimit(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
-  // Swagger UI at /docs runs its own scripts and styles, from this server only.
-  fastify.addHook('onSend', async (req, reply) => {
-    if (req.url === '/docs' || req.url.startsWith('/docs/'))
-      reply.header('content-security-policy', DOCS_CSP);
-  });
   const redis = new Redis(config.REDIS_URL, {
     // A command waits for neither a reconnection nor a slow server: the limiter lets it through.
     enableOfflineQueue: false,
@@ -96,9 +56,6 @@ export async function registerHardening(app: NestFastifyApplication, config: App
         { statusCode: 429 },
       ),
   });
-  if (config.CORS_ORIGINS.length > 0) {
-    await app.register(fastifyCors, { origin: config.CORS_ORIGINS, methods: ['GET', 'POST'] });
-  }
 }
 
 /** Resolves once `redis` is ready, or after `ms` (the limiter then fails open until it connects). */
