@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { freeText } from '@claimtrail/claims/domain';
 import type { Principal } from '@claimtrail/claims/access/organizations.service';
 import { PlansService, type PlanView } from '@claimtrail/claims/coverage/plans.service';
-import type { PlanVersionEntity } from '@claimtrail/claims/infra/entities';
+import type { PlanVersion } from '@claimtrail/claims/coverage/plans.repository';
 import { CurrentPrincipal, Roles, Scope } from '../auth/auth.decorators';
 import { ZodPipe } from '../common/zod-body.pipe';
 
@@ -16,7 +16,7 @@ const createPlanSchema = z.strictObject({
 const publishVersionSchema = z.strictObject({ ruleSet: z.unknown() });
 const planIdSchema = z.uuid({ error: 'must be a plan id (UUID)' });
 
-const versionView = (v: PlanVersionEntity) => ({
+const versionView = (v: PlanVersion) => ({
   id: v.id,
   version: v.version,
   ruleSetHash: v.ruleSetHash,
