@@ -1,16 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import { ClaimStatus, DomainErrorCode, type Decision } from '../domain';
-import { ClaimDecisionEntity, ClaimEntity, LedgerOutboxEntity } from '../infra/entities';
 import { AppError, AppErrorCode, NotFoundError } from '../common/app.errors';
-import { storedDecision } from '../adjudication/decision-store';
 import {
   IntegrityOverlayService,
   type IntegrityMismatchView,
   type IntegrityStatus,
 } from '../ledger-sync/reconciliation/integrity-overlay.service';
 import type { Principal } from '../access/organizations.service';
+import {
+  type ClaimRecord,
+  ClaimReadsRepository,
+  type ClaimScope,
+  type CurrentDecision,
+} from './claim-reads.repository';
 
 /** A claim as its provider or payer reads it. */
 export interface ClaimView {
@@ -66,13 +68,13 @@ export interface Page<T> {
 @Injectable()
 export class ClaimQueriesService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly claims: ClaimReadsRepository,
     private readonly integrity: IntegrityOverlayService,
   ) {}
 
   /** A claim the caller may see, or NotFound (also for claims of other tenants). */
   async get(principal: Principal, id: string): Promise<ClaimView> {
-    const claim = await this.visible(principal).andWhere('c.id = :id', { id }).getOne();
+    const claim = await this.claims.find(scopeOf(principal), id);
     if (!claim) throw new NotFoundError('claim');
     const [view] = await this.views([claim]);
     return view;
@@ -83,63 +85,36 @@ export class ClaimQueriesService {
     principal: Principal,
     opts: { status?: ClaimStatus; cursor?: string; limit: number },
   ): Promise<Page<ClaimView>> {
-    const qb = this.visible(principal)
-      .orderBy('c.created_at', 'DESC')
-      .addOrderBy('c.id', 'DESC')
-      .take(opts.limit + 1);
-    if (opts.status) qb.andWhere('c.status = :status', { status: opts.status });
+    const scope = scopeOf(principal);
+    let afterId: string | undefined;
     if (opts.cursor) {
-      const after = decodeCursor(opts.cursor);
+      afterId = decodeCursor(opts.cursor);
       // The cursor is read through the caller's tenancy: another tenant's claim, or none, is
       // answered exactly as a cursor this API never issued, so a cursor reveals no claim's existence.
-      if (!(await this.visible(principal).andWhere('c.id = :after', { after }).getExists())) {
-        throw invalidCursor();
-      }
-      // Compared in SQL against the cursor row itself: timestamptz keeps microseconds a JS Date would lose.
-      qb.andWhere('(c.created_at, c.id) < (SELECT k.created_at, k.id FROM claims k WHERE k.id = :after)', {
-        after,
-      });
+      if (!(await this.claims.find(scope, afterId))) throw invalidCursor();
     }
-    const rows = await qb.getMany();
+    // One more than a page, to know whether another page follows.
+    const rows = await this.claims.list(scope, { status: opts.status, afterId, limit: opts.limit + 1 });
     const items = await this.views(rows.slice(0, opts.limit));
     const last = rows.length > opts.limit ? rows[opts.limit - 1] : null;
     return { items, nextCursor: last ? encodeCursor(last) : null };
   }
 
-  private visible(principal: Principal): SelectQueryBuilder<ClaimEntity> {
-    const qb = this.db.getRepository(ClaimEntity).createQueryBuilder('c');
-    switch (principal.kind) {
-      case 'provider':
-        return qb.where('c.provider_id = :org', { org: principal.orgId });
-      case 'payer':
-        return qb.where('c.payer_id = :org', { org: principal.orgId });
-      default:
-        throw new AppError(AppErrorCode.Forbidden, `a ${principal.kind} organization cannot read claims`);
-    }
-  }
-
-  private async views(claims: ClaimEntity[]): Promise<ClaimView[]> {
+  private async views(claims: ClaimRecord[]): Promise<ClaimView[]> {
     if (claims.length === 0) return [];
     const ids = claims.map((c) => c.id);
     const refusedIds = claims.filter((c) => REFUSED.includes(c.status)).map((c) => c.id);
-    const [decisions, ledger, refusals] = await Promise.all([
-      this.db
-        .getRepository(ClaimDecisionEntity)
-        .createQueryBuilder('d')
-        .innerJoin(ClaimEntity, 'c', 'c.id = d.claim_id AND c.revision = d.revision')
-        .where('d.claim_id IN (:...ids)', { ids })
-        .getMany(),
-      this.db
-        .getRepository(LedgerOutboxEntity)
-        .createQueryBuilder('o')
-        .innerJoin(ClaimEntity, 'c', 'c.id = o.claim_id AND c.revision = o.revision')
-        .where("o.claim_id IN (:...ids) AND o.kind = 'decision' AND o.committed_at IS NOT NULL", { ids })
-        .getMany(),
-      this.refusals(refusedIds),
+    const [decisions, recorded, refusals] = await Promise.all([
+      this.claims.currentDecisions(ids),
+      this.claims.recordedDecisions(ids),
+      this.claims.latestRefusals(refusedIds, REFUSED),
     ]);
+    const decisionOf = new Map(decisions.map((d) => [d.claimId, d]));
+    const recordedOf = new Map(recorded.map((r) => [r.claimId, r]));
     const views = claims.map((c) => {
-      const d = decisions.find((x) => x.claimId === c.id);
-      const l = ledger.find((x) => x.claimId === c.id && RECORDED.includes(x.outcome ?? ''));
+      const decision = decisionOf.get(c.id);
+      const onLedger = recordedOf.get(c.id);
+      const refusal = REFUSED.includes(c.status) ? refusals.get(c.id) : undefined;
       return {
         id: c.id,
         externalRef: c.externalRef,
@@ -161,10 +136,11 @@ export class ClaimQueriesService {
           unitPrice,
           preauthRef,
         })),
-        decision: d ? { revision: d.revision, ...storedDecision(d), note: d.note } : null,
-        ledger:
-          l && l.txId !== null && l.blockNumber !== null ? { txId: l.txId, block: l.blockNumber } : null,
-        ledgerRefusal: REFUSED.includes(c.status) ? (refusals.get(c.id) ?? null) : null,
+        decision: decision ? withoutClaimId(decision) : null,
+        ledger: onLedger ? { txId: onLedger.txId, block: onLedger.block } : null,
+        ledgerRefusal: refusal
+          ? { code: refusal.code, message: refusal.message, at: refusal.at.toISOString() }
+          : null,
         error: c.status === 'error' ? claimError(c.lastError) : null,
         createdAt: c.createdAt.toISOString(),
         updatedAt: c.updatedAt.toISOString(),
@@ -172,25 +148,26 @@ export class ClaimQueriesService {
     });
     return this.integrity.claims(views);
   }
+}
 
-  /** The latest refusal of each claim, from the events the ledger's verdicts wrote. */
-  private async refusals(ids: string[]): Promise<Map<string, ClaimView['ledgerRefusal']>> {
-    if (ids.length === 0) return new Map();
-    const rows: { claim_id: string; code: string; message: string; at: Date }[] = await this.db.query(
-      `SELECT DISTINCT ON (claim_id) claim_id, detail ->> 'code' AS code, detail ->> 'message' AS message, at
-         FROM claim_events
-        WHERE claim_id = ANY($1::uuid[]) AND to_status = ANY($2::text[]) AND detail ? 'code'
-        ORDER BY claim_id, id DESC`,
-      [ids, REFUSED],
-    );
-    return new Map(
-      rows.map((r) => [r.claim_id, { code: r.code, message: r.message, at: r.at.toISOString() }]),
-    );
-  }
+/** Whose claims a principal reads: a provider its own, a payer those it pays; nobody else reads claims. */
+function scopeOf(principal: Principal): ClaimScope {
+  if (principal.kind === 'provider' || principal.kind === 'payer')
+    return { party: principal.kind, orgId: principal.orgId };
+  throw new AppError(AppErrorCode.Forbidden, `a ${principal.kind} organization cannot read claims`);
+}
+
+/** The decision as a claim view shows it: its revision first, the claim's id left out. */
+function withoutClaimId({
+  claimId: _claimId,
+  revision,
+  note,
+  ...decision
+}: CurrentDecision): ClaimView['decision'] {
+  return { revision, ...decision, note };
 }
 
 const REFUSED: readonly ClaimStatus[] = [ClaimStatus.PaymentRefused, ClaimStatus.DecisionRefused];
-const RECORDED = ['recorded', 'unchanged'];
 
 /**
  * A claim's failure as callers see it. A refusal by the platform's own rules keeps its stable code
@@ -209,7 +186,7 @@ function claimError(stored: string | null): { code: string; message: string } {
 
 const KNOWN_CODES = new Set<string>([...Object.values(AppErrorCode), ...Object.values(DomainErrorCode)]);
 
-function encodeCursor(c: ClaimEntity): string {
+function encodeCursor(c: ClaimRecord): string {
   return Buffer.from(c.id, 'utf8').toString('base64url');
 }
 

@@ -2,3 +2,4 @@
 export * from './intake.module';
 export * from './claims.service';
 export * from './claim-queries.service';
+export * from './claim-reads.repository';
