@@ -13,6 +13,7 @@ import {
 } from '@claimtrail/ledger';
 import { readEnvelope } from '@claimtrail/ledger/fabric/fabric-block';
 import { replayDecision } from '@claimtrail/claims/adjudication/replay';
+import { adjudicationRepositoryOn } from '@claimtrail/claims/infra/repositories/typeorm-adjudication.repository';
 import { fetchTrust } from '../support/trust';
 import { runCli } from '../support/cli';
 import { buildScenario, type Scenario } from '../support/scenario';
@@ -189,7 +190,7 @@ describe('claim pipeline, end to end', () => {
 
   it('replays every decision to the identical outcome', async () => {
     for (const { id } of submitted) {
-      const result = await replayDecision(db, id);
+      const result = await replayDecision(adjudicationRepositoryOn(db), id);
       expect({ id, differences: result.differences }).toEqual({ id, differences: [] });
     }
     const cli = await runCli(['replay', submitted[0].id]);

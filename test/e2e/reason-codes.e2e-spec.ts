@@ -1,6 +1,7 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { replayDecision } from '@claimtrail/claims/adjudication/replay';
+import { adjudicationRepositoryOn } from '@claimtrail/claims/infra/repositories/typeorm-adjudication.repository';
 import { REASON_CODES, ReasonCode, samplingDraw } from '@claimtrail/claims/domain';
 import { accumulatorDrift } from '../faults/support/invariants';
 import { runCli } from '../support/cli';
@@ -596,7 +597,7 @@ describe('reason codes through the whole stack', () => {
 
   it('replays every decision of this suite identically, and names a tampered one', async () => {
     for (const id of decided) {
-      const r = await replayDecision(db, id);
+      const r = await replayDecision(adjudicationRepositoryOn(db), id);
       expect({ id, differences: r.differences }).toEqual({ id, differences: [] });
     }
     const victim = decided[0];

@@ -13,6 +13,7 @@ import { MembersService } from '@claimtrail/claims/coverage/members.service';
 import { OrganizationsService } from '@claimtrail/claims/access/organizations.service';
 import { PlansService } from '@claimtrail/claims/coverage/plans.service';
 import { replayDecision } from '@claimtrail/claims/adjudication/replay';
+import { adjudicationRepositoryOn } from '@claimtrail/claims/infra/repositories/typeorm-adjudication.repository';
 import { ReviewService } from '@claimtrail/claims/adjudication/review.service';
 import { ClaimsModule } from '@claimtrail/claims/claims.module';
 import { loadConfig } from '@claimtrail/claims/config/app-config';
@@ -180,7 +181,7 @@ describe('PHI encryption at rest', () => {
     }
     const view = await moduleRef.get(ClaimQueriesService).get(asPayer(), claimId);
     expect(view.decision?.note).toBe(NOTE);
-    expect((await replayDecision(db, claimId)).identical).toBe(true);
+    expect((await replayDecision(adjudicationRepositoryOn(db), claimId)).identical).toBe(true);
   });
 
   it('migrates a database that already holds rows, down to plaintext and up to ciphertext again', async () => {
@@ -209,7 +210,7 @@ describe('PHI encryption at rest', () => {
       phone: null,
     });
     expect((await moduleRef.get(ClaimQueriesService).get(asPayer(), claimId)).decision?.note).toBe(NOTE);
-    expect((await replayDecision(db, claimId)).identical).toBe(true);
+    expect((await replayDecision(adjudicationRepositoryOn(db), claimId)).identical).toBe(true);
     // The phone was dropped by the way down; enrolling again restores it.
     await members.enrol(payerId, [
       {
@@ -252,7 +253,7 @@ describe('PHI encryption at rest', () => {
       phone: PHONE,
     });
     expect((await moduleRef.get(ClaimQueriesService).get(asPayer(), claimId)).decision?.note).toBe(NOTE);
-    expect((await replayDecision(db, claimId)).identical).toBe(true);
+    expect((await replayDecision(adjudicationRepositoryOn(db), claimId)).identical).toBe(true);
     const org = await db
       .getRepository(OrganizationEntity)
       .createQueryBuilder('o')

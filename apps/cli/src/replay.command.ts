@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { replayDecision } from '@claimtrail/claims/adjudication/replay';
+import { adjudicationRepositoryOn, replayDecision } from '@claimtrail/claims';
 import { withDatabase } from './database';
 
 /** `claimtrail replay <claimId>`: reruns the rules on a decision's stored inputs. */
@@ -17,7 +17,9 @@ export function registerReplayCommand(program: Command): void {
     })
     .option('--json', 'print the result as JSON')
     .action(async (claimId: string, opts: { revision?: number; json?: boolean }) => {
-      const result = await withDatabase((db) => replayDecision(db, claimId, opts.revision));
+      const result = await withDatabase((db) =>
+        replayDecision(adjudicationRepositoryOn(db), claimId, opts.revision),
+      );
       if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
       else if (result.identical) {
         process.stdout.write(

@@ -27,3 +27,4 @@ export { FieldCipherError } from './infra/crypto/field-cipher';
 export { phiCipher } from './infra/crypto/phi-cipher.registry';
 export { rotatePhi } from './infra/crypto/phi-rotation';
 export { ReconciliationRepository } from './infra/repositories/reconciliation.repository';
+export { adjudicationRepositoryOn } from './infra/repositories/typeorm-adjudication.repository';

@@ -1,9 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { DataSource } from 'typeorm';
-import { ClaimDecisionEntity, PlanVersionEntity } from '../infra/entities';
 import { AppError, AppErrorCode, NotFoundError } from '../common/app.errors';
 import { decideFromInputs } from '../domain';
-import { storedDecision } from './decision-store';
+import type { AdjudicationRepository } from './adjudication.repository';
 
 /** Result of replaying one stored decision. */
 export interface ReplayResult {
@@ -20,18 +18,11 @@ export interface ReplayResult {
  * and compares the outcome with what was stored. Reads only; it is what an auditor runs.
  */
 export async function replayDecision(
-  db: DataSource,
+  decisions: Pick<AdjudicationRepository, 'decisionWithInputs' | 'ruleSetByHash'>,
   claimId: string,
   revision?: number,
 ): Promise<ReplayResult> {
-  const qb = db
-    .getRepository(ClaimDecisionEntity)
-    .createQueryBuilder('d')
-    .addSelect('d.inputs')
-    .where('d.claim_id = :claimId', { claimId })
-    .orderBy('d.revision', 'DESC');
-  if (revision !== undefined) qb.andWhere('d.revision = :revision', { revision });
-  const stored = await qb.getOne();
+  const stored = await decisions.decisionWithInputs(claimId, revision);
   if (!stored) throw new NotFoundError('decision for this claim');
   if (!stored.inputs) {
     throw new AppError(
@@ -39,11 +30,10 @@ export async function replayDecision(
       'this decision was stored before decisions kept their inputs; it cannot be replayed',
     );
   }
-  const version = await db.getRepository(PlanVersionEntity).findOneBy({ ruleSetHash: stored.ruleSetHash });
-  if (!version) throw new NotFoundError(`plan version with rule-set hash ${stored.ruleSetHash}`);
-  const replayed = decideFromInputs(stored.inputs, version.ruleSet, version.ruleSetHash);
-  const original = storedDecision(stored);
-  const differences = diff(original, replayed);
+  const ruleSet = await decisions.ruleSetByHash(stored.ruleSetHash);
+  if (!ruleSet) throw new NotFoundError(`plan version with rule-set hash ${stored.ruleSetHash}`);
+  const replayed = decideFromInputs(stored.inputs, ruleSet, stored.ruleSetHash);
+  const differences = diff(stored.decision, replayed);
   return {
     claimId,
     revision: stored.revision,

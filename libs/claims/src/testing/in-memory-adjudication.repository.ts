@@ -1,4 +1,5 @@
-import { AdjudicationRepository } from '../adjudication/adjudication.repository';
+import { AdjudicationRepository, type DecisionWithInputs } from '../adjudication/adjudication.repository';
+import type { RuleSet } from '../domain';
 
 /** A claim as the in-memory adjudication repository holds it. */
 export interface HeldClaim {
@@ -10,6 +11,10 @@ export interface HeldClaim {
 /** Adjudication's store in memory, for the use cases' specs. */
 export class InMemoryAdjudicationRepository extends AdjudicationRepository {
   readonly claims: HeldClaim[] = [];
+  /** Stored decisions by claim id. */
+  readonly decisions = new Map<string, DecisionWithInputs[]>();
+  /** Published rule sets by hash. */
+  readonly ruleSets = new Map<string, RuleSet>();
 
   constructor(private readonly now: () => Date = () => new Date()) {
     super();
@@ -26,5 +31,16 @@ export class InMemoryAdjudicationRepository extends AdjudicationRepository {
         .slice(0, limit)
         .map((c) => c.id),
     );
+  }
+
+  decisionWithInputs(claimId: string, revision?: number): Promise<DecisionWithInputs | null> {
+    const revisions = [...(this.decisions.get(claimId) ?? [])].sort((a, b) => b.revision - a.revision);
+    return Promise.resolve(
+      (revision === undefined ? revisions[0] : revisions.find((d) => d.revision === revision)) ?? null,
+    );
+  }
+
+  ruleSetByHash(ruleSetHash: string): Promise<RuleSet | null> {
+    return Promise.resolve(this.ruleSets.get(ruleSetHash) ?? null);
   }
 }

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AdjudicationRepository } from '../../adjudication/adjudication.repository';
-import { ClaimStatus } from '../../domain';
-import { ClaimEntity } from '../entities';
+import { AdjudicationRepository, type DecisionWithInputs } from '../../adjudication/adjudication.repository';
+import { storedDecision } from '../../adjudication/decision-store';
+import { ClaimStatus, type RuleSet } from '../../domain';
+import { ClaimDecisionEntity, ClaimEntity, PlanVersionEntity } from '../entities';
 
 /** Adjudication's reads and writes in PostgreSQL. */
 @Injectable()
@@ -24,4 +25,31 @@ export class TypeOrmAdjudicationRepository extends AdjudicationRepository {
       .getRawMany<{ id: string }>();
     return rows.map((r) => r.id);
   }
+
+  async decisionWithInputs(claimId: string, revision?: number): Promise<DecisionWithInputs | null> {
+    const qb = this.db
+      .getRepository(ClaimDecisionEntity)
+      .createQueryBuilder('d')
+      .addSelect('d.inputs')
+      .where('d.claim_id = :claimId', { claimId })
+      .orderBy('d.revision', 'DESC');
+    if (revision !== undefined) qb.andWhere('d.revision = :revision', { revision });
+    const stored = await qb.getOne();
+    if (!stored) return null;
+    return {
+      revision: stored.revision,
+      ruleSetHash: stored.ruleSetHash,
+      decision: storedDecision(stored),
+      inputs: stored.inputs ?? null,
+    };
+  }
+
+  async ruleSetByHash(ruleSetHash: string): Promise<RuleSet | null> {
+    const version = await this.db.getRepository(PlanVersionEntity).findOneBy({ ruleSetHash });
+    return version?.ruleSet ?? null;
+  }
 }
+
+/** Adjudication's repository on a data source the caller already holds (the CLI, the suites). */
+export const adjudicationRepositoryOn = (db: DataSource): AdjudicationRepository =>
+  new TypeOrmAdjudicationRepository(db);
