@@ -5,14 +5,9 @@ import { ClaimStatus } from '../domain';
 import { AppError, AppErrorCode, NotFoundError } from './app.errors';
 import { recordClaimEvent, updateReturning } from './claim-events';
 import { lockClaim } from './decide-claim';
+import type { LedgerRetryResult } from './api-views';
 
-/** What a retry request did: the claim stays `decision_refused` until the relay records the decision. */
-export interface LedgerRetryResult {
-  id: string;
-  status: ClaimStatus;
-  revision: number;
-  ledger: 'pending';
-}
+export type { LedgerRetryResult } from './api-views';
 
 /**
  * A payer's retry of a decision the chaincode refused: its outbox row goes back to pending, the
