@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openApiJson } from './common/openapi';
+import { ResponseChecker } from '../../../test/support/api-client/response-check';
 import { describeApi } from './openapi-document';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -43,5 +44,25 @@ describe('the committed OpenAPI document and client', () => {
         }
       }
     }
+  });
+
+  it('the test client refuses an answer the document does not declare', () => {
+    const checker = new ResponseChecker();
+    const problem = {
+      type: 'urn:claimtrail:problem:not-found',
+      title: 'Not found',
+      status: 404,
+      detail: 'claim not found',
+      instance: '/v1/claims/x',
+      correlationId: 'c',
+    };
+    const json = 'application/problem+json';
+    const check = (status: number, type: string, body: unknown) =>
+      checker.problems('GET', '/v1/claims/{id}', status, type, JSON.stringify(body));
+    expect(check(404, json, problem)).toBeUndefined();
+    expect(check(404, json, { ...problem, stack: 'at ...' })).toMatch(/does not match its schema/);
+    expect(check(404, 'application/json', problem)).toMatch(/declares application\/problem\+json/);
+    expect(check(418, json, problem)).toMatch(/a status the document does not declare/);
+    expect(check(200, 'application/json', { id: 'not a claim' })).toMatch(/does not match its schema/);
   });
 });

@@ -2,6 +2,8 @@ import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import type { components, paths } from './schema';
 import { ResponseChecker } from './response-check';
 
+export { OPENAPI_PATH } from './response-check';
+
 export type { components, paths } from './schema';
 
 /** The API's named schemas (components.schemas), as TypeScript types. */
@@ -14,8 +16,11 @@ export type RequestBody<P extends keyof paths, M extends 'get' | 'post'> = paths
   ? B
   : never;
 
+/** The media types the typed client reads: JSON and problem+json (a CSV report is read with fetch). */
+type JsonMedia = `${string}/${string}json`;
+
 /** The typed client of the API (openapi-fetch over the generated schema.d.ts). */
-export type ApiClient = Client<paths>;
+export type ApiClient = Client<paths, JsonMedia>;
 
 let checker: ResponseChecker | undefined;
 
@@ -41,7 +46,7 @@ export const checkResponses: Middleware = {
 
 /** A typed client for one organization's API key (none: unauthenticated), checking every answer. */
 export function apiClient(baseUrl: string, apiKey?: string): ApiClient {
-  const client = createClient<paths>({
+  const client = createClient<paths, JsonMedia>({
     baseUrl,
     headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
   });

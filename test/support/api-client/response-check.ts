@@ -17,7 +17,7 @@ interface Document {
 
 /**
  * An OpenAPI 3.0 schema as JSON Schema: `nullable: true` becomes null among the allowed types,
- * and references point into the document registered with Ajv.
+ * exclusive bounds become numbers, and references point into the document registered with Ajv.
  */
 function jsonSchema(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(jsonSchema);
@@ -26,6 +26,16 @@ function jsonSchema(value: unknown): unknown {
   const out: Schema = {};
   for (const [k, v] of Object.entries(rest)) {
     out[k] = k === '$ref' && typeof v === 'string' ? `openapi${v}` : jsonSchema(v);
+  }
+  // OpenAPI 3.0 writes an exclusive bound as a flag beside minimum or maximum (JSON Schema draft 4).
+  for (const [flag, bound] of [
+    ['exclusiveMinimum', 'minimum'],
+    ['exclusiveMaximum', 'maximum'],
+  ] as const) {
+    if (typeof out[flag] !== 'boolean') continue;
+    if (out[flag]) out[flag] = out[bound];
+    else delete out[flag];
+    if (out[flag] !== undefined) delete out[bound];
   }
   if (nullable !== true) return out;
   return { anyOf: [out, { type: 'null' }] };
