@@ -1,4 +1,44 @@
 /**
+ * Use cases that still reach PostgreSQL themselves instead of through a repository. The list only
+ * shrinks: a use case moved behind repositories leaves it, and a new one never joins it.
+ */
+const useCasesNotYetOnRepositories = [
+  'libs/claims/src/access/access-log.service.ts',
+  'libs/claims/src/access/api-key-scopes.ts',
+  'libs/claims/src/access/api-keys.service.ts',
+  'libs/claims/src/access/organizations.service.ts',
+  'libs/claims/src/access/principal.ts',
+  'libs/claims/src/access/access-log/access-log-anchor.service.ts',
+  'libs/claims/src/access/access-log/access-log-verifier.ts',
+  'libs/claims/src/access/access-log/access-log-writer.ts',
+  'libs/claims/src/intake/claim-queries.service.ts',
+  'libs/claims/src/intake/claims.service.ts',
+  'libs/claims/src/coverage/members.service.ts',
+  'libs/claims/src/adjudication/adjudication.service.ts',
+  'libs/claims/src/adjudication/decide-claim.ts',
+  'libs/claims/src/adjudication/decision-store.ts',
+  'libs/claims/src/adjudication/diagnosis-averages.ts',
+  'libs/claims/src/adjudication/load-decision-inputs.ts',
+  'libs/claims/src/adjudication/replay.ts',
+  'libs/claims/src/adjudication/review.service.ts',
+  'libs/claims/src/adjudication/sweeper.service.ts',
+  'libs/claims/src/ledger-sync/ledger-decision-read.ts',
+  'libs/claims/src/ledger-sync/ledger-events.service.ts',
+  'libs/claims/src/ledger-sync/ledger-relay.service.ts',
+  'libs/claims/src/ledger-sync/ledger-retry.service.ts',
+  'libs/claims/src/ledger-sync/ledger-verdicts.ts',
+  'libs/claims/src/ledger-sync/reconciliation/integrity-overlay.service.ts',
+  'libs/claims/src/ledger-sync/reconciliation/reconciler.service.ts',
+  'libs/claims/src/funds-payments/fund-report.service.ts',
+  'libs/claims/src/funds-payments/funds.service.ts',
+  'libs/claims/src/funds-payments/payment-attempts.ts',
+  'libs/claims/src/funds-payments/payment-writer.ts',
+  'libs/claims/src/funds-payments/payments.service.ts',
+];
+
+const SLICES = '^libs/claims/src/(access|intake|coverage|adjudication|ledger-sync|funds-payments)/';
+
+/**
  * Import rules checked by `npm run lint` (dependency-cruiser): the layering the architecture
  * document draws, enforced rather than reviewed.
  * @type {import('dependency-cruiser').IConfiguration}
@@ -20,11 +60,29 @@ module.exports = {
       severity: 'error',
       from: { path: '^libs/claims/src/domain/' },
       to: {
-        path: [
-          '^libs/claims/src/(application|infra|config|queue|observability)/',
-          'node_modules/(typeorm|@nestjs|bullmq|ioredis|pg)/',
-        ],
+        path: ['^libs/claims/src/(?!domain/)', 'node_modules/(typeorm|@nestjs|bullmq|ioredis|pg)/'],
       },
+    },
+    {
+      name: 'use-cases-through-repositories',
+      comment:
+        'A use case reaches PostgreSQL only through repository interfaces; TypeORM and the entities stay in infra/.',
+      severity: 'error',
+      from: {
+        path: SLICES,
+        pathNot: ['\\.module\\.ts$', '\\.spec\\.ts$', ...useCasesNotYetOnRepositories.map((f) => `^${f}$`)],
+      },
+      to: { path: ['node_modules/(typeorm|@nestjs/typeorm)/', '^libs/claims/src/infra/'] },
+    },
+    {
+      name: 'testing-support-in-specs-only',
+      comment: 'In-memory repositories and fixtures serve specs and test suites, never the product.',
+      severity: 'error',
+      from: {
+        path: '^(apps|libs|chaincode)/',
+        pathNot: ['\\.spec\\.ts$', '/testing/', '^apps/cli/src/bench/'],
+      },
+      to: { path: '^libs/.*/testing/' },
     },
     {
       name: 'libraries-below-apps',

@@ -12,7 +12,7 @@ import {
   type ProofBundle,
 } from '@claimtrail/ledger';
 import { readEnvelope } from '@claimtrail/ledger/fabric/fabric-block';
-import { replayDecision } from '@claimtrail/claims/application/replay';
+import { replayDecision } from '@claimtrail/claims/adjudication/replay';
 import { fetchTrust } from '../support/trust';
 import { runCli } from '../support/cli';
 import { apiClient, expectStatus, OPENAPI_PATH } from '../support/api-client';

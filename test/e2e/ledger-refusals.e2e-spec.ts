@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { OrganizationsService } from '@claimtrail/claims/application/organizations.service';
+import { OrganizationsService } from '@claimtrail/claims/access/organizations.service';
 import { LEDGER, type DecisionRecord, type LedgerPort, type SigningIdentity } from '@claimtrail/ledger';
 import { holdLedgerRelay } from '../support/relay-hold';
 import { buildScenario, TARIFF, type Scenario } from '../support/scenario';

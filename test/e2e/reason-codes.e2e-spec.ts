@@ -1,6 +1,6 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { replayDecision } from '@claimtrail/claims/application/replay';
+import { replayDecision } from '@claimtrail/claims/adjudication/replay';
 import { REASON_CODES, ReasonCode, samplingDraw } from '@claimtrail/claims/domain';
 import { accumulatorDrift } from '../faults/support/invariants';
 import { runCli } from '../support/cli';

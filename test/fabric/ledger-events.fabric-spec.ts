@@ -7,7 +7,7 @@ import {
   type DecisionRecord,
 } from '@claimtrail/ledger';
 import { decisionRecord, signingIdentity } from '@claimtrail/ledger/testing/decision-fixtures';
-import { LedgerEventsService } from '@claimtrail/claims/application/ledger-events.service';
+import { LedgerEventsService } from '@claimtrail/claims/ledger-sync/ledger-events.service';
 import { loadConfig } from '@claimtrail/claims/config/app-config';
 import { connectDataSource } from '@claimtrail/claims/infra/data-source';
 import { Metrics } from '@claimtrail/claims/observability/metrics';

@@ -1,12 +1,12 @@
 import { Test, type TestingModule } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { approvedHistories } from '@claimtrail/claims/application/adjudication-inputs';
-import { AdjudicationService } from '@claimtrail/claims/application/adjudication.service';
-import { ClaimsService } from '@claimtrail/claims/application/claims.service';
-import { MembersService } from '@claimtrail/claims/application/members.service';
-import { OrganizationsService } from '@claimtrail/claims/application/organizations.service';
-import { PlansService } from '@claimtrail/claims/application/plans.service';
+import { approvedHistories } from '@claimtrail/claims/adjudication/load-decision-inputs';
+import { AdjudicationService } from '@claimtrail/claims/adjudication/adjudication.service';
+import { ClaimsService } from '@claimtrail/claims/intake/claims.service';
+import { MembersService } from '@claimtrail/claims/coverage/members.service';
+import { OrganizationsService } from '@claimtrail/claims/access/organizations.service';
+import { PlansService } from '@claimtrail/claims/coverage/plans.service';
 import { ClaimsModule } from '@claimtrail/claims/claims.module';
 
 /** The worker's batch path against real PostgreSQL: what one transaction writes for many claims. */

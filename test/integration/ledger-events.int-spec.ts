@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { LedgerEventsService } from '@claimtrail/claims/application/ledger-events.service';
-import { OrganizationsService } from '@claimtrail/claims/application/organizations.service';
+import { LedgerEventsService } from '@claimtrail/claims/ledger-sync/ledger-events.service';
+import { OrganizationsService } from '@claimtrail/claims/access/organizations.service';
 import { Metrics } from '@claimtrail/claims/observability/metrics';
 import { loadConfig } from '@claimtrail/claims/config/app-config';
 import { connectDataSource } from '@claimtrail/claims/infra/data-source';

@@ -4,10 +4,11 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@claimtrail/claims/config/app-config';
-import { AccessLogWriter } from '@claimtrail/claims/application/access-log/access-log-writer';
+import { AccessLogWriter } from '@claimtrail/claims/access/access-log/access-log-writer';
 import { registerAccessAudit } from './access-log/access-audit';
 import { AppModule } from './app.module';
-import { registerHardening } from './common/hardening';
+import { registerRateLimit } from './common/rate-limit';
+import { registerCors, registerSecurityHeaders } from './common/security-headers';
 import { acceptJsonBodiesOnly } from './common/json-body';
 import { buildOpenApiDocument } from './common/openapi';
 
@@ -34,7 +35,9 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
   });
   const fastify = app.getHttpAdapter().getInstance();
   acceptJsonBodiesOnly(fastify, config.BODY_LIMIT_BYTES);
-  await registerHardening(app, config);
+  await registerSecurityHeaders(app);
+  await registerRateLimit(app, config);
+  await registerCors(app, config);
   registerAccessAudit(fastify, app.get(AccessLogWriter));
   fastify.addHook('onSend', async (req, reply) => {
     void reply.header('x-request-id', req.id);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { AccessLogVerifier } from '@claimtrail/claims/application/access-log/access-log-verifier';
+import { AccessLogVerifier } from '@claimtrail/claims/access/access-log/access-log-verifier';
 import { withDatabaseAndLedger } from './database';
 
 /** `claimtrail access-log verify`: re-checks the access log's hash chain and its ledger anchors. */

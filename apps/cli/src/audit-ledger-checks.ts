@@ -5,7 +5,7 @@ import type {
   StoredDecisionRecord,
   StoredPaymentRecord,
 } from '@claimtrail/ledger';
-import { PAYABLE_ON_LEDGER } from '@claimtrail/claims/application/ledger-decision-check';
+import { PAYABLE_ON_LEDGER } from '@claimtrail/claims/ledger-sync/ledger-decision-check';
 
 /** A claim charged to the fund whose ledger records do not hold together, and why. */
 export interface LedgerClaimFailure {

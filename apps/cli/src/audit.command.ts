@@ -4,7 +4,7 @@ import {
   buildFundReport,
   compareFundReports,
   type FundReport,
-} from '@claimtrail/claims/application/fund-report';
+} from '@claimtrail/claims/funds-payments/fund-report-document';
 import { checkFundClaims } from './audit-ledger-checks';
 import { withLedger } from './database';
 

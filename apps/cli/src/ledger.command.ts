@@ -2,10 +2,10 @@ import { writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { FabricLedger, loadFabricNetworkConfig, type TrustAnchor } from '@claimtrail/ledger';
 import { loadConfig } from '@claimtrail/claims/config/app-config';
-import { ReconcilerService } from '@claimtrail/claims/application/reconciliation/reconciler.service';
+import { ReconcilerService } from '@claimtrail/claims/ledger-sync/reconciliation/reconciler.service';
 import { ReconciliationRepository } from '@claimtrail/claims/infra/repositories/reconciliation.repository';
 import { Metrics } from '@claimtrail/claims/observability/metrics';
-import { OrganizationsService } from '@claimtrail/claims/application/organizations.service';
+import { OrganizationsService } from '@claimtrail/claims/access/organizations.service';
 import { withDatabaseAndLedger, withLedger } from './database';
 import { readTrustFile } from './trust-file';
 

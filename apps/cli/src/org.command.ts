@@ -1,11 +1,11 @@
 import { Command, Option } from 'commander';
 import type { DataSource } from 'typeorm';
-import { AccessLogWriter } from '@claimtrail/claims/application/access-log/access-log-writer';
-import { keyEvent } from '@claimtrail/claims/application/access-log/key-event';
-import { parseApiKey } from '@claimtrail/claims/application/api-keys';
-import { ApiKeysService } from '@claimtrail/claims/application/api-keys.service';
-import { OrganizationsService } from '@claimtrail/claims/application/organizations.service';
-import { COMMAND_LINE } from '@claimtrail/claims/application/principal';
+import { AccessLogWriter } from '@claimtrail/claims/access/access-log/access-log-writer';
+import { keyEvent } from '@claimtrail/claims/access/access-log/key-event';
+import { parseApiKey } from '@claimtrail/claims/access/api-keys';
+import { ApiKeysService } from '@claimtrail/claims/access/api-keys.service';
+import { OrganizationsService } from '@claimtrail/claims/access/organizations.service';
+import { COMMAND_LINE } from '@claimtrail/claims/access/principal';
 import { loadConfig } from '@claimtrail/claims/config/app-config';
 import type { OrganizationKind } from '@claimtrail/claims/infra/entities';
 import { withDatabase } from './database';

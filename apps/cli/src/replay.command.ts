@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { replayDecision } from '@claimtrail/claims/application/replay';
+import { replayDecision } from '@claimtrail/claims/adjudication/replay';
 import { withDatabase } from './database';
 
 /** `claimtrail replay <claimId>`: reruns the rules on a decision's stored inputs. */

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AccessLogAnchorService } from '@claimtrail/claims/application/access-log/access-log-anchor.service';
+import { AccessLogAnchorService } from '@claimtrail/claims/access/access-log/access-log-anchor.service';
 import type { AppConfig } from '@claimtrail/claims/config/app-config';
 import { APP_CONFIG } from '@claimtrail/claims/config/config.module';
 import { PeriodicTask, WorkerLoop } from './periodic-task';

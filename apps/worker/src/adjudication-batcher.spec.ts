@@ -1,4 +1,4 @@
-import type { AdjudicationService, BatchOutcome } from '@claimtrail/claims/application/adjudication.service';
+import type { AdjudicationService, BatchOutcome } from '@claimtrail/claims/adjudication/adjudication.service';
 import type { AppConfig } from '@claimtrail/claims/config/app-config';
 import { AdjudicationBatcher } from './adjudication-batcher';
 

@@ -4,7 +4,7 @@ import {
   AdjudicationService,
   type AdjudicationOutcome,
   type BatchOutcome,
-} from '@claimtrail/claims/application/adjudication.service';
+} from '@claimtrail/claims/adjudication/adjudication.service';
 import type { AppConfig } from '@claimtrail/claims/config/app-config';
 import { APP_CONFIG } from '@claimtrail/claims/config/config.module';
 

@@ -1,7 +1,7 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, type OnModuleInit } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
-import { AdjudicationService } from '@claimtrail/claims/application/adjudication.service';
+import { AdjudicationService } from '@claimtrail/claims/adjudication/adjudication.service';
 import { AdjudicationBatcher } from './adjudication-batcher';
 import type { AppConfig } from '@claimtrail/claims/config/app-config';
 import { APP_CONFIG } from '@claimtrail/claims/config/config.module';

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { LedgerRelayService } from '@claimtrail/claims/application/ledger-relay.service';
+import { LedgerRelayService } from '@claimtrail/claims/ledger-sync/ledger-relay.service';
 import type { AppConfig } from '@claimtrail/claims/config/app-config';
 import { APP_CONFIG } from '@claimtrail/claims/config/config.module';
 import { PeriodicTask, WorkerLoop } from './periodic-task';

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
-import { LedgerRelayService } from '@claimtrail/claims/application/ledger-relay.service';
+import { LedgerRelayService } from '@claimtrail/claims/ledger-sync/ledger-relay.service';
 import type { AppConfig } from '@claimtrail/claims/config/app-config';
 import { APP_CONFIG } from '@claimtrail/claims/config/config.module';
 import { Metrics } from '@claimtrail/claims/observability/metrics';

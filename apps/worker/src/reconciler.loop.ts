@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ReconcilerService } from '@claimtrail/claims/application/reconciliation/reconciler.service';
+import { ReconcilerService } from '@claimtrail/claims/ledger-sync/reconciliation/reconciler.service';
 import type { AppConfig } from '@claimtrail/claims/config/app-config';
 import { APP_CONFIG } from '@claimtrail/claims/config/config.module';
 import { PeriodicTask, WorkerLoop } from './periodic-task';

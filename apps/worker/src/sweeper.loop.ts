@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SweeperService } from '@claimtrail/claims/application/sweeper.service';
+import { SweeperService } from '@claimtrail/claims/adjudication/sweeper.service';
 import type { AppConfig } from '@claimtrail/claims/config/app-config';
 import { APP_CONFIG } from '@claimtrail/claims/config/config.module';
 import { PeriodicTask, WorkerLoop } from './periodic-task';

@@ -1,1 +1,24 @@
-export const x: number = 1;
+/**
+ * The claims library's public surface: the platform module, the feature slices, configuration,
+ * the pure domain, and what the apps need to start (preflight, data source, queues, metrics).
+ */
+export * from './claims.module';
+export * from './platform/platform.module';
+export * from './access';
+export * from './intake';
+export * from './coverage';
+export * from './adjudication';
+export * from './ledger-sync';
+export * from './funds-payments';
+export * from './config';
+export * from './domain';
+export * from './common/app.errors';
+export * from './queue/queue-contracts';
+export * from './queue/claim-queue.producer';
+export * from './observability/metrics';
+export * from './observability/ops-token';
+export * from './infra/preflight';
+export * from './infra/data-source';
+export * from './infra/redis-target';
+export * from './infra/startup';
+export * from './platform/transactions';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { OrganizationsService } from '@claimtrail/claims/application/organizations.service';
+import { OrganizationsService } from '@claimtrail/claims/access/organizations.service';
 import { generateSigningKeyPair, signHead, verifyProofBundle, type TrustAnchor } from '@claimtrail/ledger';
 import { decisionRecord, signingIdentity } from '@claimtrail/ledger/testing/decision-fixtures';
 import { MemoryChain } from '@claimtrail/ledger/testing/memory-chain';

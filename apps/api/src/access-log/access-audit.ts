@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AccessLogWriter } from '@claimtrail/claims/application/access-log/access-log-writer';
-import { parseApiKey } from '@claimtrail/claims/application/api-keys';
-import type { Principal } from '@claimtrail/claims/application/principal';
+import type { AccessLogWriter } from '@claimtrail/claims/access/access-log/access-log-writer';
+import { parseApiKey } from '@claimtrail/claims/access/api-keys';
+import type { Principal } from '@claimtrail/claims/access/principal';
 import { bearerToken } from '../auth/bearer-token';
 
 /** What a list route adds to its request for the access log: the ids of the page it returned. */

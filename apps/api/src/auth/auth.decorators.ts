@@ -1,6 +1,6 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
-import type { ScopeArea } from '@claimtrail/claims/application/api-key-scopes';
-import type { Principal } from '@claimtrail/claims/application/organizations.service';
+import type { ScopeArea } from '@claimtrail/claims/access/api-key-scopes';
+import type { Principal } from '@claimtrail/claims/access/organizations.service';
 import type { OrganizationKind } from '@claimtrail/claims/infra/entities';
 
 export const PUBLIC_KEY = 'claimtrail:public';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { AppError, AppErrorCode } from '@claimtrail/claims/application/app.errors';
+import { AppError, AppErrorCode } from '@claimtrail/claims/common/app.errors';
 import type { AppConfig } from '@claimtrail/claims/config/app-config';
 import { APP_CONFIG } from '@claimtrail/claims/config/config.module';
 import { opsTokenMatcher } from '@claimtrail/claims/observability/ops-token';

@@ -5,7 +5,7 @@ import {
   type Submission,
   type SubmissionResult,
   type SubmitClaim,
-} from '@claimtrail/claims/application/claims.service';
+} from '@claimtrail/claims/intake/claims.service';
 import type { AppConfig } from '@claimtrail/claims/config/app-config';
 import { APP_CONFIG } from '@claimtrail/claims/config/config.module';
 

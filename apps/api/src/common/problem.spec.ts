@@ -1,7 +1,7 @@
 import { BadRequestException, PayloadTooLargeException } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { z } from 'zod';
-import { AppError, AppErrorCode, RetryLaterError } from '@claimtrail/claims/application/app.errors';
+import { AppError, AppErrorCode, RetryLaterError } from '@claimtrail/claims/common/app.errors';
 import { LedgerError, type LedgerErrorCode } from '@claimtrail/ledger';
 import { retryAfterSeconds, toProblem } from './problem';
 

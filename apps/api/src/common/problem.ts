@@ -1,6 +1,6 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { z, ZodError } from 'zod';
-import { AppErrorCode, RetryLaterError } from '@claimtrail/claims/application/app.errors';
+import { AppErrorCode, RetryLaterError } from '@claimtrail/claims/common/app.errors';
 import { DomainError, DomainErrorCode, zodIssueDetail } from '@claimtrail/claims/domain';
 import { LedgerError, type LedgerErrorCode } from '@claimtrail/ledger';
 import { FieldCipherError } from '@claimtrail/claims/infra/crypto/field-cipher';

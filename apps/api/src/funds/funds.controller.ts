@@ -3,11 +3,10 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nes
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { Readable } from 'node:stream';
-import { fundReportCsv, fundReportJson } from '@claimtrail/claims/application/fund-report';
-import { FundReportsService } from '@claimtrail/claims/application/fund-reports.service';
-import { FundsService } from '@claimtrail/claims/application/funds.service';
-import type { Principal } from '@claimtrail/claims/application/organizations.service';
-import type { FundView } from '@claimtrail/claims/application/api-views';
+import { fundReportCsv, fundReportJson } from '@claimtrail/claims/funds-payments/fund-report-document';
+import { FundReportService } from '@claimtrail/claims/funds-payments/fund-report.service';
+import { FundsService } from '@claimtrail/claims/funds-payments/funds.service';
+import type { Principal } from '@claimtrail/claims/access/organizations.service';
 import { BENEFIT_CATEGORIES, currencyCode, freeText, isoDate } from '@claimtrail/claims/domain';
 import { auditListPage } from '../access-log/access-audit';
 import { CurrentPrincipal, Roles, Scope } from '../auth/auth.decorators';
@@ -20,6 +19,7 @@ import {
   openApiSchema,
 } from '../common/openapi';
 import { ZodPipe } from '../common/zod-body.pipe';
+import type { FundView } from '@claimtrail/claims/common/api-views';
 
 const ids = (what: string) =>
   z
@@ -78,7 +78,7 @@ const reportQuerySchema = z.strictObject({
 export class FundsController {
   constructor(
     private readonly funds: FundsService,
-    private readonly reports: FundReportsService,
+    private readonly reports: FundReportService,
   ) {}
 
   @Post()

@@ -2,12 +2,12 @@ import { Body, Controller, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import type { Principal } from '@claimtrail/claims/application/organizations.service';
-import { PaymentsService } from '@claimtrail/claims/application/payments.service';
-import type { PaymentResult } from '@claimtrail/claims/application/api-views';
+import type { Principal } from '@claimtrail/claims/access/organizations.service';
+import { PaymentsService } from '@claimtrail/claims/funds-payments/payments.service';
 import { CurrentPrincipal, Roles, Scope } from '../auth/auth.decorators';
 import { ApiAnswer, ApiProblems, BODY_PROBLEMS, KEYED_PROBLEMS, openApiSchema } from '../common/openapi';
 import { ZodPipe } from '../common/zod-body.pipe';
+import type { PaymentResult } from '@claimtrail/claims/common/api-views';
 
 const paymentRef = z
   .string({ error: 'must be a string' })

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { MultiBar, Presets } from 'cli-progress';
 import type { DataSource } from 'typeorm';
 import { assertFabricReachable, type DecisionRecord } from '@claimtrail/ledger';
-import { OrganizationsService } from '@claimtrail/claims/application/organizations.service';
+import { OrganizationsService } from '@claimtrail/claims/access/organizations.service';
 import { loadConfig } from '@claimtrail/claims/config/app-config';
 import { assertPostgresReachable, assertRedisReachable } from '@claimtrail/claims/infra/preflight';
 import { createScratchDatabase } from '../scratch-database';

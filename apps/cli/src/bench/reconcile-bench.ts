@@ -11,14 +11,14 @@ import {
   type SigningIdentity,
 } from '@claimtrail/ledger';
 import { ClaimsModule } from '@claimtrail/claims/claims.module';
-import { FundsService } from '@claimtrail/claims/application/funds.service';
-import { MembersService } from '@claimtrail/claims/application/members.service';
-import { OrganizationsService } from '@claimtrail/claims/application/organizations.service';
-import { PlansService } from '@claimtrail/claims/application/plans.service';
+import { FundsService } from '@claimtrail/claims/funds-payments/funds.service';
+import { MembersService } from '@claimtrail/claims/coverage/members.service';
+import { OrganizationsService } from '@claimtrail/claims/access/organizations.service';
+import { PlansService } from '@claimtrail/claims/coverage/plans.service';
 import {
   ReconcilerService,
   type ReconcileReport,
-} from '@claimtrail/claims/application/reconciliation/reconciler.service';
+} from '@claimtrail/claims/ledger-sync/reconciliation/reconciler.service';
 import { loadConfig } from '@claimtrail/claims/config/app-config';
 import { connectDataSource } from '@claimtrail/claims/infra/data-source';
 import { ReconciliationRepository } from '@claimtrail/claims/infra/repositories/reconciliation.repository';

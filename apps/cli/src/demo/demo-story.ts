@@ -1,6 +1,6 @@
 import { SingleBar, Presets } from 'cli-progress';
 import type { DataSource } from 'typeorm';
-import { OrganizationsService } from '@claimtrail/claims/application/organizations.service';
+import { OrganizationsService } from '@claimtrail/claims/access/organizations.service';
 import { EmbeddedLedger } from '@claimtrail/ledger';
 import { auditFund } from '../audit.command';
 import { seededRandom } from '../bench/seeded-random';

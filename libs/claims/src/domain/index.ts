@@ -14,3 +14,4 @@ export * from './pseudonyms';
 export * from './sampling';
 export * from './schema-primitives';
 export * from './fund-allocation';
+export * from './decision-inputs';

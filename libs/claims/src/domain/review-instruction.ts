@@ -4,7 +4,7 @@ import { DomainError, DomainErrorCode } from './domain.error';
 import { ReasonCode } from './reason-codes';
 
 /** A reviewer's instruction on a pended claim, applied after the rules ran with `reviewed: true`. */
-export interface ReviewerInstruction {
+export interface ReviewInstruction {
   action: 'approve' | 'adjust' | 'reject';
   /** For `adjust`: the approved amount the reviewer allows per listed line (at most what the rules allow). */
   lines?: readonly { lineNo: number; approved: number }[];
@@ -17,7 +17,7 @@ export interface ReviewerInstruction {
  * `adjust` lowers the listed lines' approved amounts (a line lowered to 0 is rejected, and its
  * member share released, since nothing was provided under the plan).
  */
-export function applyReviewInstruction(decision: Decision, instruction: ReviewerInstruction): Decision {
+export function applyReviewInstruction(decision: Decision, instruction: ReviewInstruction): Decision {
   if (instruction.action === 'approve') return decision;
   if (instruction.action === 'reject') {
     const lines = decision.lines.map((l) => zeroed(l, ReasonCode.ReviewerRejected));

@@ -1,6 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { DecisionStatus, LineDecision } from '../../domain';
-import type { DecisionInputs } from '../../application/decision-inputs';
+import type { DecisionInputs, DecisionStatus, LineDecision } from '../../domain';
 import { encryptedJson, encryptedText } from '../crypto/encrypted-column.transformer';
 import { bigintToNumber } from './bigint.transformer';
 

@@ -6,7 +6,7 @@ import type {
   DatabaseFund,
   Difference,
   SubjectType,
-} from '../../application/reconciliation/compare-records';
+} from '../../ledger-sync/reconciliation/compare-records';
 
 /** Open differences of one subject, as the API shows them. */
 export interface OpenMismatch {
