@@ -21,7 +21,6 @@ const useCasesNotYetOnRepositories = [
   'libs/claims/src/adjudication/load-decision-inputs.ts',
   'libs/claims/src/adjudication/replay.ts',
   'libs/claims/src/adjudication/review.service.ts',
-  'libs/claims/src/adjudication/sweeper.service.ts',
   'libs/claims/src/ledger-sync/ledger-decision-read.ts',
   'libs/claims/src/ledger-sync/ledger-events.service.ts',
   'libs/claims/src/ledger-sync/ledger-relay.service.ts',

@@ -22,3 +22,8 @@ export * from './infra/data-source';
 export * from './infra/redis-target';
 export * from './infra/startup';
 export * from './platform/transactions';
+export type { OrganizationKind } from './infra/entities';
+export { FieldCipherError } from './infra/crypto/field-cipher';
+export { phiCipher } from './infra/crypto/phi-cipher.registry';
+export { rotatePhi } from './infra/crypto/phi-rotation';
+export { ReconciliationRepository } from './infra/repositories/reconciliation.repository';

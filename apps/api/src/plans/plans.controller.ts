@@ -5,7 +5,7 @@ import { freeText, ruleSetSchema } from '@claimtrail/claims/domain';
 import type { PlanVersionView, PlanViewBody } from '@claimtrail/claims/common/api-views';
 import type { Principal } from '@claimtrail/claims/access/organizations.service';
 import { PlansService, type PlanView } from '@claimtrail/claims/coverage/plans.service';
-import type { PlanVersionEntity } from '@claimtrail/claims/infra/entities';
+import type { PlanVersion } from '@claimtrail/claims/coverage/plans.repository';
 import { CurrentPrincipal, Roles, Scope } from '../auth/auth.decorators';
 import { ApiAnswer, ApiProblems, BODY_PROBLEMS, KEYED_PROBLEMS, openApiSchema } from '../common/openapi';
 import { ZodPipe } from '../common/zod-body.pipe';
@@ -24,7 +24,7 @@ const ruleSetDoc = ruleSetSchema.describe(
 const createPlanDoc = createPlanSchema.extend({ ruleSet: ruleSetDoc });
 const publishVersionDoc = publishVersionSchema.extend({ ruleSet: ruleSetDoc });
 
-const versionView = (v: PlanVersionEntity): PlanVersionView => ({
+const versionView = (v: PlanVersion): PlanVersionView => ({
   id: v.id,
   version: v.version,
   ruleSetHash: v.ruleSetHash,
