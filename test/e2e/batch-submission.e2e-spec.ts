@@ -1,7 +1,8 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { buildScenario } from '../support/scenario';
-import { client, eventually, startStack, type Stack } from '../support/stack';
+import { apiClient, expectStatus } from '../support/api-client';
+import { buildScenario, type ClaimBody } from '../support/scenario';
+import { eventually, startStack, type Stack } from '../support/stack';
 
 /** A clinic's end-of-day file: each claim accepted or refused on its own. */
 describe('batch submission', () => {
@@ -20,8 +21,8 @@ describe('batch submission', () => {
   it('answers 207 with a result per claim, stores the good ones and none of the bad', async () => {
     const tag = `batch${Date.now().toString(36)}`;
     const s = await buildScenario(stack.baseUrl, tag);
-    const provider = client(stack.baseUrl, s.providers[0].key);
-    const claim = (i: number, over: Record<string, unknown> = {}) => ({
+    const provider = apiClient(stack.baseUrl, s.providers[0].key);
+    const claim = (i: number, over: Partial<ClaimBody> = {}): ClaimBody => ({
       externalRef: `${tag}-${i}`,
       payerId: s.payer.id,
       memberNumber: s.members.active,
@@ -31,22 +32,20 @@ describe('batch submission', () => {
       lines: [{ serviceCode: 'LAB-MRDT', quantity: 1, unitPrice: 30000 }],
       ...over,
     });
-    const earlier = await provider('POST', '/v1/claims', claim(0));
-    expect(earlier.status).toBe(202);
+    expectStatus(await provider.POST('/v1/claims', { body: claim(0) }), 202);
     const file = Array.from({ length: 300 }, (_, i) => claim(i));
     file[10] = claim(10, { memberNumber: 'NOBODY-9' });
     file[20] = claim(20, { lines: [{ serviceCode: 'ZZZ-999', quantity: 1, unitPrice: 1 }] });
     file[0] = claim(0, { serviceDate: '2026-06-06' }); // same reference as an earlier claim, different body
-    const r = await provider('POST', '/v1/claims/batch', { claims: file });
-    expect(r.status).toBe(207);
-    const results = r.body.results as { ok: boolean; id?: string; error?: { code: string } }[];
+    const r = await provider.POST('/v1/claims/batch', { body: { claims: file } });
+    const { results } = expectStatus(r, 207);
     expect(results).toHaveLength(300);
-    expect(results.filter((x) => !x.ok).map((x) => x.error!.code)).toEqual([
+    expect(results.flatMap((x) => (x.ok ? [] : [x.error.code]))).toEqual([
       'external_ref_conflict',
       'unknown_member',
       'unknown_service_code',
     ]);
-    const ids = results.filter((x) => x.ok).map((x) => x.id!);
+    const ids = results.flatMap((x) => (x.ok ? [x.id] : []));
     expect(ids).toHaveLength(297);
     const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM claims WHERE provider_id = $1`, [
       s.providers[0].id,
@@ -60,10 +59,14 @@ describe('batch submission', () => {
       return decided === ids.length ? true : undefined;
     }, 60_000);
 
-    const malformed = await provider('POST', '/v1/claims/batch', {
-      claims: [claim(400, { lines: [{ serviceCode: 'LAB-MRDT', quantity: '1', unitPrice: 1 }] })],
+    // A quantity sent as a string: the typed body is widened to send what no typed caller could.
+    const badLines = [
+      { serviceCode: 'LAB-MRDT', quantity: '1', unitPrice: 1 },
+    ] as unknown as ClaimBody['lines'];
+    const malformed = await provider.POST('/v1/claims/batch', {
+      body: { claims: [claim(400, { lines: badLines })] },
     });
-    expect(malformed.status).toBe(400);
-    expect(malformed.body.errors[0].field).toBe('claims.0.lines.0.quantity');
+    expect(malformed.response.status).toBe(400);
+    expect(malformed.error?.errors?.[0].field).toBe('claims.0.lines.0.quantity');
   });
 });

@@ -16,21 +16,22 @@ import { replayDecision } from '@claimtrail/claims/adjudication/replay';
 import { adjudicationRepositoryOn } from '@claimtrail/claims/infra/repositories/typeorm-adjudication.repository';
 import { fetchTrust } from '../support/trust';
 import { runCli } from '../support/cli';
-import { buildScenario, type Scenario } from '../support/scenario';
-import { client, eventually, startStack, type Stack } from '../support/stack';
+import { apiClient, expectStatus, OPENAPI_PATH } from '../support/api-client';
+import { buildScenario, type ClaimBody, type Scenario } from '../support/scenario';
+import { eventually, startStack, type Stack } from '../support/stack';
 
 // The same suite runs on the embedded ledger (npm test) and on a Fabric network (npm run test:fabric).
 const LEDGER_KIND = process.env.LEDGER === 'fabric' ? 'fabric' : 'embedded';
 
 type Expectation = { status: string; reasons: string[]; approved: number };
-type Case = { body: Record<string, unknown>; providerKey: string; expect: Expectation };
+type Case = { body: ClaimBody; providerKey: string; expect: Expectation };
 
 const line = (serviceCode: string, unitPrice: number, quantity = 1) => ({ serviceCode, quantity, unitPrice });
 
 /** 200 claims that exercise every rule of the pipeline, each with the decision it must get. */
 function claimMix(s: Scenario, tag: string): Case[] {
   const cases: Case[] = [];
-  const add = (n: number, make: (i: number) => Omit<Case, 'body'> & { body: Record<string, unknown> }) => {
+  const add = (n: number, make: (i: number) => Case) => {
     for (let i = 0; i < n; i++) cases.push(make(i));
   };
   // One member, so every claim gets its own service date: the same service on the same day twice
@@ -100,20 +101,29 @@ describe('claim pipeline, end to end', () => {
     // The outsider holds a contract with the payer under another plan only: its claims reach the
     // rules, which find it not contracted by the member's plan (a provider with no contract with
     // the payer at all is refused at submission, as for an unknown member).
-    const other = await client(stack.baseUrl, scenario.payer.key)('POST', '/v1/plans', {
-      name: 'Jamii Outsiders',
-      ruleSet: {
-        currency: 'KES',
-        coverage: { start: '2026-01-01', end: '2026-12-31' },
-        contractedProviders: [scenario.outsider.id],
-        tariff: { 'CONS-GP': { unitPrice: 150000, category: 'outpatient' } },
+    const other = await apiClient(stack.baseUrl, scenario.payer.key).POST('/v1/plans', {
+      body: {
+        name: 'Jamii Outsiders',
+        ruleSet: {
+          currency: 'KES',
+          coverage: { start: '2026-01-01', end: '2026-12-31' },
+          contractedProviders: [scenario.outsider.id],
+          tariff: { 'CONS-GP': { unitPrice: 150000, category: 'outpatient' } },
+        },
       },
     });
-    if (other.status !== 201) throw new Error(`plan failed: ${JSON.stringify(other.body)}`);
+    expectStatus(other, 201);
   });
 
   afterAll(async () => {
     await stack?.close();
+  });
+
+  it('serves at /docs-json the OpenAPI document the typed client is generated from', async () => {
+    const served = await fetch(`${stack.baseUrl}/docs-json`);
+    expect(served.status).toBe(200);
+    // A difference means docs/openapi.json and the client are stale: npm run openapi.
+    expect(await served.json()).toEqual(JSON.parse(readFileSync(OPENAPI_PATH, 'utf8')));
   });
 
   it('accepts 200 claims with 202 and an id', async () => {
@@ -123,45 +133,47 @@ describe('claim pipeline, end to end', () => {
       const results = await Promise.all(
         cases.slice(i, i + 20).map(async (c) => ({
           c,
-          r: await client(stack.baseUrl, c.providerKey)('POST', '/v1/claims', c.body),
+          r: await apiClient(stack.baseUrl, c.providerKey).POST('/v1/claims', { body: c.body }),
         })),
       );
       for (const { c, r } of results) {
-        expect(r.status).toBe(202);
-        expect(r.body).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), status: 'received' });
-        submitted.push({ id: r.body.id, c });
+        const accepted = expectStatus(r, 202);
+        expect(accepted).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), status: 'received' });
+        submitted.push({ id: accepted.id, c });
       }
     }
   });
 
   it('treats the external reference as the idempotency key', async () => {
     const { id, c } = submitted[0];
-    const provider = client(stack.baseUrl, c.providerKey);
-    const again = await provider('POST', '/v1/claims', c.body);
-    expect(again.status).toBe(202);
-    expect(again.body.id).toBe(id);
-    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    const provider = apiClient(stack.baseUrl, c.providerKey);
+    const again = await provider.POST('/v1/claims', { body: c.body });
+    expect(expectStatus(again, 202).id).toBe(id);
+    expect(again.response.headers.get('idempotent-replayed')).toBe('true');
 
-    const changed = await provider('POST', '/v1/claims', { ...c.body, serviceDate: '2026-03-15' });
-    expect(changed.status).toBe(409);
-    expect(changed.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(changed.body.errors).toEqual([expect.objectContaining({ field: 'externalRef' })]);
+    const changed = await provider.POST('/v1/claims', { body: { ...c.body, serviceDate: '2026-03-15' } });
+    expect(changed.response.status).toBe(409);
+    expect(changed.response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(changed.error?.errors).toEqual([expect.objectContaining({ field: 'externalRef' })]);
   });
 
   it('decides every claim as its rules say and records it on the ledger', async () => {
     for (const { id, c } of submitted) {
       const claim = await eventually(
         async () => {
-          const r = await client(stack.baseUrl, c.providerKey)('GET', `/v1/claims/${id}`);
-          return r.body.ledger ? r.body : undefined;
+          const r = await apiClient(stack.baseUrl, c.providerKey).GET('/v1/claims/{id}', {
+            params: { path: { id } },
+          });
+          const view = expectStatus(r, 200);
+          return view.ledger ? view : undefined;
         },
         90_000,
         `claim ${id} on the ledger`,
       );
       expect(claim.status).toBe(c.expect.status);
-      expect(claim.decision.totals.approved).toBe(c.expect.approved);
-      expect(claim.decision.ruleSetHash).toBe(scenario.ruleSetHash);
-      const reasons = new Set(claim.decision.lines.flatMap((l: { reasonCodes: string[] }) => l.reasonCodes));
+      expect(claim.decision?.totals.approved).toBe(c.expect.approved);
+      expect(claim.decision?.ruleSetHash).toBe(scenario.ruleSetHash);
+      const reasons = new Set(claim.decision?.lines.flatMap((l) => l.reasonCodes));
       expect([...reasons].sort()).toEqual(c.expect.reasons);
       expect(claim.ledger).toEqual({ txId: expect.any(String), block: expect.any(Number) });
     }
@@ -174,16 +186,14 @@ describe('claim pipeline, end to end', () => {
       expect(history).toHaveLength(1);
       expect(history[0]).toMatchObject({ claimId: id, revision: 1, payerId: scenario.payer.id });
     }
-    const asPayer = client(stack.baseUrl, scenario.payer.key);
+    const asPayer = apiClient(stack.baseUrl, scenario.payer.key);
     let seen = 0;
     let cursor: string | null = null;
     do {
-      const page: { body: { items: unknown[]; nextCursor: string | null } } = await asPayer(
-        'GET',
-        `/v1/claims?limit=70${cursor ? `&cursor=${cursor}` : ''}`,
-      );
-      seen += page.body.items.length;
-      cursor = page.body.nextCursor;
+      const query: { limit: number; cursor?: string } = cursor ? { limit: 70, cursor } : { limit: 70 };
+      const page = expectStatus(await asPayer.GET('/v1/claims', { params: { query } }), 200);
+      seen += page.items.length;
+      cursor = page.nextCursor;
     } while (cursor);
     expect(seen).toBe(200);
   });
@@ -199,16 +209,14 @@ describe('claim pipeline, end to end', () => {
   });
 
   it('gives a proof for every claim that verifies offline', async () => {
-    const asFunder = client(stack.baseUrl, scenario.funder.key);
+    const asFunder = apiClient(stack.baseUrl, scenario.funder.key);
     const { trust } = await fetchTrust(stack.baseUrl);
     for (const { id } of submitted) {
-      const r = await asFunder('GET', `/v1/ledger/claims/${id}/proof`);
-      expect(r.status).toBe(200);
-      expect(verifyProofBundle(r.body as ProofBundle, trust)).toEqual({ ok: true });
+      const r = await asFunder.GET('/v1/ledger/claims/{id}/proof', { params: { path: { id } } });
+      expect(verifyProofBundle(expectStatus(r, 200), trust)).toEqual({ ok: true });
     }
-    const head = await asFunder('GET', '/v1/ledger/head');
-    expect(head.status).toBe(200);
-    expect(head.body.blockNumber).toBeGreaterThan(0);
+    const head = expectStatus(await asFunder.GET('/v1/ledger/head'), 200);
+    expect(head.blockNumber).toBeGreaterThan(0);
   });
 
   it('puts no PHI in any ledger record or funder-facing answer', async () => {
@@ -226,18 +234,17 @@ describe('claim pipeline, end to end', () => {
       '1984-09-30',
       ...members.map((m) => m.member_number),
       ...new Set(
-        submitted.flatMap(({ c }) => [
-          ...(c.body.diagnoses as string[]),
-          ...(c.body.lines as { serviceCode: string }[]).map((l) => l.serviceCode),
-        ]),
+        submitted.flatMap(({ c }) => [...c.body.diagnoses, ...c.body.lines.map((l) => l.serviceCode)]),
       ),
-      ...submitted.map(({ c }) => c.body.externalRef as string),
+      ...submitted.map(({ c }) => c.body.externalRef),
     ];
-    const asFunder = client(stack.baseUrl, scenario.funder.key);
-    const texts: string[] = [JSON.stringify((await asFunder('GET', '/v1/ledger/head')).body)];
+    const asFunder = apiClient(stack.baseUrl, scenario.funder.key);
+    const texts: string[] = [JSON.stringify(expectStatus(await asFunder.GET('/v1/ledger/head'), 200))];
     const proofs: unknown[] = [];
     for (const { id } of submitted)
-      proofs.push((await asFunder('GET', `/v1/ledger/claims/${id}/proof`)).body);
+      proofs.push(
+        expectStatus(await asFunder.GET('/v1/ledger/claims/{id}/proof', { params: { path: { id } } }), 200),
+      );
     texts.push(...proofs.map((p) => JSON.stringify(p)));
     texts.push(...(await ledgerTexts(db, proofs)));
     expect(texts.length).toBeGreaterThan(200);
@@ -259,9 +266,11 @@ describe('claim pipeline, end to end', () => {
     it('makes a proof and the chain check fail once a stored transaction is altered', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'claimtrail-proof-'));
       const { id } = submitted[5];
-      const asPayer = client(stack.baseUrl, scenario.payer.key);
-      const before = await asPayer('GET', `/v1/ledger/claims/${id}/proof`);
-      writeFileSync(join(dir, 'good.json'), JSON.stringify(before.body));
+      const asPayer = apiClient(stack.baseUrl, scenario.payer.key);
+      const proofOf = () => asPayer.GET('/v1/ledger/claims/{id}/proof', { params: { path: { id } } });
+      // The document's schema is the bundle's shape; the library's type names its records' fields too.
+      const before = expectStatus(await proofOf(), 200) as unknown as ProofBundle;
+      writeFileSync(join(dir, 'good.json'), JSON.stringify(before));
       const { trust, path: trustPath } = await fetchTrust(stack.baseUrl, dir);
       const good = await runCli(['verify', join(dir, 'good.json'), '--trust', trustPath]);
       expect(good.stderr).toBe('');
@@ -282,7 +291,7 @@ describe('claim pipeline, end to end', () => {
       ).toBe(1);
 
       // Someone with database access raises this claim's approved amount inside the stored transaction.
-      const block = (before.body as ProofBundle).block.number;
+      const block = before.block.number;
       const [tx] = await db.query(
         `SELECT tx_id, args FROM ledger_transactions WHERE block_number = $1 AND function_name = 'RecordDecisions'`,
         [block],
@@ -299,9 +308,9 @@ describe('claim pipeline, end to end', () => {
       ]);
 
       // The API no longer hands out a proof of the claim, and one built from the altered rows fails offline.
-      const after = await asPayer('GET', `/v1/ledger/claims/${id}/proof`);
-      expect(after.status).toBe(409);
-      expect(after.body).toMatchObject({ type: 'urn:claimtrail:problem:ledger-integrity' });
+      const after = await proofOf();
+      expect(after.response.status).toBe(409);
+      expect(after.error).toMatchObject({ type: 'urn:claimtrail:problem:ledger-integrity' });
       const forged = JSON.parse(readFileSync(join(dir, 'good.json'), 'utf8')) as ProofBundle;
       forged.record.totals.approved += 100_000;
       writeFileSync(join(dir, 'tampered.json'), JSON.stringify(forged));
@@ -321,8 +330,11 @@ describe('claim pipeline, end to end', () => {
     it('gives a proof that a peer confirms and that fails once its record is altered', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'claimtrail-proof-'));
       const { id } = submitted[5];
-      const asPayer = client(stack.baseUrl, scenario.payer.key);
-      const proof = (await asPayer('GET', `/v1/ledger/claims/${id}/proof`)).body as FabricProofBundle;
+      const asPayer = apiClient(stack.baseUrl, scenario.payer.key);
+      const proof = expectStatus(
+        await asPayer.GET('/v1/ledger/claims/{id}/proof', { params: { path: { id } } }),
+        200,
+      ) as unknown as FabricProofBundle;
       expect(proof).toMatchObject({ ledger: 'fabric', claimId: id, channel: expect.any(String) });
       writeFileSync(join(dir, 'good.json'), JSON.stringify(proof));
       const { path: trustPath } = await fetchTrust(stack.baseUrl, dir);

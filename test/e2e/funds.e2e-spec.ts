@@ -9,7 +9,8 @@ import { createCompositeKey } from '@claimtrail/ledger/embedded/composite-key';
 import { fetchTrust } from '../support/trust';
 import { runCli } from '../support/cli';
 import { buildScenario, type Scenario } from '../support/scenario';
-import { client, eventually, startStack, type Stack } from '../support/stack';
+import { apiClient, expectStatus, type RequestBody } from '../support/api-client';
+import { eventually, startStack, type Stack } from '../support/stack';
 
 /** Donor funds end to end: claims decided, paid, allocated to funds, reported, and audited from the ledger. */
 describe('funds, payments and the donor audit', () => {
@@ -63,39 +64,45 @@ describe('funds, payments and the donor audit', () => {
   });
 
   it('lets a funder create three funds with overlapping earmarks, on the ledger', async () => {
-    const asFunder = client(stack.baseUrl, s.funder.key);
+    const asFunder = apiClient(stack.baseUrl, s.funder.key);
     const period = { start: '2026-01-01', end: '2026-12-31' };
-    const specs = [
-      {
-        name: 'Kibera maternal and outpatient',
-        budget: 20_000_000,
-        earmarks: { providerIds: [s.providers[0].id], categories: ['outpatient', 'pharmacy'] },
-      },
-      {
-        name: 'Jamii scheme top-up fund',
-        budget: 30_000_000,
-        earmarks: { payerIds: [s.payer.id], planIds: [s.planId] },
-      },
-      { name: 'Malaria diagnostics', budget: 5_000_000, earmarks: { categories: ['laboratory'] } },
-    ];
+    const specs: { name: string; budget: number; earmarks: RequestBody<'/v1/funds', 'post'>['earmarks'] }[] =
+      [
+        {
+          name: 'Kibera maternal and outpatient',
+          budget: 20_000_000,
+          earmarks: { providerIds: [s.providers[0].id], categories: ['outpatient', 'pharmacy'] },
+        },
+        {
+          name: 'Jamii scheme top-up fund',
+          budget: 30_000_000,
+          earmarks: { payerIds: [s.payer.id], planIds: [s.planId] },
+        },
+        { name: 'Malaria diagnostics', budget: 5_000_000, earmarks: { categories: ['laboratory'] } },
+      ];
     for (const spec of specs) {
       // The budget caps the deposits: part of it now, the rest as a top-up.
-      const r = await asFunder('POST', '/v1/funds', {
-        ...spec,
-        currency: 'KES',
-        period,
-        deposit: spec.budget - 1_000_000,
+      const r = await asFunder.POST('/v1/funds', {
+        body: {
+          ...spec,
+          currency: 'KES',
+          period,
+          deposit: spec.budget - 1_000_000,
+        },
       });
-      expect(r.status).toBe(201);
-      expect(r.body).toMatchObject({ budget: spec.budget, total: spec.budget - 1_000_000 });
-      const topped = await asFunder('POST', `/v1/funds/${r.body.id}/top-ups`, { amount: 1_000_000 });
-      expect(topped.body).toMatchObject({
+      const created = expectStatus(r, 201);
+      expect(created).toMatchObject({ budget: spec.budget, total: spec.budget - 1_000_000 });
+      const topped = await asFunder.POST('/v1/funds/{id}/top-ups', {
+        params: { path: { id: created.id } },
+        body: { amount: 1_000_000 },
+      });
+      expect(expectStatus(topped, 201)).toMatchObject({
         budget: spec.budget,
         total: spec.budget,
         allocated: 0,
         remaining: spec.budget,
       });
-      funds.push({ id: r.body.id, name: spec.name });
+      funds.push({ id: created.id, name: spec.name });
     }
     const ledger = stack.api.get<LedgerPort>(LEDGER);
     for (const [i, f] of funds.entries())
@@ -108,11 +115,14 @@ describe('funds, payments and the donor audit', () => {
   });
 
   it('refuses a top-up beyond the budget, naming the amount and the figures, and changes nothing', async () => {
-    const asFunder = client(stack.baseUrl, s.funder.key);
-    const over = await asFunder('POST', `/v1/funds/${funds[2].id}/top-ups`, { amount: 10_000_000 });
-    expect(over.status).toBe(422);
-    expect(over.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(over.body).toMatchObject({
+    const asFunder = apiClient(stack.baseUrl, s.funder.key);
+    const over = await asFunder.POST('/v1/funds/{id}/top-ups', {
+      params: { path: { id: funds[2].id } },
+      body: { amount: 10_000_000 },
+    });
+    expect(over.response.status).toBe(422);
+    expect(over.response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(over.error).toMatchObject({
       type: 'urn:claimtrail:problem:budget-exceeded',
       errors: [
         {
@@ -121,32 +131,38 @@ describe('funds, payments and the donor audit', () => {
         },
       ],
     });
-    const tooMuch = await asFunder('POST', '/v1/funds', {
-      name: 'Deposit above budget',
-      currency: 'KES',
-      budget: 100_000,
-      deposit: 100_001,
-      period: { start: '2026-01-01', end: '2026-12-31' },
+    const tooMuch = await asFunder.POST('/v1/funds', {
+      body: {
+        name: 'Deposit above budget',
+        currency: 'KES',
+        budget: 100_000,
+        deposit: 100_001,
+        period: { start: '2026-01-01', end: '2026-12-31' },
+      },
     });
-    expect(tooMuch).toMatchObject({ status: 422, body: { errors: [{ field: 'deposit' }] } });
-    expect((await asFunder('GET', `/v1/funds/${funds[2].id}`)).body).toMatchObject({ total: 5_000_000 });
+    expect(tooMuch.response.status).toBe(422);
+    expect(tooMuch.error).toMatchObject({ errors: [{ field: 'deposit' }] });
+    const fund = await asFunder.GET('/v1/funds/{id}', { params: { path: { id: funds[2].id } } });
+    expect(expectStatus(fund, 200)).toMatchObject({ total: 5_000_000 });
     expect(await stack.api.get<LedgerPort>(LEDGER).getFund(funds[2].id)).toMatchObject({ total: 5_000_000 });
   });
 
   it('pays 1,000 claims, each allocated by the rule and recorded by the chaincode', async () => {
     const members = Array.from({ length: 20 }, (_, i) => `${tag}-m${i}`);
-    const enrol = await client(stack.baseUrl, s.payer.key)('POST', '/v1/members', {
-      members: members.map((memberNumber) => ({
-        memberNumber,
-        planId: s.planId,
-        fullName: 'Neema Wambui',
-        birthDate: '1992-07-07',
-        sex: 'F',
-        coverageStart: '2026-01-01',
-        coverageEnd: '2026-12-31',
-      })),
+    const enrol = await apiClient(stack.baseUrl, s.payer.key).POST('/v1/members', {
+      body: {
+        members: members.map((memberNumber) => ({
+          memberNumber,
+          planId: s.planId,
+          fullName: 'Neema Wambui',
+          birthDate: '1992-07-07',
+          sex: 'F' as const,
+          coverageStart: '2026-01-01',
+          coverageEnd: '2026-12-31',
+        })),
+      },
     });
-    expect(enrol.status).toBe(201);
+    expect(enrol.response.status).toBe(201);
     for (let batch = 0; batch < 1000; batch += 50) {
       const results = await Promise.all(
         Array.from({ length: 50 }, (_, j) => {
@@ -154,34 +170,32 @@ describe('funds, payments and the donor audit', () => {
           const day = new Date(Date.UTC(2026, 0, 1) + Math.floor(i / 20) * 86_400_000)
             .toISOString()
             .slice(0, 10);
-          return client(stack.baseUrl, s.providers[i % 2].key)('POST', '/v1/claims', {
-            externalRef: `${tag}-${i}`,
-            payerId: s.payer.id,
-            memberNumber: members[i % 20],
-            serviceDate: day,
-            currency: 'KES',
-            diagnoses: ['B54'],
-            lines: [
-              { serviceCode: 'CONS-GP', quantity: 1, unitPrice: 150000 },
-              { serviceCode: 'LAB-MRDT', quantity: 1, unitPrice: 30000 },
-              { serviceCode: 'DRUG-AL', quantity: 1, unitPrice: 45000 },
-            ],
+          return apiClient(stack.baseUrl, s.providers[i % 2].key).POST('/v1/claims', {
+            body: {
+              externalRef: `${tag}-${i}`,
+              payerId: s.payer.id,
+              memberNumber: members[i % 20],
+              serviceDate: day,
+              currency: 'KES',
+              diagnoses: ['B54'],
+              lines: [
+                { serviceCode: 'CONS-GP', quantity: 1, unitPrice: 150000 },
+                { serviceCode: 'LAB-MRDT', quantity: 1, unitPrice: 30000 },
+                { serviceCode: 'DRUG-AL', quantity: 1, unitPrice: 45000 },
+              ],
+            },
           });
         }),
       );
-      for (const r of results) {
-        expect(r.status).toBe(202);
-        claimIds.push(r.body.id);
-      }
+      for (const r of results) claimIds.push(expectStatus(r, 202).id);
     }
     await decideAll(claimIds);
-    const asPayer = client(stack.baseUrl, s.payer.key);
+    const asPayer = apiClient(stack.baseUrl, s.payer.key);
     for (let i = 0; i < claimIds.length; i += 500) {
-      const r = await asPayer('POST', '/v1/payments/batch', {
-        payments: claimIds.slice(i, i + 500).map((claimId) => ({ claimId })),
+      const r = await asPayer.POST('/v1/payments/batch', {
+        body: { payments: claimIds.slice(i, i + 500).map((claimId) => ({ claimId })) },
       });
-      expect(r.status).toBe(201);
-      expect(r.body.results.filter((x: { ok: boolean }) => !x.ok)).toEqual([]);
+      expect(expectStatus(r, 201).results.filter((x) => !x.ok)).toEqual([]);
     }
     await paymentsOnLedger(claimIds);
     const [{ paid }] = await db.query(
@@ -190,35 +204,33 @@ describe('funds, payments and the donor audit', () => {
     );
     expect(paid).toBe(1000);
     // The same request again (the default reference) is answered with the same payment.
-    const first = await asPayer('POST', `/v1/claims/${claimIds[0]}/payments`, {});
-    expect(first.status).toBe(201);
-    expect(first.headers.get('idempotent-replayed')).toBe('true');
-    expect(first.body).toMatchObject({ claimId: claimIds[0], status: 'paid', attempt: 1 });
-    const again = await asPayer('POST', `/v1/claims/${claimIds[0]}/payments`, { paymentRef: 'OTHER-1' });
-    expect(again.status).toBe(409);
-    expect(again.body.type).toBe('urn:claimtrail:problem:invalid-state');
+    const payFirst = (body: { paymentRef?: string }) =>
+      asPayer.POST('/v1/claims/{id}/payments', { params: { path: { id: claimIds[0] } }, body });
+    const first = await payFirst({});
+    expect(first.response.status).toBe(201);
+    expect(first.response.headers.get('idempotent-replayed')).toBe('true');
+    expect(first.data).toMatchObject({ claimId: claimIds[0], status: 'paid', attempt: 1 });
+    const again = await payFirst({ paymentRef: 'OTHER-1' });
+    expect(again.response.status).toBe(409);
+    expect(again.error?.type).toBe('urn:claimtrail:problem:invalid-state');
   });
 
   it('reports every fund exactly as the ledger does, to the minor unit, and never below zero', async () => {
     const ledger = stack.api.get<LedgerPort>(LEDGER);
-    const asFunder = client(stack.baseUrl, s.funder.key);
+    const asFunder = apiClient(stack.baseUrl, s.funder.key);
+    const reportOf = async (id: string) =>
+      expectStatus(await asFunder.GET('/v1/funds/{id}/report', { params: { path: { id } } }), 200);
     let funded = 0;
     for (const f of funds) {
-      const report = (await asFunder('GET', `/v1/funds/${f.id}/report`)).body;
+      const report = await reportOf(f.id);
       const onLedger = (await ledger.getFund(f.id))!;
       expect(report.allocated).toBe(onLedger.allocated);
       expect(report.total).toBe(onLedger.total);
       expect(report.remaining).toBeGreaterThanOrEqual(0);
       expect(onLedger.total - onLedger.allocated).toBeGreaterThanOrEqual(0);
-      expect(report.byCategory.reduce((sum: number, c: { amount: number }) => sum + c.amount, 0)).toBe(
-        report.allocated,
-      );
-      expect(report.byProvider.reduce((sum: number, c: { amount: number }) => sum + c.amount, 0)).toBe(
-        report.allocated,
-      );
-      expect(report.byMonth.reduce((sum: number, c: { amount: number }) => sum + c.amount, 0)).toBe(
-        report.allocated,
-      );
+      expect(report.byCategory.reduce((sum, c) => sum + c.amount, 0)).toBe(report.allocated);
+      expect(report.byProvider.reduce((sum, c) => sum + c.amount, 0)).toBe(report.allocated);
+      expect(report.byMonth.reduce((sum, c) => sum + c.amount, 0)).toBe(report.allocated);
       const csv = await fetch(`${stack.baseUrl}/v1/funds/${f.id}/report?format=csv`, {
         headers: { authorization: `Bearer ${s.funder.key}` },
       });
@@ -232,26 +244,25 @@ describe('funds, payments and the donor audit', () => {
     }
     // The laboratory-only fund pays every malaria test; the provider fund only Kibera's lines.
     expect(funded).toBeGreaterThan(0);
-    const lab = (await asFunder('GET', `/v1/funds/${funds[2].id}/report`)).body;
-    expect(lab.byCategory.map((c: { key: string }) => c.key)).toEqual(['laboratory']);
-    const kibera = (await asFunder('GET', `/v1/funds/${funds[0].id}/report`)).body;
-    expect(kibera.byProvider.map((c: { key: string }) => c.key)).toEqual([s.providers[0].id]);
+    const lab = await reportOf(funds[2].id);
+    expect(lab.byCategory.map((c) => c.key)).toEqual(['laboratory']);
+    const kibera = await reportOf(funds[0].id);
+    expect(kibera.byProvider.map((c) => c.key)).toEqual([s.providers[0].id]);
   });
 
   it('proves a payment and its fund allocations offline', async () => {
-    const proof = await client(stack.baseUrl, s.funder.key)(
-      'GET',
-      `/v1/ledger/claims/${claimIds[3]}/proof?record=payment`,
-    );
-    expect(proof.status).toBe(200);
-    expect(proof.body).toMatchObject({
+    const proof = await apiClient(stack.baseUrl, s.funder.key).GET('/v1/ledger/claims/{id}/proof', {
+      params: { path: { id: claimIds[3] }, query: { record: 'payment' } },
+    });
+    const bundle = expectStatus(proof, 200);
+    expect(bundle).toMatchObject({
       kind: 'payment',
       record: { claimId: claimIds[3], allocations: expect.any(Array) },
     });
     const dir = mkdtempSync(join(tmpdir(), 'claimtrail-payment-'));
     const { trust, path: trustPath } = await fetchTrust(stack.baseUrl, dir);
-    expect(verifyProofBundle(proof.body, trust)).toEqual({ ok: true });
-    writeFileSync(join(dir, 'payment.json'), JSON.stringify(proof.body));
+    expect(verifyProofBundle(bundle, trust)).toEqual({ ok: true });
+    writeFileSync(join(dir, 'payment.json'), JSON.stringify(bundle));
     expect((await runCli(['verify', join(dir, 'payment.json'), '--trust', trustPath])).status).toBe(0);
   });
 
@@ -279,39 +290,47 @@ describe('funds, payments and the donor audit', () => {
   it('never overspends a nearly empty fund under concurrent payments', async () => {
     const t = `${tag}x`;
     const other = await buildScenario(stack.baseUrl, t);
-    const asFunder = client(stack.baseUrl, other.funder.key);
-    const small = await asFunder('POST', '/v1/funds', {
-      name: 'Nearly empty',
-      currency: 'KES',
-      budget: 400_000,
-      period: { start: '2026-01-01', end: '2026-12-31' },
-      earmarks: { payerIds: [other.payer.id] },
-    });
-    expect(small.status).toBe(201);
+    const asFunder = apiClient(stack.baseUrl, other.funder.key);
+    const small = expectStatus(
+      await asFunder.POST('/v1/funds', {
+        body: {
+          name: 'Nearly empty',
+          currency: 'KES',
+          budget: 400_000,
+          period: { start: '2026-01-01', end: '2026-12-31' },
+          earmarks: { payerIds: [other.payer.id] },
+        },
+      }),
+      201,
+    );
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) {
-      const r = await client(stack.baseUrl, other.providers[0].key)('POST', '/v1/claims', {
-        externalRef: `${t}-${i}`,
-        payerId: other.payer.id,
-        memberNumber: other.members.active,
-        serviceDate: new Date(Date.UTC(2026, 4, 1) + i * 86_400_000).toISOString().slice(0, 10),
-        currency: 'KES',
-        diagnoses: ['J06.9'],
-        lines: [{ serviceCode: 'CONS-GP', quantity: 1, unitPrice: 150000 }],
+      const r = await apiClient(stack.baseUrl, other.providers[0].key).POST('/v1/claims', {
+        body: {
+          externalRef: `${t}-${i}`,
+          payerId: other.payer.id,
+          memberNumber: other.members.active,
+          serviceDate: new Date(Date.UTC(2026, 4, 1) + i * 86_400_000).toISOString().slice(0, 10),
+          currency: 'KES',
+          diagnoses: ['J06.9'],
+          lines: [{ serviceCode: 'CONS-GP', quantity: 1, unitPrice: 150000 }],
+        },
       });
-      ids.push(r.body.id);
+      ids.push(expectStatus(r, 202).id);
     }
     await decideAll(ids);
-    const asPayer = client(stack.baseUrl, other.payer.key);
-    const results = await Promise.all(ids.map((id) => asPayer('POST', `/v1/claims/${id}/payments`, {})));
-    expect(results.map((r) => r.status)).toEqual(Array(20).fill(201));
+    const asPayer = apiClient(stack.baseUrl, other.payer.key);
+    const results = await Promise.all(
+      ids.map((id) => asPayer.POST('/v1/claims/{id}/payments', { params: { path: { id } }, body: {} })),
+    );
+    expect(results.map((r) => r.response.status)).toEqual(Array(20).fill(201));
     await paymentsOnLedger(ids);
-    const onLedger = (await stack.api.get<LedgerPort>(LEDGER).getFund(small.body.id))!;
+    const onLedger = (await stack.api.get<LedgerPort>(LEDGER).getFund(small.id))!;
     expect(onLedger.allocated).toBe(400_000);
     expect(onLedger.total - onLedger.allocated).toBe(0);
     const [{ sum }] = await db.query(
       `SELECT coalesce(sum(amount), 0)::bigint AS sum FROM payment_allocations WHERE fund_id = $1`,
-      [small.body.id],
+      [small.id],
     );
     expect(Number(sum)).toBe(400_000);
     const [{ rejected }] = await db.query(

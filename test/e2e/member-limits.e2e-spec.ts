@@ -1,7 +1,8 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { runCli } from '../support/cli';
-import { client, eventually, startStack, type Stack } from '../support/stack';
+import { apiClient, expectStatus } from '../support/api-client';
+import { eventually, startStack, type Stack } from '../support/stack';
 
 /** Claims of one member decided at the same time must never jointly exceed the member's limits. */
 describe('member limits under concurrency', () => {
@@ -23,64 +24,70 @@ describe('member limits under concurrency', () => {
     const op = JSON.parse(
       (await runCli(['org', 'create', '--kind', 'operator', '--name', `Ops ${tag}`, '--json'])).stdout,
     );
-    const asOperator = client(stack.baseUrl, op.apiKey);
-    const payer = (await asOperator('POST', '/v1/organizations', { kind: 'payer', name: `Payer ${tag}` }))
-      .body;
-    const clinics = [
-      (await asOperator('POST', '/v1/organizations', { kind: 'provider', name: `Clinic A ${tag}` })).body,
-      (await asOperator('POST', '/v1/organizations', { kind: 'provider', name: `Clinic B ${tag}` })).body,
-    ];
-    const asPayer = client(stack.baseUrl, payer.apiKey);
-    const plan = await asPayer('POST', '/v1/plans', {
-      name: 'Capped outpatient',
-      ruleSet: {
-        currency: 'KES',
-        coverage: { start: '2026-01-01', end: '2026-12-31' },
-        contractedProviders: clinics.map((c) => c.id),
-        tariff: {
-          'CONS-GP': { unitPrice: 150000, category: 'outpatient' },
-          'LAB-FBC': { unitPrice: 80000, category: 'laboratory' },
+    const asOperator = apiClient(stack.baseUrl, op.apiKey);
+    const org = async (kind: 'payer' | 'provider', name: string) =>
+      expectStatus(await asOperator.POST('/v1/organizations', { body: { kind, name } }), 201);
+    const payer = await org('payer', `Payer ${tag}`);
+    const clinics = [await org('provider', `Clinic A ${tag}`), await org('provider', `Clinic B ${tag}`)];
+    const asPayer = apiClient(stack.baseUrl, payer.apiKey);
+    const plan = await asPayer.POST('/v1/plans', {
+      body: {
+        name: 'Capped outpatient',
+        ruleSet: {
+          currency: 'KES',
+          coverage: { start: '2026-01-01', end: '2026-12-31' },
+          contractedProviders: clinics.map((c) => c.id),
+          tariff: {
+            'CONS-GP': { unitPrice: 150000, category: 'outpatient' },
+            'LAB-FBC': { unitPrice: 80000, category: 'laboratory' },
+          },
+          limits: { annual: ANNUAL_LIMIT },
         },
-        limits: { annual: ANNUAL_LIMIT },
       },
     });
-    expect(plan.status).toBe(201);
+    const planId = expectStatus(plan, 201).id;
+    expect(plan.data?.versions).toHaveLength(1);
     const memberNumber = `C-${tag}`;
-    const enrol = await asPayer('POST', '/v1/members', {
-      members: [
-        {
-          memberNumber,
-          planId: plan.body.id,
-          fullName: 'Amina Hassan',
-          birthDate: '1988-02-02',
-          sex: 'F',
-          coverageStart: '2026-01-01',
-          coverageEnd: '2026-12-31',
-        },
-      ],
+    const enrol = await asPayer.POST('/v1/members', {
+      body: {
+        members: [
+          {
+            memberNumber,
+            planId,
+            fullName: 'Amina Hassan',
+            birthDate: '1988-02-02',
+            sex: 'F',
+            coverageStart: '2026-01-01',
+            coverageEnd: '2026-12-31',
+          },
+        ],
+      },
     });
-    expect(enrol.status).toBe(201);
-    const memberId = enrol.body.members[0].id as string;
+    const memberId = expectStatus(enrol, 201).members[0].id;
+    const member = await asPayer.GET('/v1/members/{id}', { params: { path: { id: memberId } } });
+    expect(expectStatus(member, 200)).toMatchObject({ memberNumber, planId, status: 'active', phone: null });
 
     // 50 claims of 230,000 each (23x the limit's share), on 50 different days, fired all at once.
     const responses = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        client(stack.baseUrl, clinics[i % 2].apiKey)('POST', '/v1/claims', {
-          externalRef: `${tag}-${i}`,
-          payerId: payer.id,
-          memberNumber,
-          serviceDate: `2026-0${1 + (i % 9)}-${String(1 + Math.floor(i / 9)).padStart(2, '0')}`,
-          currency: 'KES',
-          diagnoses: ['J06.9'],
-          lines: [
-            { serviceCode: 'CONS-GP', quantity: 1, unitPrice: 150000 },
-            { serviceCode: 'LAB-FBC', quantity: 1, unitPrice: 80000 },
-          ],
+        apiClient(stack.baseUrl, clinics[i % 2].apiKey).POST('/v1/claims', {
+          body: {
+            externalRef: `${tag}-${i}`,
+            payerId: payer.id,
+            memberNumber,
+            serviceDate: `2026-0${1 + (i % 9)}-${String(1 + Math.floor(i / 9)).padStart(2, '0')}`,
+            currency: 'KES',
+            diagnoses: ['J06.9'],
+            lines: [
+              { serviceCode: 'CONS-GP', quantity: 1, unitPrice: 150000 },
+              { serviceCode: 'LAB-FBC', quantity: 1, unitPrice: 80000 },
+            ],
+          },
         }),
       ),
     );
-    expect(responses.map((r) => r.status)).toEqual(Array(50).fill(202));
-    const ids = responses.map((r) => r.body.id as string);
+    expect(responses.map((r) => r.response.status)).toEqual(Array(50).fill(202));
+    const ids = responses.map((r) => expectStatus(r, 202).id);
 
     await eventually(
       async () => {

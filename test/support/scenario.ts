@@ -1,5 +1,8 @@
 import { runCli } from './cli';
-import { client } from './stack';
+import { apiClient, expectStatus, type RequestBody } from './api-client';
+
+/** The body of POST /v1/claims. */
+export type ClaimBody = RequestBody<'/v1/claims', 'post'>;
 
 /** The organizations, plan and members most end-to-end suites start from. */
 export interface Scenario {
@@ -32,8 +35,8 @@ export const TARIFF = {
 export function consultationClaim(
   s: Scenario,
   externalRef: string,
-  over: Record<string, unknown> = {},
-): Record<string, unknown> {
+  over: Partial<ClaimBody> = {},
+): ClaimBody {
   return {
     externalRef,
     payerId: s.payer.id,
@@ -51,11 +54,10 @@ export async function buildScenario(baseUrl: string, tag: string): Promise<Scena
   const op = await runCli(['org', 'create', '--kind', 'operator', '--name', `Operator ${tag}`, '--json']);
   if (op.status !== 0) throw new Error(`org create failed: ${op.stderr}`);
   const operatorKey = (JSON.parse(op.stdout) as { apiKey: string }).apiKey;
-  const asOperator = client(baseUrl, operatorKey);
-  const org = async (kind: string, name: string) => {
-    const r = await asOperator('POST', '/v1/organizations', { kind, name });
-    if (r.status !== 201) throw new Error(`creating ${kind} failed: ${r.status} ${JSON.stringify(r.body)}`);
-    return { id: r.body.id as string, key: r.body.apiKey as string };
+  const asOperator = apiClient(baseUrl, operatorKey);
+  const org = async (kind: 'payer' | 'provider' | 'funder', name: string) => {
+    const created = expectStatus(await asOperator.POST('/v1/organizations', { body: { kind, name } }), 201);
+    return { id: created.id, key: created.apiKey };
   };
   const payer = await org('payer', `Jamii Health Scheme ${tag}`);
   const providers = [
@@ -65,43 +67,48 @@ export async function buildScenario(baseUrl: string, tag: string): Promise<Scena
   const outsider = await org('provider', `Uncontracted Clinic ${tag}`);
   const funder = await org('funder', `Maternal Care Fund ${tag}`);
 
-  const asPayer = client(baseUrl, payer.key);
-  const plan = await asPayer('POST', '/v1/plans', {
-    name: 'Jamii Outpatient 2026',
-    ruleSet: {
-      currency: 'KES',
-      coverage: { start: '2026-01-01', end: '2026-12-31' },
-      contractedProviders: providers.map((p) => p.id),
-      tariff: TARIFF,
+  const asPayer = apiClient(baseUrl, payer.key);
+  const plan = expectStatus(
+    await asPayer.POST('/v1/plans', {
+      body: {
+        name: 'Jamii Outpatient 2026',
+        ruleSet: {
+          currency: 'KES',
+          coverage: { start: '2026-01-01', end: '2026-12-31' },
+          contractedProviders: providers.map((p) => p.id),
+          tariff: TARIFF,
+        },
+      },
+    }),
+    201,
+  );
+  const planId = plan.id;
+  const enrol = await asPayer.POST('/v1/members', {
+    body: {
+      members: [
+        {
+          memberNumber: `A-${tag}`,
+          planId,
+          fullName: 'Wanjiru Kamau',
+          phone: '+254 712 345678',
+          birthDate: '1990-04-12',
+          sex: 'F',
+          coverageStart: '2026-01-01',
+          coverageEnd: '2026-12-31',
+        },
+        {
+          memberNumber: `L-${tag}`,
+          planId,
+          fullName: 'Otieno Odhiambo',
+          birthDate: '1984-09-30',
+          sex: 'M',
+          coverageStart: '2025-03-01',
+          coverageEnd: '2026-02-28',
+        },
+      ],
     },
   });
-  if (plan.status !== 201) throw new Error(`plan failed: ${plan.status} ${JSON.stringify(plan.body)}`);
-  const planId = plan.body.id as string;
-  const enrol = await asPayer('POST', '/v1/members', {
-    members: [
-      {
-        memberNumber: `A-${tag}`,
-        planId,
-        fullName: 'Wanjiru Kamau',
-        phone: '+254 712 345678',
-        birthDate: '1990-04-12',
-        sex: 'F',
-        coverageStart: '2026-01-01',
-        coverageEnd: '2026-12-31',
-      },
-      {
-        memberNumber: `L-${tag}`,
-        planId,
-        fullName: 'Otieno Odhiambo',
-        birthDate: '1984-09-30',
-        sex: 'M',
-        coverageStart: '2025-03-01',
-        coverageEnd: '2026-02-28',
-      },
-    ],
-  });
-  if (enrol.status !== 201)
-    throw new Error(`enrolment failed: ${enrol.status} ${JSON.stringify(enrol.body)}`);
+  expectStatus(enrol, 201);
   return {
     operatorKey,
     payer,
@@ -109,7 +116,7 @@ export async function buildScenario(baseUrl: string, tag: string): Promise<Scena
     outsider,
     funder,
     planId,
-    ruleSetHash: plan.body.versions[0].ruleSetHash as string,
+    ruleSetHash: plan.versions[0].ruleSetHash,
     members: { active: `A-${tag}`, lapsed: `L-${tag}` },
   };
 }

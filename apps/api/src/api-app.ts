@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from '@claimtrail/claims/config/app-config';
 import { AccessLogWriter } from '@claimtrail/claims/access/access-log/access-log-writer';
 import { registerAccessAudit } from './access-log/access-audit';
@@ -10,6 +10,7 @@ import { AppModule } from './app.module';
 import { registerRateLimit } from './common/rate-limit';
 import { registerCors, registerSecurityHeaders } from './common/security-headers';
 import { acceptJsonBodiesOnly } from './common/json-body';
+import { buildOpenApiDocument } from './common/openapi';
 
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -42,13 +43,7 @@ export async function createApiApp(config: AppConfig): Promise<NestFastifyApplic
     void reply.header('x-request-id', req.id);
   });
 
-  const doc = new DocumentBuilder()
-    .setTitle('claimtrail')
-    .setDescription('Health-insurance claims with a tamper-evident ledger trail')
-    .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key of an organization' })
-    .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc));
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app));
   app.enableShutdownHooks();
   return app;
 }

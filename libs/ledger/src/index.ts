@@ -26,6 +26,7 @@ export { loadFabricNetworkConfig, type FabricNetworkConfig } from './fabric/netw
 export { assertFabricReachable } from './fabric/preflight';
 export {
   FABRIC_PROOF_VERSION,
+  fabricProofBundleSchema,
   isFabricProof,
   verifyFabricProof,
   type FabricProofBundle,
@@ -34,6 +35,7 @@ export { fabricTrustMsps } from './fabric/fabric-trust';
 export { createLedger, LEDGER_SETTINGS, type LedgerSettings } from './ledger.module';
 export { generateSigningKeyPair, type SigningKeyPair } from './signing';
 export { verifyProofBundle } from './proof/verify-proof-bundle';
+export { proofBundleSchema } from './proof/proof-bundle.schema';
 export { shortHash } from './chain/sha256';
 export {
   parseTrustAnchor,

@@ -10,7 +10,7 @@ import { MemoryChain } from '@claimtrail/ledger/testing/memory-chain';
 import { runCli } from '../../support/cli';
 import { privateLedger } from '../../support/ledger-database';
 import { holdLedgerRelay } from '../../support/relay-hold';
-import { buildScenario, consultationClaim, type Scenario } from '../../support/scenario';
+import { buildScenario, consultationClaim, type ClaimBody, type Scenario } from '../../support/scenario';
 import { client, eventually, startStack, type Stack } from '../../support/stack';
 
 /** Every number anywhere in a JSON value. */
@@ -33,7 +33,7 @@ describe('proofs: disclosure, trust anchor, bounded size', () => {
   let claimB: string;
   let proofA: any;
 
-  const submit = async (provider: number, ref: string, lines: unknown[]) => {
+  const submit = async (provider: number, ref: string, lines: ClaimBody['lines']) => {
     const r = await client(stack.baseUrl, s.providers[provider].key)(
       'POST',
       '/v1/claims',

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { AccessLogService } from '@claimtrail/claims/access/access-log.service';
 import { Roles, Scope } from '../auth/auth.decorators';
+import { ApiAnswer, ApiProblems, ApiQueryFrom, KEYED_PROBLEMS } from '../common/openapi';
 import { ZodPipe } from '../common/zod-body.pipe';
 
 const accessLogQuerySchema = z.strictObject({
@@ -24,6 +25,7 @@ const accessLogQuerySchema = z.strictObject({
 /** Who read which claim, for the operator. */
 @ApiTags('access-log')
 @ApiBearerAuth()
+@ApiProblems(...KEYED_PROBLEMS)
 @Controller('v1/access-log')
 @Scope('claims')
 @Roles('operator')
@@ -32,6 +34,9 @@ export class AccessLogController {
 
   @Get()
   @ApiOperation({ summary: 'Reads of claims and proofs, newest first' })
+  @ApiQueryFrom(accessLogQuerySchema)
+  @ApiAnswer(200, ['AccessLogEntry'])
+  @ApiProblems(400)
   list(@Query(new ZodPipe(accessLogQuerySchema)) query: z.output<typeof accessLogQuerySchema>) {
     return this.log.list(query);
   }

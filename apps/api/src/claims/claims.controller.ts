@@ -7,7 +7,14 @@ import { ClaimsService } from '@claimtrail/claims/intake/claims.service';
 import type { Principal } from '@claimtrail/claims/access/organizations.service';
 import { auditListPage } from '../access-log/access-audit';
 import { CurrentPrincipal, Roles, Scope } from '../auth/auth.decorators';
-import { openApiSchema } from '../common/openapi';
+import {
+  ApiAnswer,
+  ApiProblems,
+  ApiQueryFrom,
+  BODY_PROBLEMS,
+  KEYED_PROBLEMS,
+  openApiSchema,
+} from '../common/openapi';
 import { SubmissionBatcher } from './submission-batcher';
 import { ZodPipe } from '../common/zod-body.pipe';
 import { LedgerRetryService } from '@claimtrail/claims/ledger-sync/ledger-retry.service';
@@ -21,10 +28,18 @@ import {
   type ReviewClaimBody,
   type SubmitClaimBody,
 } from './claims.dto';
+import type {
+  BatchItemResult,
+  ClaimView,
+  LedgerRetryResult,
+  SubmissionResult,
+} from '@claimtrail/claims/common/api-views';
+import type { ClaimStatus } from '@claimtrail/claims/domain';
 
 /** Claim submission and reading. */
 @ApiTags('claims')
 @ApiBearerAuth()
+@ApiProblems(...KEYED_PROBLEMS)
 @Controller('v1/claims')
 @Scope('claims')
 export class ClaimsController {
@@ -41,11 +56,13 @@ export class ClaimsController {
   @Roles('provider')
   @ApiOperation({ summary: 'Submit a claim; the external reference makes it idempotent' })
   @ApiBody({ schema: openApiSchema(submitClaimSchema) })
+  @ApiAnswer(202, 'AcceptedClaim', 'Accepted for adjudication (Idempotent-Replayed: true for a repeat)')
+  @ApiProblems(...BODY_PROBLEMS, 409, 422)
   async submit(
     @CurrentPrincipal() principal: Principal,
     @Body(new ZodPipe(submitClaimSchema)) body: SubmitClaimBody,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<{ id: string; status: ClaimStatus }> {
     const result = await this.submissions.submit(principal.orgId, body);
     if (result.replayed) void reply.header('idempotent-replayed', 'true');
     return { id: result.id, status: result.status };
@@ -58,21 +75,26 @@ export class ClaimsController {
     summary: 'Submit up to 1,000 claims at once; each is accepted or refused on its own (207)',
   })
   @ApiBody({ schema: openApiSchema(submitBatchSchema) })
+  @ApiAnswer(207, 'BatchSubmission', 'Each claim accepted or refused on its own')
+  @ApiProblems(...BODY_PROBLEMS, 422)
   async submitBatch(
     @CurrentPrincipal() principal: Principal,
     @Body(new ZodPipe(submitBatchSchema)) body: z.output<typeof submitBatchSchema>,
-  ) {
+  ): Promise<{ results: BatchItemResult[] }> {
     return { results: await this.claims.submitBatch(principal.orgId, body.claims) };
   }
 
   @Get()
   @Roles('provider', 'payer')
   @ApiOperation({ summary: 'List claims visible to the caller, newest first' })
+  @ApiQueryFrom(listClaimsQuerySchema)
+  @ApiAnswer(200, 'ClaimPage')
+  @ApiProblems(400)
   async list(
     @CurrentPrincipal() principal: Principal,
     @Query(new ZodPipe(listClaimsQuerySchema)) query: ReturnType<typeof listClaimsQuerySchema.parse>,
     @Req() req: FastifyRequest,
-  ) {
+  ): Promise<{ items: ClaimView[]; nextCursor: string | null }> {
     const page = await this.queries.list(principal, query);
     auditListPage(
       req,
@@ -85,7 +107,12 @@ export class ClaimsController {
   @Get(':id')
   @Roles('provider', 'payer')
   @ApiOperation({ summary: 'A claim with its decision and ledger position' })
-  get(@CurrentPrincipal() principal: Principal, @Param('id', new ZodPipe(claimIdSchema, 'id')) id: string) {
+  @ApiAnswer(200, 'Claim')
+  @ApiProblems(400, 404, 409)
+  get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new ZodPipe(claimIdSchema, 'id')) id: string,
+  ): Promise<ClaimView> {
     return this.queries.get(principal, id);
   }
 
@@ -93,10 +120,12 @@ export class ClaimsController {
   @HttpCode(200)
   @Roles('provider')
   @ApiOperation({ summary: 'Void a claim that has not been adjudicated yet' })
+  @ApiAnswer(200, 'SubmissionResult', 'Voided (replayed: true when it already was)')
+  @ApiProblems(...BODY_PROBLEMS, 404, 409)
   voidClaim(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new ZodPipe(claimIdSchema, 'id')) id: string,
-  ) {
+  ): Promise<SubmissionResult> {
     return this.claims.void(principal.orgId, id);
   }
 
@@ -105,11 +134,13 @@ export class ClaimsController {
   @Roles('payer')
   @ApiOperation({ summary: 'Approve, adjust or reject a pended claim; the review is a new ledger revision' })
   @ApiBody({ schema: openApiSchema(reviewClaimSchema) })
+  @ApiAnswer(200, 'ReviewResult', 'Decided; the new revision goes to the ledger')
+  @ApiProblems(...BODY_PROBLEMS, 404, 409, 422)
   review(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new ZodPipe(claimIdSchema, 'id')) id: string,
     @Body(new ZodPipe(reviewClaimSchema)) body: ReviewClaimBody,
-  ) {
+  ): Promise<{ id: string; status: ClaimStatus; revision: number }> {
     return this.reviews.review(principal.orgId, id, body);
   }
 
@@ -124,10 +155,12 @@ export class ClaimsController {
       'refuses it again the claim stays `decision_refused` with the new reason (a different record ' +
       'under the same key, `CONFLICT`, is permanent on an append-only ledger).',
   })
+  @ApiAnswer(202, 'LedgerRetryResult', 'Queued for the ledger again')
+  @ApiProblems(...BODY_PROBLEMS, 404, 409)
   ledgerRetry(
     @CurrentPrincipal() principal: Principal,
     @Param('id', new ZodPipe(claimIdSchema, 'id')) id: string,
-  ) {
+  ): Promise<LedgerRetryResult> {
     return this.ledgerRetries.retryDecision(principal.orgId, id);
   }
 }

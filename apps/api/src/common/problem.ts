@@ -1,26 +1,28 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { ZodError } from 'zod';
+import { z, ZodError } from 'zod';
 import { AppErrorCode, RetryLaterError } from '@claimtrail/claims/common/app.errors';
 import { DomainError, DomainErrorCode, zodIssueDetail } from '@claimtrail/claims/domain';
 import { LedgerError, type LedgerErrorCode } from '@claimtrail/ledger';
 import { FieldCipherError } from '@claimtrail/claims/infra/crypto/field-cipher';
 
 /** One offending field and the rule it breaks. */
-export interface FieldProblem {
-  field: string;
-  rule: string;
-}
+export const fieldProblemSchema = z.object({
+  field: z.string().describe('The offending field, as a path such as `lines.0.quantity`'),
+  rule: z.string().describe('The rule it breaks'),
+});
+export type FieldProblem = z.infer<typeof fieldProblemSchema>;
 
 /** RFC 9457 problem details, as every error of this API is answered. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  instance: string;
-  correlationId: string;
-  errors?: FieldProblem[];
-}
+export const problemSchema = z.object({
+  type: z.string().describe('A stable URN naming the problem, such as `urn:claimtrail:problem:not-found`'),
+  title: z.string(),
+  status: z.int().min(400).max(599),
+  detail: z.string(),
+  instance: z.string().describe('The path of the request'),
+  correlationId: z.string().describe('The request id (also in X-Request-Id); quote it when reporting'),
+  errors: z.array(fieldProblemSchema).optional(),
+});
+export type Problem = z.infer<typeof problemSchema>;
 
 /** Media type of every error body. */
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { Readable } from 'node:stream';
@@ -10,8 +10,16 @@ import type { Principal } from '@claimtrail/claims/access/organizations.service'
 import { BENEFIT_CATEGORIES, currencyCode, freeText, isoDate } from '@claimtrail/claims/domain';
 import { auditListPage } from '../access-log/access-audit';
 import { CurrentPrincipal, Roles, Scope } from '../auth/auth.decorators';
-import { openApiSchema } from '../common/openapi';
+import {
+  ApiAnswer,
+  ApiProblems,
+  ApiQueryFrom,
+  BODY_PROBLEMS,
+  KEYED_PROBLEMS,
+  openApiSchema,
+} from '../common/openapi';
 import { ZodPipe } from '../common/zod-body.pipe';
+import type { FundView } from '@claimtrail/claims/common/api-views';
 
 const ids = (what: string) =>
   z
@@ -63,6 +71,7 @@ const reportQuerySchema = z.strictObject({
 /** Donor funds and their reports. */
 @ApiTags('funds')
 @ApiBearerAuth()
+@ApiProblems(...KEYED_PROBLEMS)
 @Controller('v1/funds')
 @Scope('funds')
 @Roles('funder')
@@ -81,16 +90,19 @@ export class FundsController {
       'so far, `remaining` what of it is not yet allocated to paid claims.',
   })
   @ApiBody({ schema: openApiSchema(createFundSchema) })
+  @ApiAnswer(201, 'Fund', 'Created, and recorded on the ledger')
+  @ApiProblems(...BODY_PROBLEMS, 409, 422, 502)
   create(
     @CurrentPrincipal() p: Principal,
     @Body(new ZodPipe(createFundSchema)) body: z.output<typeof createFundSchema>,
-  ) {
+  ): Promise<FundView> {
     return this.funds.create(p.orgId, body);
   }
 
   @Get()
   @ApiOperation({ summary: "This funder's funds" })
-  async list(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest) {
+  @ApiAnswer(200, ['Fund'])
+  async list(@CurrentPrincipal() p: Principal, @Req() req: FastifyRequest): Promise<FundView[]> {
     const funds = await this.funds.list(p.orgId);
     auditListPage(
       req,
@@ -101,7 +113,12 @@ export class FundsController {
 
   @Get(':id')
   @ApiOperation({ summary: 'A fund and its balance' })
-  get(@CurrentPrincipal() p: Principal, @Param('id', new ZodPipe(fundIdSchema, 'id')) id: string) {
+  @ApiAnswer(200, 'Fund')
+  @ApiProblems(400, 404, 409)
+  get(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', new ZodPipe(fundIdSchema, 'id')) id: string,
+  ): Promise<FundView> {
     return this.funds.get(p.orgId, id);
   }
 
@@ -113,11 +130,13 @@ export class FundsController {
       'by the platform and again by the chaincode (BUDGET_EXCEEDED).',
   })
   @ApiBody({ schema: openApiSchema(topUpSchema) })
+  @ApiAnswer(201, 'Fund', 'Topped up, and recorded on the ledger')
+  @ApiProblems(...BODY_PROBLEMS, 404, 409, 422, 502)
   topUp(
     @CurrentPrincipal() p: Principal,
     @Param('id', new ZodPipe(fundIdSchema, 'id')) id: string,
     @Body(new ZodPipe(topUpSchema)) body: z.output<typeof topUpSchema>,
-  ) {
+  ): Promise<FundView> {
     return this.funds.topUp(p.orgId, id, body.amount);
   }
 
@@ -126,6 +145,16 @@ export class FundsController {
     summary:
       'Spend by provider, category and service month, each figure with its ledger records (JSON or CSV)',
   })
+  @ApiQueryFrom(reportQuerySchema)
+  @ApiResponse({
+    status: 200,
+    description: 'The report: JSON (format=json) or CSV (format=csv)',
+    content: {
+      'application/json': { schema: { $ref: '#/components/schemas/FundReport' } },
+      'text/csv': { schema: { type: 'string' } },
+    },
+  })
+  @ApiProblems(400, 404, 409)
   async report(
     @CurrentPrincipal() p: Principal,
     @Param('id', new ZodPipe(fundIdSchema, 'id')) id: string,

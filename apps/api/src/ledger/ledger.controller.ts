@@ -7,6 +7,7 @@ import { NotFoundError } from '@claimtrail/claims/common/app.errors';
 import { ClaimQueriesService } from '@claimtrail/claims/intake/claim-queries.service';
 import type { Principal } from '@claimtrail/claims/access/organizations.service';
 import { CurrentPrincipal, Public, Scope } from '../auth/auth.decorators';
+import { ApiAnswer, ApiProblems, ApiQueryFrom, KEYED_PROBLEMS } from '../common/openapi';
 import { ZodPipe } from '../common/zod-body.pipe';
 
 const proofQuerySchema = z.strictObject({
@@ -31,6 +32,8 @@ export class LedgerController {
     summary:
       "What a verifier pins once and keeps (claimtrail trust fetch): every organization's id, kind and ledger signing key, the Fabric MSPs, and the ledger's head key",
   })
+  @ApiAnswer(200, 'TrustAnchor')
+  @ApiProblems(429, 503)
   async trust(): Promise<TrustAnchor> {
     const headKey = this.ledger.headPublicKeyPem?.();
     return {
@@ -43,6 +46,8 @@ export class LedgerController {
 
   @Get('head')
   @ApiOperation({ summary: 'The newest block' })
+  @ApiAnswer(200, 'LedgerHead')
+  @ApiProblems(...KEYED_PROBLEMS, 502)
   head() {
     return this.ledger.head();
   }
@@ -52,6 +57,9 @@ export class LedgerController {
     summary:
       "A self-contained proof of the claim's latest decision (or, with ?record=payment, its payment and fund allocations), verifiable offline",
   })
+  @ApiQueryFrom(proofQuerySchema)
+  @ApiAnswer(200, 'ProofBundle')
+  @ApiProblems(...KEYED_PROBLEMS, 400, 404, 409, 502)
   async proof(
     @CurrentPrincipal() p: Principal,
     @Param('id', new ZodPipe(z.uuid({ error: 'must be a claim id (UUID)' }), 'id')) id: string,

@@ -4,8 +4,9 @@ import { z } from 'zod';
 import { MembersService } from '@claimtrail/claims/coverage/members.service';
 import type { Principal } from '@claimtrail/claims/access/organizations.service';
 import { freeText, isoDate } from '@claimtrail/claims/domain';
+import type { MemberView } from '@claimtrail/claims/common/api-views';
 import { CurrentPrincipal, Roles, Scope } from '../auth/auth.decorators';
-import { openApiSchema } from '../common/openapi';
+import { ApiAnswer, ApiProblems, BODY_PROBLEMS, KEYED_PROBLEMS, openApiSchema } from '../common/openapi';
 import { ZodPipe } from '../common/zod-body.pipe';
 
 const memberSchema = z
@@ -56,6 +57,7 @@ export const enrolMembersSchema = z
 /** Member enrolment by payers. */
 @ApiTags('members')
 @ApiBearerAuth()
+@ApiProblems(...KEYED_PROBLEMS)
 @Controller('v1/members')
 @Scope('plans')
 @Roles('payer')
@@ -65,19 +67,23 @@ export class MembersController {
   @Post()
   @ApiOperation({ summary: 'Enrol or renew members in bulk (all or none)' })
   @ApiBody({ schema: openApiSchema(enrolMembersSchema) })
+  @ApiAnswer(201, 'Enrolment', 'Enrolled or renewed, all of them')
+  @ApiProblems(...BODY_PROBLEMS, 409, 422)
   async enrol(
     @CurrentPrincipal() p: Principal,
     @Body(new ZodPipe(enrolMembersSchema)) body: z.output<typeof enrolMembersSchema>,
-  ) {
+  ): Promise<{ members: { id: string; memberNumber: string }[] }> {
     return { members: await this.members.enrol(p.orgId, body.members) };
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'A member of this payer' })
+  @ApiAnswer(200, 'Member')
+  @ApiProblems(400, 404, 409)
   async get(
     @CurrentPrincipal() p: Principal,
     @Param('id', new ZodPipe(z.uuid({ error: 'must be a member id (UUID)' }), 'id')) id: string,
-  ) {
+  ): Promise<MemberView> {
     const m = await this.members.get(p.orgId, id);
     return {
       id: m.id,

@@ -9,8 +9,15 @@ import { parseApiKey } from '@claimtrail/claims/access/api-keys';
 import { ApiKeysService } from '@claimtrail/claims/access/api-keys.service';
 import { OrganizationsService, type Principal } from '@claimtrail/claims/access/organizations.service';
 import { CurrentPrincipal, Roles, Scope } from '../auth/auth.decorators';
-import { openApiSchema } from '../common/openapi';
+import { ApiAnswer, ApiProblems, BODY_PROBLEMS, KEYED_PROBLEMS, openApiSchema } from '../common/openapi';
 import { ZodPipe } from '../common/zod-body.pipe';
+import type {
+  ApiKeyView,
+  CreatedOrganization,
+  IssuedApiKey,
+  OrganizationPublicKey,
+  RotatedApiKey,
+} from '@claimtrail/claims/common/api-views';
 
 /** Body of POST /v1/organizations. */
 export const createOrganizationSchema = z.strictObject({
@@ -46,6 +53,7 @@ const rotateKeySchema = z.strictObject({
  */
 @ApiTags('organizations')
 @ApiBearerAuth()
+@ApiProblems(...KEYED_PROBLEMS)
 @Controller('v1/organizations')
 @Scope('any')
 export class OrganizationsController {
@@ -60,10 +68,12 @@ export class OrganizationsController {
   @Scope('admin')
   @ApiOperation({ summary: 'Create an organization; its first API key is shown once' })
   @ApiBody({ schema: openApiSchema(createOrganizationSchema) })
+  @ApiAnswer(201, 'CreatedOrganization', 'Created, with its first admin key (shown once)')
+  @ApiProblems(...BODY_PROBLEMS, 422)
   async create(
     @CurrentPrincipal() p: Principal,
     @Body(new ZodPipe(createOrganizationSchema)) body: z.output<typeof createOrganizationSchema>,
-  ) {
+  ): Promise<CreatedOrganization> {
     const { organization, apiKey } = await this.orgs.create(body.kind, body.name, p);
     // The first key is named by the organization and the key's public prefix.
     const event = keyEvent('key_issued', p, [organization.id], organization.id, 'organizations.create');
@@ -83,7 +93,9 @@ export class OrganizationsController {
 
   @Get(':id/public-key')
   @ApiOperation({ summary: "An organization's published ledger signing key, to check proofs against" })
-  async publicKey(@Param('id', new ZodPipe(orgIdSchema, 'id')) id: string) {
+  @ApiAnswer(200, 'OrganizationPublicKey')
+  @ApiProblems(400, 404)
+  async publicKey(@Param('id', new ZodPipe(orgIdSchema, 'id')) id: string): Promise<OrganizationPublicKey> {
     const org = await this.orgs.get(id);
     return {
       id: org.id,
@@ -96,7 +108,12 @@ export class OrganizationsController {
 
   @Get(':id/keys')
   @ApiOperation({ summary: "List an organization's API keys (never their secrets)" })
-  listKeys(@CurrentPrincipal() p: Principal, @Param('id', new ZodPipe(orgIdSchema, 'id')) id: string) {
+  @ApiAnswer(200, ['ApiKey'])
+  @ApiProblems(400, 404)
+  listKeys(
+    @CurrentPrincipal() p: Principal,
+    @Param('id', new ZodPipe(orgIdSchema, 'id')) id: string,
+  ): Promise<ApiKeyView[]> {
     return this.keys.list(p, id);
   }
 
@@ -105,34 +122,40 @@ export class OrganizationsController {
     summary: 'Issue a new API key (admin scope, own organization only); the key is shown once',
   })
   @ApiBody({ schema: openApiSchema(createKeySchema) })
+  @ApiAnswer(201, 'IssuedApiKey', 'Issued; the key is shown once')
+  @ApiProblems(...BODY_PROBLEMS, 404, 409, 422)
   createKey(
     @CurrentPrincipal() p: Principal,
     @Param('id', new ZodPipe(orgIdSchema, 'id')) id: string,
     @Body(new ZodPipe(createKeySchema)) body: z.output<typeof createKeySchema>,
-  ) {
+  ): Promise<IssuedApiKey> {
     return this.keys.create(p, id, body.label, body.scopes);
   }
 
   @Post(':id/keys/:keyId/revoke')
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke an API key at once' })
+  @ApiAnswer(200, 'ApiKey', 'Revoked')
+  @ApiProblems(...BODY_PROBLEMS, 404, 409)
   revokeKey(
     @CurrentPrincipal() p: Principal,
     @Param('id', new ZodPipe(orgIdSchema, 'id')) id: string,
     @Param('keyId', new ZodPipe(keyIdSchema, 'keyId')) keyId: string,
-  ) {
+  ): Promise<ApiKeyView> {
     return this.keys.revoke(p, id, keyId);
   }
 
   @Post(':id/keys/:keyId/rotate')
   @ApiOperation({ summary: 'Replace an API key; the old one stops working after graceSeconds' })
   @ApiBody({ schema: openApiSchema(rotateKeySchema) })
+  @ApiAnswer(201, 'RotatedApiKey', 'Rotated; the new key is shown once')
+  @ApiProblems(...BODY_PROBLEMS, 404, 409, 422)
   rotateKey(
     @CurrentPrincipal() p: Principal,
     @Param('id', new ZodPipe(orgIdSchema, 'id')) id: string,
     @Param('keyId', new ZodPipe(keyIdSchema, 'keyId')) keyId: string,
     @Body(new ZodPipe(rotateKeySchema)) body: z.output<typeof rotateKeySchema>,
-  ) {
+  ): Promise<RotatedApiKey> {
     return this.keys.rotate(p, id, keyId, body.graceSeconds);
   }
 }

@@ -5,8 +5,9 @@ import { z } from 'zod';
 import type { Principal } from '@claimtrail/claims/access/organizations.service';
 import { PaymentsService } from '@claimtrail/claims/funds-payments/payments.service';
 import { CurrentPrincipal, Roles, Scope } from '../auth/auth.decorators';
-import { openApiSchema } from '../common/openapi';
+import { ApiAnswer, ApiProblems, BODY_PROBLEMS, KEYED_PROBLEMS, openApiSchema } from '../common/openapi';
 import { ZodPipe } from '../common/zod-body.pipe';
+import type { PaymentResult } from '@claimtrail/claims/common/api-views';
 
 const paymentRef = z
   .string({ error: 'must be a string' })
@@ -24,6 +25,7 @@ const payBatchSchema = z.strictObject({
 /** Payments of approved claims by their payer. */
 @ApiTags('payments')
 @ApiBearerAuth()
+@ApiProblems(...KEYED_PROBLEMS)
 @Controller('v1')
 @Scope('payments')
 @Roles('payer')
@@ -40,13 +42,15 @@ export class PaymentsController {
       'again with `Idempotent-Replayed: true`; for another claim it is 409 payment_ref_conflict. A claim in ' +
       '`payment_refused` (the chaincode refused its payment) can be paid again, with the same or a new reference.',
   })
-  @ApiBody({ schema: openApiSchema(payOneSchema) })
+  @ApiBody({ schema: openApiSchema(payOneSchema), required: false })
+  @ApiAnswer(201, 'Payment', 'Paid, and recorded on the ledger (Idempotent-Replayed: true for a repeat)')
+  @ApiProblems(...BODY_PROBLEMS, 404, 409, 422, 502)
   async pay(
     @CurrentPrincipal() p: Principal,
     @Param('id', new ZodPipe(z.uuid({ error: 'must be a claim id (UUID)' }), 'id')) id: string,
     @Body(new ZodPipe(payOneSchema)) body: z.output<typeof payOneSchema>,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<Omit<PaymentResult, 'replayed'>> {
     const { replayed, ...payment } = await this.payments.pay(p.orgId, id, body.paymentRef);
     if (replayed) void reply.header('idempotent-replayed', 'true');
     return payment;
@@ -60,10 +64,17 @@ export class PaymentsController {
       'payment and `replayed: true`.',
   })
   @ApiBody({ schema: openApiSchema(payBatchSchema) })
+  @ApiAnswer(201, 'PaymentBatch', 'Each claim paid or refused on its own')
+  @ApiProblems(...BODY_PROBLEMS, 502)
   async payBatch(
     @CurrentPrincipal() p: Principal,
     @Body(new ZodPipe(payBatchSchema)) body: z.output<typeof payBatchSchema>,
-  ) {
+  ): Promise<{
+    results: (
+      | ({ ok: true } & PaymentResult)
+      | { ok: false; claimId: string; error: { code: string; message: string } }
+    )[];
+  }> {
     return { results: await this.payments.payBatch(p.orgId, body.payments) };
   }
 }

@@ -1,18 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { AccessLogEntry } from '../domain/access-log-chain';
 import { AccessLogWriter } from './access-log/access-log-writer';
 import { ACCESS_LOG_COLUMNS, chainedEntryOf } from './access-log/access-log-rows';
+import type { AccessLogView } from '../common/api-views';
 
-/** One entry of the access log, as the operator reads it. */
-export interface AccessLogView extends AccessLogEntry {
-  /** The entry's place in the chain; `before` pages by it. */
-  id: number;
-  /** The claim a claim or proof read concerned; null for other entries (see subjectIds). */
-  claimId: string | null;
-  hash: string;
-}
+export type { AccessLogView } from '../common/api-views';
 
 const SINGLE_CLAIM_ACTIONS = new Set(['read_claim', 'read_proof']);
 

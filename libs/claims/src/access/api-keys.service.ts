@@ -17,24 +17,9 @@ import { AccessLogWriter } from './access-log/access-log-writer';
 import { keyEvent } from './access-log/key-event';
 import { issueApiKey } from './api-keys';
 import { actorOf, COMMAND_LINE, type Principal } from './principal';
+import type { ApiKeyView } from '../common/api-views';
 
-/** Who did something to a key: an organization and its key (both null: the command line). */
-export interface KeyActor {
-  organizationId: string | null;
-  keyId: string | null;
-}
-
-/** An API key as its owner sees it: never the secret, which only exists at issue time. */
-export interface ApiKeyView {
-  id: string;
-  prefix: string;
-  label: string;
-  scopes: ApiKeyScope[];
-  createdAt: string;
-  issuedBy: KeyActor;
-  revokedAt: string | null;
-  revokedBy: KeyActor | null;
-}
+export type { ApiKeyView, KeyActor } from '../common/api-views';
 
 const view = (k: ApiKeyEntity): ApiKeyView => ({
   id: k.id,

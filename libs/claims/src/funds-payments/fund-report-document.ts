@@ -1,38 +1,8 @@
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
-/** One allocation as a report is built from it: from PostgreSQL for the API, from the ledger for an audit. */
-export interface ReportEntry {
-  claimId: string;
-  providerId: string;
-  /** Service month, YYYY-MM. */
-  month: string;
-  category: string;
-  amount: number;
-  /** Ledger transaction holding the payment, when known. */
-  txId: string | null;
-}
+import type { FundReport, ReportEntry, ReportFigure } from '../common/api-views';
 
-/** A figure and the ledger records it is made of. */
-export interface ReportFigure {
-  key: string;
-  amount: number;
-  claims: number;
-  records: { claimId: string; txId: string | null }[];
-}
-
-/** What a donor reads about a fund: no names, no diagnoses, no service codes. */
-export interface FundReport {
-  fundId: string;
-  currency: string;
-  total: number;
-  allocated: number;
-  remaining: number;
-  claims: number;
-  byProvider: ReportFigure[];
-  byCategory: ReportFigure[];
-  byMonth: ReportFigure[];
-  entries: ReportEntry[];
-}
+export type { FundReport, ReportEntry, ReportFigure } from '../common/api-views';
 
 /** Figures per key, in one pass over entries sorted by claim (so each figure's records are too). */
 function figures(sorted: ReportEntry[], keyOf: (e: ReportEntry) => string): ReportFigure[] {

@@ -8,10 +8,11 @@ import { AppError, AppErrorCode, NotFoundError } from '../common/app.errors';
 import { OrganizationsService } from '../access/organizations.service';
 import {
   IntegrityOverlayService,
-  type IntegrityMismatchView,
-  type IntegrityStatus,
   type WithIntegrity,
 } from '../ledger-sync/reconciliation/integrity-overlay.service';
+import type { FundView } from '../common/api-views';
+
+export type { FundView } from '../common/api-views';
 
 /** A fund as its funder creates it. */
 export interface CreateFund {
@@ -23,28 +24,6 @@ export interface CreateFund {
   deposit?: number;
   period: { start: string; end: string };
   earmarks: FundEarmarks;
-}
-
-/** A fund with its balance. */
-export interface FundView {
-  id: string;
-  funderId: string;
-  name: string;
-  currency: string;
-  /** The cap on deposits: the opening deposit and top-ups together never exceed it. */
-  budget: number;
-  /** Deposits so far. */
-  total: number;
-  allocated: number;
-  remaining: number;
-  period: { start: string; end: string };
-  earmarks: FundEarmarks;
-  ledgerTxId: string;
-  createdAt: string;
-  /** `mismatch` when PostgreSQL's balance differs from the ledger's; the ledger's is then shown. */
-  integrity: IntegrityStatus;
-  /** The differences behind a mismatch (empty when `ok`). */
-  mismatches: IntegrityMismatchView[];
 }
 
 /** The view of a fund row, before its integrity is known. */

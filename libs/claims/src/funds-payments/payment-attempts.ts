@@ -3,19 +3,9 @@ import type { PaymentRecord } from '@claimtrail/ledger';
 import { ClaimStatus } from '../domain';
 import { LedgerOutboxEntity, PaymentEntity } from '../infra/entities';
 import { AppError, AppErrorCode } from '../common/app.errors';
+import type { PaymentResult } from '../common/api-views';
 
-/** What paying one claim did (or, replayed, what it did the first time). */
-export interface PaymentResult {
-  claimId: string;
-  status: ClaimStatus;
-  amount: number;
-  paymentRef: string;
-  /** Which attempt at paying this claim this is: 1, or more after the ledger refused earlier ones. */
-  attempt: number;
-  allocations: { fundId: string; category: string; amount: number }[];
-  /** True when this answers a repeat of a request already carried out (`Idempotent-Replayed`). */
-  replayed: boolean;
-}
+export type { PaymentResult } from '../common/api-views';
 
 /**
  * The answer to a repeated payment request, if it is one. A payment reference is the payer's

@@ -1,12 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { ClaimStatus, DomainErrorCode, type Decision } from '../domain';
+import { ClaimStatus, DomainErrorCode } from '../domain';
 import { AppError, AppErrorCode, NotFoundError } from '../common/app.errors';
-import {
-  IntegrityOverlayService,
-  type IntegrityMismatchView,
-  type IntegrityStatus,
-} from '../ledger-sync/reconciliation/integrity-overlay.service';
+import { IntegrityOverlayService } from '../ledger-sync/reconciliation/integrity-overlay.service';
 import type { Principal } from '../access/organizations.service';
+import type { ClaimView } from '../common/api-views';
 import {
   type ClaimRecord,
   ClaimReadsRepository,
@@ -14,49 +11,7 @@ import {
   type CurrentDecision,
 } from './claim-reads.repository';
 
-/** A claim as its provider or payer reads it. */
-export interface ClaimView {
-  id: string;
-  externalRef: string;
-  status: ClaimStatus;
-  revision: number;
-  providerId: string;
-  payerId: string;
-  memberId: string;
-  planVersionId: string;
-  serviceDate: string;
-  careType: string;
-  previousClaimId: string | null;
-  currency: string;
-  diagnoses: string[];
-  lines: {
-    lineNo: number;
-    serviceCode: string;
-    quantity: number;
-    unitPrice: number;
-    preauthRef: string | null;
-  }[];
-  /** The current decision, as the engine made it, with its revision and any reviewer's note. */
-  decision: (Decision & { revision: number; note: string | null }) | null;
-  /** Where the ledger recorded the current decision; null until it has. */
-  ledger: { txId: string; block: number } | null;
-  /**
-   * Why the chaincode refused the claim's payment or decision, for a claim in `payment_refused` or
-   * `decision_refused`: the chaincode's code (`CONFLICT` for a different record under its key).
-   */
-  ledgerRefusal: { code: string; message: string; at: string } | null;
-  /**
-   * Why adjudication gave up, for a claim in `error`: a stable code and a message safe to show;
-   * the failure's own text stays in the worker's log and the claim's row.
-   */
-  error: { code: string; message: string } | null;
-  createdAt: string;
-  updatedAt: string;
-  /** `mismatch` when PostgreSQL's figures differ from the ledger's; the ledger's are then shown. */
-  integrity: IntegrityStatus;
-  /** The differences behind a mismatch (empty when `ok`). */
-  mismatches: IntegrityMismatchView[];
-}
+export type { ClaimView } from '../common/api-views';
 
 /** One page of a list, with the cursor of the next page. */
 export interface Page<T> {

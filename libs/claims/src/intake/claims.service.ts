@@ -23,6 +23,9 @@ import { AppError, AppErrorCode, NotFoundError } from '../common/app.errors';
 import { recordClaimEvent } from '../common/claim-events';
 import { planVersionById } from '../adjudication/decide-claim';
 import { recentValue } from '../common/recent-value';
+import type { BatchItemResult, SubmissionResult } from '../common/api-views';
+
+export type { BatchItemResult, SubmissionResult } from '../common/api-views';
 
 /** One claim to store and the provider submitting it. */
 export interface Submission {
@@ -46,18 +49,6 @@ export interface SubmitClaim {
 
 /** How often a rejected claim may be corrected and resubmitted when the plan does not say. */
 export const DEFAULT_MAX_RESUBMISSIONS = 3;
-
-/** One claim's answer within a batch submission. */
-export type BatchItemResult =
-  | ({ ok: true } & SubmissionResult)
-  | { ok: false; externalRef: string; error: { code: string; message: string; details: unknown } };
-
-/** What submission returns: the claim, and whether it already existed with this very body. */
-export interface SubmissionResult {
-  id: string;
-  status: ClaimStatus;
-  replayed: boolean;
-}
 
 /** Accepts claims from providers: stores them durably, then queues them for adjudication. */
 @Injectable()

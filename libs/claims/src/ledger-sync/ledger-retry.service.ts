@@ -5,14 +5,9 @@ import { ClaimStatus } from '../domain';
 import { AppError, AppErrorCode, NotFoundError } from '../common/app.errors';
 import { recordClaimEvent, updateReturning } from '../common/claim-events';
 import { lockClaim } from '../adjudication/decide-claim';
+import type { LedgerRetryResult } from '../common/api-views';
 
-/** What a retry request did: the claim stays `decision_refused` until the relay records the decision. */
-export interface LedgerRetryResult {
-  id: string;
-  status: ClaimStatus;
-  revision: number;
-  ledger: 'pending';
-}
+export type { LedgerRetryResult } from '../common/api-views';
 
 /**
  * A payer's retry of a decision the chaincode refused: its outbox row goes back to pending, the

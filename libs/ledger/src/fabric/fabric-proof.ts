@@ -92,7 +92,8 @@ export function buildFabricProof(source: FabricProofSource): FabricProofBundle {
 }
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
-const fabricProofSchema = z.object({
+/** Structural schema of a Fabric proof bundle; the cryptographic checks come after it passes. */
+export const fabricProofBundleSchema = z.object({
   version: z.literal(FABRIC_PROOF_VERSION),
   ledger: z.literal('fabric'),
   kind: z.enum(['decision', 'payment']),
@@ -126,7 +127,7 @@ const fabricProofSchema = z.object({
  * valid (see FabricProofBundle) — ask a trusted peer (FabricLedger.confirmProof). Never throws.
  */
 export function verifyFabricProof(input: unknown, trust: TrustAnchor): ProofVerification {
-  const parsed = fabricProofSchema.safeParse(input);
+  const parsed = fabricProofBundleSchema.safeParse(input);
   if (!parsed.success) return malformedBundle(parsed.error);
   const bundle = parsed.data as unknown as FabricProofBundle;
   const problems: string[] = [];

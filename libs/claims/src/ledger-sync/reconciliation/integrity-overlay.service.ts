@@ -11,17 +11,9 @@ import {
   type OpenMismatch,
 } from '../../infra/repositories/reconciliation.repository';
 import type { Decision } from '../../domain';
+import type { IntegrityMismatchView, IntegrityStatus } from '../../common/api-views';
 
-/** Whether the reconciler found the subject's figures in PostgreSQL to differ from the ledger's. */
-export type IntegrityStatus = 'ok' | 'mismatch';
-
-/** A difference as the API shows it. */
-export interface IntegrityMismatchView {
-  field: string;
-  database: unknown;
-  ledger: unknown;
-  detectedAt: string;
-}
+export type { IntegrityMismatchView, IntegrityStatus } from '../../common/api-views';
 
 /** What the API adds to a claim or fund: its integrity, and the differences behind a mismatch. */
 export interface WithIntegrity {
