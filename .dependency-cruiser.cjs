@@ -3,14 +3,6 @@
  * shrinks: a use case moved behind repositories leaves it, and a new one never joins it.
  */
 const useCasesNotYetOnRepositories = [
-  'libs/claims/src/access/access-log.service.ts',
-  'libs/claims/src/access/api-key-scopes.ts',
-  'libs/claims/src/access/api-keys.service.ts',
-  'libs/claims/src/access/organizations.service.ts',
-  'libs/claims/src/access/principal.ts',
-  'libs/claims/src/access/access-log/access-log-anchor.service.ts',
-  'libs/claims/src/access/access-log/access-log-verifier.ts',
-  'libs/claims/src/access/access-log/access-log-writer.ts',
   'libs/claims/src/intake/claims.service.ts',
   'libs/claims/src/coverage/members.service.ts',
   'libs/claims/src/adjudication/adjudication.service.ts',

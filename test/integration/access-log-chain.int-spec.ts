@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import { chainedEntryOf } from '@claimtrail/claims/access/access-log/access-log-rows';
+import { chainedEntryOf } from '@claimtrail/claims/infra/repositories/access-log-rows';
 import { loadConfig } from '@claimtrail/claims/config/app-config';
 import { firstBreak, GENESIS_HASH } from '@claimtrail/claims/domain/access-log-chain';
 import { connectDataSource } from '@claimtrail/claims/infra/data-source';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { LedgerEventsService } from '@claimtrail/claims/ledger-sync/ledger-events.service';
-import { OrganizationsService } from '@claimtrail/claims/access/organizations.service';
+import { organizationsServiceOn } from '@claimtrail/claims/infra/repositories/access-on-data-source';
 import { Metrics } from '@claimtrail/claims/observability/metrics';
 import { loadConfig } from '@claimtrail/claims/config/app-config';
 import { connectDataSource } from '@claimtrail/claims/infra/data-source';
@@ -20,7 +20,7 @@ describe('LedgerEventsService.confirm', () => {
   beforeAll(async () => {
     db = await connectDataSource({ ...loadConfig(), DATABASE_POOL_SIZE: 4 });
     events = new LedgerEventsService(db, testLedger(db), new Metrics());
-    signer = (await new OrganizationsService(db).create('payer', 'Ledger events payer')).organization.id;
+    signer = (await organizationsServiceOn(db).create('payer', 'Ledger events payer')).organization.id;
   });
   afterAll(() => db.destroy());
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { AccessLogVerifier } from '@claimtrail/claims/access/access-log/access-log-verifier';
+import { accessLogVerifierOn } from '@claimtrail/claims/infra/repositories/access-on-data-source';
 import { withDatabaseAndLedger } from './database';
 
 /** `claimtrail access-log verify`: re-checks the access log's hash chain and its ledger anchors. */
@@ -11,7 +11,7 @@ export function registerAccessLogCommands(program: Command): void {
       "re-check every row's sequence, link and hash, and every ledger anchor of the head; exits 1 naming the first bad row",
     )
     .action(async () => {
-      const verdict = await withDatabaseAndLedger((db, ledger) => new AccessLogVerifier(db, ledger).verify());
+      const verdict = await withDatabaseAndLedger((db, ledger) => accessLogVerifierOn(db, ledger).verify());
       if (verdict.ok) {
         const head = verdict.head ? `head seq ${verdict.head.seq} ${verdict.head.hash}` : 'empty';
         process.stdout.write(

@@ -5,7 +5,7 @@ import { loadConfig } from '@claimtrail/claims/config/app-config';
 import { ReconcilerService } from '@claimtrail/claims/ledger-sync/reconciliation/reconciler.service';
 import { ReconciliationRepository } from '@claimtrail/claims/infra/repositories/reconciliation.repository';
 import { Metrics } from '@claimtrail/claims/observability/metrics';
-import { OrganizationsService } from '@claimtrail/claims/access/organizations.service';
+import { organizationsServiceOn } from '@claimtrail/claims/infra/repositories/access-on-data-source';
 import { withDatabaseAndLedger, withLedger } from './database';
 import { readTrustFile } from './trust-file';
 
@@ -27,7 +27,7 @@ export function registerLedgerCommands(program: Command): void {
           ? await readTrustFile(opts.trust)
           : {
               version: 1,
-              organizations: await new OrganizationsService(db).trustedOrganizations(),
+              organizations: await organizationsServiceOn(db).trustedOrganizations(),
               msps: [],
               ledgerHeadKeyPem: l.headPublicKeyPem?.(),
             };

@@ -4,7 +4,11 @@ import { AccessLogWriter } from '@claimtrail/claims/access/access-log/access-log
 import { keyEvent } from '@claimtrail/claims/access/access-log/key-event';
 import { parseApiKey } from '@claimtrail/claims/access/api-keys';
 import { ApiKeysService } from '@claimtrail/claims/access/api-keys.service';
-import { OrganizationsService } from '@claimtrail/claims/access/organizations.service';
+import {
+  accessLogWriterOn,
+  apiKeysServiceOn,
+  organizationsServiceOn,
+} from '@claimtrail/claims/infra/repositories/access-on-data-source';
 import { COMMAND_LINE } from '@claimtrail/claims/access/principal';
 import { loadConfig } from '@claimtrail/claims/config/app-config';
 import type { OrganizationKind } from '@claimtrail/claims/infra/entities';
@@ -27,7 +31,7 @@ export function registerOrgCommands(program: Command): void {
       const name = opts.name.trim();
       if (!name) throw new Error('--name must not be empty');
       const { organization, apiKey } = await withAccessLog(async (db, audit) => {
-        const created = await new OrganizationsService(db).create(opts.kind, name);
+        const created = await organizationsServiceOn(db).create(opts.kind, name);
         const event = keyEvent(
           'key_issued',
           COMMAND_LINE,
@@ -67,7 +71,7 @@ const print = (value: unknown): void => {
  */
 async function withAccessLog<T>(use: (db: DataSource, audit: AccessLogWriter) => Promise<T>): Promise<T> {
   return withDatabase(async (db) => {
-    const audit = new AccessLogWriter(db, loadConfig());
+    const audit = accessLogWriterOn(db, loadConfig());
     try {
       return await use(db, audit);
     } finally {
@@ -78,7 +82,7 @@ async function withAccessLog<T>(use: (db: DataSource, audit: AccessLogWriter) =>
 
 /** Runs `use` with the command line's keys service, whose key events reach the access log. */
 const withKeys = <T>(use: (keys: ApiKeysService) => Promise<T>): Promise<T> =>
-  withAccessLog((db, audit) => use(new ApiKeysService(db, loadConfig(), audit)));
+  withAccessLog((db, audit) => use(apiKeysServiceOn(db, loadConfig(), audit)));
 
 /**
  * `claimtrail org keys list|revoke|recover`: API keys of an organization. The command line acts as the

@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { LEDGER, type LedgerPort } from '@claimtrail/ledger';
 import { AccessLogAnchorService } from '@claimtrail/claims/access/access-log/access-log-anchor.service';
 import { AccessLogVerifier } from '@claimtrail/claims/access/access-log/access-log-verifier';
-import { chainedEntryOf } from '@claimtrail/claims/access/access-log/access-log-rows';
+import { chainedEntryOf } from '@claimtrail/claims/infra/repositories/access-log-rows';
 import { AccessLogWriter } from '@claimtrail/claims/access/access-log/access-log-writer';
 import { chainRows } from '@claimtrail/claims/domain/access-log-chain';
 import { runCli } from '../../support/cli';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { OrganizationsService } from '@claimtrail/claims/access/organizations.service';
+import { organizationsServiceOn } from '@claimtrail/claims/infra/repositories/access-on-data-source';
 import { generateSigningKeyPair, signHead, verifyProofBundle, type TrustAnchor } from '@claimtrail/ledger';
 import { decisionRecord, signingIdentity } from '@claimtrail/ledger/testing/decision-fixtures';
 import { MemoryChain } from '@claimtrail/ledger/testing/memory-chain';
@@ -168,7 +168,7 @@ describe('proofs: disclosure, trust anchor, bounded size', () => {
   });
 
   it("H4: ledger check holds every signature to the organization's registered key, not the key the chain names", async () => {
-    const orgs = new OrganizationsService(db);
+    const orgs = organizationsServiceOn(db);
     const own = await privateLedger('proofs_h4');
     try {
       const payer = await orgs.signingIdentity(s.payer.id);

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { MultiBar, Presets } from 'cli-progress';
 import type { DataSource } from 'typeorm';
 import { assertFabricReachable, type DecisionRecord } from '@claimtrail/ledger';
-import { OrganizationsService } from '@claimtrail/claims/access/organizations.service';
+import { organizationsServiceOn } from '@claimtrail/claims/infra/repositories/access-on-data-source';
 import { loadConfig } from '@claimtrail/claims/config/app-config';
 import { assertPostgresReachable, assertRedisReachable } from '@claimtrail/claims/infra/preflight';
 import { createScratchDatabase } from '../scratch-database';
@@ -285,7 +285,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchResult> {
 
 /** Creates the operator in the database, then everything else over the API, with a progress bar. */
 async function seed(db: DataSource, baseUrl: string, opts: BenchOptions): Promise<Workload> {
-  const { apiKey } = await new OrganizationsService(db).create('operator', 'Benchmark operator');
+  const { apiKey } = await organizationsServiceOn(db).create('operator', 'Benchmark operator');
   const call =
     (key: string) =>
     async (

@@ -1,6 +1,6 @@
 import { SingleBar, Presets } from 'cli-progress';
 import type { DataSource } from 'typeorm';
-import { OrganizationsService } from '@claimtrail/claims/access/organizations.service';
+import { organizationsServiceOn } from '@claimtrail/claims/infra/repositories/access-on-data-source';
 import { EmbeddedLedger } from '@claimtrail/ledger';
 import { auditFund } from '../audit.command';
 import { seededRandom } from '../bench/seeded-random';
@@ -205,7 +205,7 @@ export async function runDemoStory(db: DataSource, baseUrl: string, opts: DemoOp
   const problems: string[] = [];
 
   // Organizations: the operator directly on the database, everyone else through the API.
-  const { apiKey: operatorKey } = await new OrganizationsService(db).create(
+  const { apiKey: operatorKey } = await organizationsServiceOn(db).create(
     'operator',
     'Demo platform operator',
   );

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { AccessLogWriter } from './access-log/access-log-writer';
-import { ACCESS_LOG_COLUMNS, chainedEntryOf } from './access-log/access-log-rows';
 import type { AccessLogView } from '../common/api-views';
+import { AccessLogWriter } from './access-log/access-log-writer';
+import { AccessLogRepository } from './access-log.repository';
 
 export type { AccessLogView } from '../common/api-views';
 
@@ -13,7 +11,7 @@ const SINGLE_CLAIM_ACTIONS = new Set(['read_claim', 'read_proof']);
 @Injectable()
 export class AccessLogService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly log: AccessLogRepository,
     private readonly writer: AccessLogWriter,
   ) {}
 
@@ -28,15 +26,10 @@ export class AccessLogService {
     limit: number;
   }): Promise<AccessLogView[]> {
     await this.writer.flush();
-    const rows: Record<string, unknown>[] = await this.db.query(
-      `SELECT ${ACCESS_LOG_COLUMNS} FROM access_log
-        WHERE ($1::text IS NULL OR subject_ids @> ARRAY[$1::text]) AND ($2::uuid IS NULL OR organization_id = $2)
-          AND ($3::bigint IS NULL OR seq < $3)
-        ORDER BY seq DESC LIMIT $4`,
-      [filter.claimId ?? null, filter.organizationId ?? null, filter.before ?? null, filter.limit],
-    );
+    const { claimId, ...rest } = filter;
+    const rows = await this.log.search({ ...rest, subjectId: claimId });
     return rows.map((r) => {
-      const { seq, prevHash: _prev, ...e } = chainedEntryOf(r);
+      const { seq, prevHash: _prev, ...e } = r;
       return {
         id: seq,
         ...e,

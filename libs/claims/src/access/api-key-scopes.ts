@@ -1,4 +1,4 @@
-import type { OrganizationKind } from '../infra/entities';
+import type { OrganizationKind } from './organizations.repository';
 
 /**
  * What an API key may do. `admin` manages the organization's keys (issue, rotate others, revoke)

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { ApiKeyEntity, OrganizationEntity } from '../infra/entities';
+import { type Transaction, Transactions } from '../platform/transactions';
 import {
   allowedScopes,
   DEFAULT_SCOPES,
@@ -13,19 +11,21 @@ import {
   type ApiKeyScope,
 } from './api-key-scopes';
 import { AppError, AppErrorCode, NotFoundError } from '../common/app.errors';
+import { type ApiKey, ApiKeysRepository } from './api-keys.repository';
 import { AccessLogWriter } from './access-log/access-log-writer';
 import { keyEvent } from './access-log/key-event';
 import { issueApiKey } from './api-keys';
+import { type Organization, OrganizationsRepository } from './organizations.repository';
 import { actorOf, COMMAND_LINE, type Principal } from './principal';
 import type { ApiKeyView } from '../common/api-views';
 
 export type { ApiKeyView, KeyActor } from '../common/api-views';
 
-const view = (k: ApiKeyEntity): ApiKeyView => ({
+const view = (k: ApiKey): ApiKeyView => ({
   id: k.id,
   prefix: k.prefix,
   label: k.label,
-  scopes: k.scopes as ApiKeyScope[],
+  scopes: k.scopes,
   createdAt: k.createdAt.toISOString(),
   issuedBy: { organizationId: k.issuedByOrganizationId, keyId: k.issuedByKeyId },
   revokedAt: k.revokedAt?.toISOString() ?? null,
@@ -34,17 +34,17 @@ const view = (k: ApiKeyEntity): ApiKeyView => ({
 
 /** Issues a key for an organization inside the caller's transaction; its token exists only in the result. */
 export async function insertApiKey(
-  em: EntityManager,
+  keys: ApiKeysRepository,
+  tx: Transaction,
   organizationId: string,
   label: string,
   scopes: readonly ApiKeyScope[],
   issuedBy: Principal | null,
-): Promise<{ key: ApiKeyEntity; token: string }> {
+): Promise<{ key: ApiKey; token: string }> {
   const issued = issueApiKey();
-  const id = randomUUID();
   const actor = actorOf(issuedBy);
-  await em.insert(ApiKeyEntity, {
-    id,
+  const key = await keys.insert(tx, {
+    id: randomUUID(),
     organizationId,
     prefix: issued.prefix,
     secretHash: issued.secretHash,
@@ -52,12 +52,11 @@ export async function insertApiKey(
     scopes: sortScopes(scopes),
     issuedByOrganizationId: actor.organizationId,
     issuedByKeyId: actor.keyId,
-    revokedAt: null,
   });
-  return { key: await em.findOneByOrFail(ApiKeyEntity, { id }), token: issued.token };
+  return { key, token: issued.token };
 }
 
-const isActive = (k: ApiKeyEntity, now = new Date()) => !k.revokedAt || k.revokedAt > now;
+const isActive = (k: ApiKey, now = new Date()) => !k.revokedAt || k.revokedAt > now;
 const forbidden = (message: string) => new AppError(AppErrorCode.Forbidden, message);
 
 /**
@@ -69,7 +68,9 @@ const forbidden = (message: string) => new AppError(AppErrorCode.Forbidden, mess
 @Injectable()
 export class ApiKeysService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly transactions: Transactions,
+    private readonly organizations: OrganizationsRepository,
+    private readonly keys: ApiKeysRepository,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'MAX_KEYS_PER_ORGANIZATION'>,
     // Absent on the command line, whose key changes are not in the access log.
     @Optional() private readonly audit?: AccessLogWriter,
@@ -79,10 +80,7 @@ export class ApiKeysService {
   async list(principal: Principal, orgId: string): Promise<ApiKeyView[]> {
     await this.assertVisible(principal, orgId);
     this.assertAdmin(principal, 'list keys');
-    const keys = await this.db
-      .getRepository(ApiKeyEntity)
-      .find({ where: { organizationId: orgId }, order: { createdAt: 'DESC' } });
-    return keys.map(view);
+    return (await this.keys.listOf(orgId)).map(view);
   }
 
   /** Issues a new key with `scopes` (default: its kind's); the token is returned once. */
@@ -102,9 +100,9 @@ export class ApiKeysService {
         { field: 'scopes', rule: `must be among ${allowedScopes(org.kind).join(', ')}` },
       ]);
     }
-    const issued = await this.db.transaction(async (em) => {
-      await this.assertRoomForKey(em, orgId);
-      const { key, token } = await insertApiKey(em, orgId, label, granted, principal);
+    const issued = await this.transactions.run(async (tx) => {
+      await this.assertRoomForKey(tx, orgId);
+      const { key, token } = await insertApiKey(this.keys, tx, orgId, label, granted, principal);
       return { ...view(key), apiKey: token };
     });
     this.audit?.record(keyEvent('key_issued', principal, [issued.id], orgId, 'api-keys.create'));
@@ -115,16 +113,16 @@ export class ApiKeysService {
   async revoke(principal: Principal, orgId: string, keyId: string): Promise<ApiKeyView> {
     await this.assertVisible(principal, orgId);
     if (keyId !== principal.keyId) this.assertAdmin(principal, 'revoke other keys');
-    const revoked = await this.db.transaction(async (em) => {
-      await lockOrganization(em, orgId);
-      const key = await em.findOneBy(ApiKeyEntity, { id: keyId, organizationId: orgId });
+    const revoked = await this.transactions.run(async (tx) => {
+      await this.organizations.lock(tx, orgId);
+      const key = await this.keys.find(tx, orgId, keyId);
       if (!key || !isActive(key)) throw new NotFoundError('active API key');
       // The operator may (a stolen key is revoked whatever it leaves); the organization itself may
       // not lock itself out of managing its keys.
       if (
         principal.orgId === orgId &&
         key.scopes.includes('admin') &&
-        (await this.adminKeys(em, orgId)) <= 1
+        (await this.adminKeys(tx, orgId)) <= 1
       ) {
         throw new AppError(
           AppErrorCode.LastAdminKey,
@@ -132,14 +130,7 @@ export class ApiKeysService {
           [{ field: 'keyId', rule: "must not be the organization's last active admin key" }],
         );
       }
-      const actor = actorOf(principal);
-      Object.assign(key, {
-        revokedAt: new Date(),
-        revokedByOrganizationId: actor.organizationId,
-        revokedByKeyId: actor.keyId,
-      });
-      await em.save(key);
-      return view(key);
+      return view(await this.revokeAt(tx, key, new Date(), principal));
     });
     this.audit?.record(keyEvent('key_revoked', principal, [revoked.id], orgId, 'api-keys.revoke'));
     return revoked;
@@ -152,23 +143,42 @@ export class ApiKeysService {
    */
   async recoverAdminKey(orgId: string): Promise<ApiKeyView & { apiKey: string }> {
     const org = await this.assertVisible(COMMAND_LINE, orgId);
-    const recovered = await this.db.transaction(async (em) => {
-      await lockOrganization(em, orgId);
-      if ((await this.adminKeys(em, orgId)) > 0) {
+    const recovered = await this.transactions.run(async (tx) => {
+      await this.organizations.lock(tx, orgId);
+      if ((await this.adminKeys(tx, orgId)) > 0) {
         throw new AppError(
           AppErrorCode.AdminKeyExists,
           'the organization still has an active admin key; it issues its own keys',
         );
       }
-      const { key, token } = await insertApiKey(em, orgId, 'recovery', firstKeyScopes(org.kind), null);
+      const { key, token } = await insertApiKey(
+        this.keys,
+        tx,
+        orgId,
+        'recovery',
+        firstKeyScopes(org.kind),
+        null,
+      );
       return { ...view(key), apiKey: token };
     });
     this.audit?.record(keyEvent('key_issued', COMMAND_LINE, [recovered.id], orgId, 'api-keys.recover'));
     return recovered;
   }
 
-  private adminKeys(em: EntityManager, orgId: string): Promise<number> {
-    return activeKeys(em, orgId, 'admin');
+  private adminKeys(tx: Transaction, orgId: string): Promise<number> {
+    return this.keys.countActive(tx, orgId, 'admin');
+  }
+
+  // Revokes a key from `at`, by `principal`; the key as it is now stored.
+  private async revokeAt(tx: Transaction, key: ApiKey, at: Date, principal: Principal): Promise<ApiKey> {
+    const actor = actorOf(principal);
+    const revocation = {
+      revokedAt: at,
+      revokedByOrganizationId: actor.organizationId,
+      revokedByKeyId: actor.keyId,
+    };
+    await this.keys.revoke(tx, key.id, revocation);
+    return { ...key, ...revocation };
   }
 
   /**
@@ -180,11 +190,8 @@ export class ApiKeysService {
     await this.assertVisible(principal, orgId);
     this.assertOwn(principal, orgId, 'rotates');
     if (keyId !== principal.keyId) this.assertAdmin(principal, 'rotate other keys');
-    const rotated = await this.db.transaction(async (em) => {
-      const old = await em.findOne(ApiKeyEntity, {
-        where: { id: keyId, organizationId: orgId },
-        lock: { mode: 'pessimistic_write' },
-      });
+    const rotated = await this.transactions.run(async (tx) => {
+      const old = await this.keys.lock(tx, orgId, keyId);
       const now = new Date();
       if (!old || !isActive(old, now)) throw new NotFoundError('active API key');
       if (old.revokedAt) {
@@ -194,16 +201,10 @@ export class ApiKeysService {
           [{ field: 'keyId', rule: 'must not be in its rotation grace period' }],
         );
       }
-      const actor = actorOf(principal);
-      Object.assign(old, {
-        revokedAt: new Date(now.getTime() + graceSeconds * 1000),
-        revokedByOrganizationId: actor.organizationId,
-        revokedByKeyId: actor.keyId,
-      });
-      await em.save(old);
+      const previous = await this.revokeAt(tx, old, new Date(now.getTime() + graceSeconds * 1000), principal);
       // A rotation replaces a key rather than adding one: it is not held to the cap.
-      const { key, token } = await insertApiKey(em, orgId, old.label, old.scopes as ApiKeyScope[], principal);
-      return { previous: view(old), current: { ...view(key), apiKey: token } };
+      const { key, token } = await insertApiKey(this.keys, tx, orgId, old.label, old.scopes, principal);
+      return { previous: view(previous), current: { ...view(key), apiKey: token } };
     });
     const ids = [rotated.previous.id, rotated.current.id];
     this.audit?.record(keyEvent('key_rotated', principal, ids, orgId, 'api-keys.rotate'));
@@ -211,9 +212,9 @@ export class ApiKeysService {
   }
 
   // The organization row is locked so that concurrent issues cannot overshoot the cap together.
-  private async assertRoomForKey(em: EntityManager, orgId: string): Promise<void> {
-    await lockOrganization(em, orgId);
-    const n = await activeKeys(em, orgId);
+  private async assertRoomForKey(tx: Transaction, orgId: string): Promise<void> {
+    await this.organizations.lock(tx, orgId);
+    const n = await this.keys.countActive(tx, orgId);
     const max = this.config.MAX_KEYS_PER_ORGANIZATION;
     if (n >= max) {
       throw new AppError(
@@ -245,26 +246,10 @@ export class ApiKeysService {
   }
 
   // Another tenant's organization answers 404, exactly like one that does not exist.
-  private async assertVisible(principal: Principal, orgId: string): Promise<OrganizationEntity> {
+  private async assertVisible(principal: Principal, orgId: string): Promise<Organization> {
     if (principal.kind !== 'operator' && principal.orgId !== orgId) throw new NotFoundError('organization');
-    const org = await this.db.getRepository(OrganizationEntity).findOneBy({ id: orgId });
+    const org = await this.organizations.find(orgId);
     if (!org) throw new NotFoundError('organization');
     return org;
   }
-}
-
-// Key changes of one organization take its row's lock, so that counts of its keys stay true until commit.
-async function lockOrganization(em: EntityManager, orgId: string): Promise<void> {
-  await em.query(`SELECT 1 FROM organizations WHERE id = $1 FOR UPDATE`, [orgId]);
-}
-
-/** The organization's active keys (unrevoked or in their grace period), of one scope or all. */
-async function activeKeys(em: EntityManager, orgId: string, scope?: ApiKeyScope): Promise<number> {
-  const [{ n }] = (await em.query(
-    `SELECT count(*)::int AS n FROM api_keys
-      WHERE organization_id = $1 AND ($2::text IS NULL OR $2 = ANY(scopes))
-        AND (revoked_at IS NULL OR revoked_at > now())`,
-    [orgId, scope ?? null],
-  )) as { n: number }[];
-  return n;
 }

@@ -1,34 +1,32 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { generateSigningKeyPair, type SigningIdentity, type TrustedOrganization } from '@claimtrail/ledger';
-import { OrganizationEntity, type OrganizationKind } from '../infra/entities';
 import { AppError, AppErrorCode, NotFoundError } from '../common/app.errors';
+import { Transactions } from '../platform/transactions';
 import { parseApiKey, secretMatches } from './api-keys';
-import { firstKeyScopes, type ApiKeyScope } from './api-key-scopes';
+import { firstKeyScopes } from './api-key-scopes';
+import { ApiKeysRepository, type KeyCredentials } from './api-keys.repository';
 import { insertApiKey } from './api-keys.service';
+import {
+  type Organization,
+  type OrganizationKind,
+  OrganizationsRepository,
+} from './organizations.repository';
 import type { Principal } from './principal';
 
 export type { Principal } from './principal';
-
-/** An API key's row as authentication needs it. */
-interface StoredKey {
-  id: string;
-  hash: string;
-  revoked: Date | null;
-  org: string;
-  kind: OrganizationKind;
-  scopes: ApiKeyScope[];
-}
 
 /** Creates organizations with their signing identity and API keys, and authenticates keys. */
 @Injectable()
 export class OrganizationsService {
   private readonly signers = new Map<string, SigningIdentity>();
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly organizations: OrganizationsRepository,
+    private readonly keys: ApiKeysRepository,
+  ) {}
 
   /**
    * Creates an organization and its first, admin-scoped API key, recorded as issued by `by` (null:
@@ -38,23 +36,21 @@ export class OrganizationsService {
     kind: OrganizationKind,
     name: string,
     by: Principal | null = null,
-  ): Promise<{ organization: OrganizationEntity; apiKey: string }> {
-    const keys = generateSigningKeyPair();
+  ): Promise<{ organization: Organization; apiKey: string }> {
+    const pair = generateSigningKeyPair();
     const id = randomUUID();
-    const organization = this.db.getRepository(OrganizationEntity).create({
-      id,
-      kind,
-      name,
-      mspId: id,
-      signingPublicKey: keys.publicKeyPem,
-      signingPrivateKey: keys.privateKeyPem,
+    const apiKey = await this.transactions.run(async (tx) => {
+      await this.organizations.insert(tx, {
+        id,
+        kind,
+        name,
+        mspId: id,
+        signingPublicKey: pair.publicKeyPem,
+        signingPrivateKey: pair.privateKeyPem,
+      });
+      return (await insertApiKey(this.keys, tx, id, 'default', firstKeyScopes(kind), by)).token;
     });
-    const apiKey = await this.db.transaction(async (em) => {
-      await em.insert(OrganizationEntity, organization);
-      return (await insertApiKey(em, id, 'default', firstKeyScopes(kind), by)).token;
-    });
-    const saved = await this.db.getRepository(OrganizationEntity).findOneByOrFail({ id });
-    return { organization: saved, apiKey };
+    return { organization: await this.get(id), apiKey };
   }
 
   /** Resolves a bearer token to its organization; throws Unauthenticated for anything else. */
@@ -73,14 +69,9 @@ export class OrganizationsService {
    * Key rows by prefix, read fresh for every request (a revocation takes effect at once) but for
    * all requests of one turn of the event loop in one query, not one query each.
    */
-  private readonly keysByPrefix = new DataLoader<string, StoredKey | null>(
+  private readonly keysByPrefix = new DataLoader<string, KeyCredentials | null>(
     async (prefixes) => {
-      const rows = (await this.db.query(
-        `SELECT k.prefix, k.id, k.secret_hash AS hash, k.revoked_at AS revoked, k.scopes, o.id AS org, o.kind
-           FROM api_keys k JOIN organizations o ON o.id = k.organization_id
-          WHERE k.prefix = ANY($1)`,
-        [[...new Set(prefixes)]],
-      )) as (StoredKey & { prefix: string })[];
+      const rows = await this.keys.credentialsByPrefix(prefixes);
       const byPrefix = new Map(rows.map((r) => [r.prefix, r]));
       return prefixes.map((p) => byPrefix.get(p) ?? null);
     },
@@ -88,8 +79,8 @@ export class OrganizationsService {
   );
 
   /** An organization by id, or NotFound. */
-  async get(id: string): Promise<OrganizationEntity> {
-    const org = await this.db.getRepository(OrganizationEntity).findOneBy({ id });
+  async get(id: string): Promise<Organization> {
+    const org = await this.organizations.find(id);
     if (!org) throw new NotFoundError('organization');
     return org;
   }
@@ -99,9 +90,7 @@ export class OrganizationsService {
    * trust file and what `ledger check` holds each transaction's signature against.
    */
   async trustedOrganizations(): Promise<TrustedOrganization[]> {
-    const rows = await this.db
-      .getRepository(OrganizationEntity)
-      .find({ select: { id: true, kind: true, signingPublicKey: true }, order: { id: 'ASC' } });
+    const rows = await this.organizations.publicKeys();
     return rows.map((o) => ({ id: o.id, kind: o.kind, publicKeyPem: o.signingPublicKey }));
   }
 
@@ -109,12 +98,7 @@ export class OrganizationsService {
   async signingIdentity(orgId: string): Promise<SigningIdentity> {
     const cached = this.signers.get(orgId);
     if (cached) return cached;
-    const org = await this.db
-      .getRepository(OrganizationEntity)
-      .createQueryBuilder('o')
-      .addSelect('o.signingPrivateKey')
-      .where('o.id = :orgId', { orgId })
-      .getOne();
+    const org = await this.organizations.findWithSigningKey(orgId);
     if (!org) throw new NotFoundError('organization');
     const identity: SigningIdentity = {
       orgId: org.id,

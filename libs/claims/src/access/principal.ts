@@ -1,4 +1,4 @@
-import type { OrganizationKind } from '../infra/entities';
+import type { OrganizationKind } from './organizations.repository';
 import type { ApiKeyScope } from './api-key-scopes';
 
 /** The caller an API key identifies. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { LEDGER, type LedgerPort } from '@claimtrail/ledger';
+import { AccessLogRepository } from '../access-log.repository';
+import { OrganizationsRepository } from '../organizations.repository';
 import { OrganizationsService } from '../organizations.service';
 
 /** An anchor written to the ledger. */
@@ -21,26 +21,22 @@ export class AccessLogAnchorService {
   private lastAnchored: number | null = null;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly log: AccessLogRepository,
     @Inject(LEDGER) private readonly ledger: LedgerPort,
     private readonly orgs: OrganizationsService,
+    private readonly organizations: OrganizationsRepository,
   ) {}
 
   /** Anchors the current head; null when it is already anchored, the log is empty or there is no operator yet. */
   async anchor(): Promise<WrittenAnchor | null> {
-    const [head] = (await this.db.query(`SELECT seq, hash FROM access_log ORDER BY seq DESC LIMIT 1`)) as {
-      seq: string;
-      hash: string;
-    }[];
+    const head = await this.log.head();
     if (!head) return null;
-    const seq = Number(head.seq);
+    const { seq } = head;
     this.lastAnchored ??= await this.newestAnchoredSeq();
     if (seq <= this.lastAnchored) return null;
-    const [operator] = (await this.db.query(
-      `SELECT id FROM organizations WHERE kind = 'operator' ORDER BY created_at, id LIMIT 1`,
-    )) as { id: string }[];
+    const operator = await this.organizations.firstOperatorId();
     if (!operator) return null;
-    const signer = await this.orgs.signingIdentity(operator.id);
+    const signer = await this.orgs.signingIdentity(operator);
     const done = await this.ledger.anchorAccessLog({ seq, hash: head.hash }, signer);
     this.lastAnchored = seq;
     return { seq, hash: head.hash, txId: done.txId };

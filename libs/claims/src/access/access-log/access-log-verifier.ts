@@ -1,9 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { LEDGER, type LedgerPort } from '@claimtrail/ledger';
 import { firstBreak, GENESIS_HASH } from '../../domain/access-log-chain';
-import { ACCESS_LOG_COLUMNS, chainedEntryOf } from './access-log-rows';
+import { AccessLogRepository } from '../access-log.repository';
 
 /** What a check of the access log found. */
 export interface AccessLogVerdict {
@@ -28,7 +26,7 @@ const PAGE = 5_000;
 @Injectable()
 export class AccessLogVerifier {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly log: AccessLogRepository,
     @Inject(LEDGER) private readonly ledger: LedgerPort,
   ) {}
 
@@ -36,12 +34,7 @@ export class AccessLogVerifier {
     let last = { seq: 0, hash: GENESIS_HASH };
     let rowsChecked = 0;
     for (;;) {
-      const rows = (
-        (await this.db.query(
-          `SELECT ${ACCESS_LOG_COLUMNS} FROM access_log WHERE seq > $1 ORDER BY seq LIMIT $2`,
-          [last.seq, PAGE],
-        )) as Record<string, unknown>[]
-      ).map(chainedEntryOf);
+      const rows = await this.log.rowsAfter(last.seq, PAGE);
       if (rows.length === 0) break;
       const broken = firstBreak(rows, last);
       if (broken)
@@ -64,14 +57,7 @@ export class AccessLogVerifier {
       const anchors = await this.ledger.accessLogAnchors(after);
       if (anchors.length === 0) break;
       const seqs = anchors.map((a) => a.seq);
-      const stored = new Map(
-        (
-          (await this.db.query(`SELECT seq, hash FROM access_log WHERE seq = ANY($1::bigint[])`, [seqs])) as {
-            seq: string;
-            hash: string;
-          }[]
-        ).map((r) => [Number(r.seq), r.hash]),
-      );
+      const stored = await this.log.hashesAt(seqs);
       for (const a of anchors) {
         const hash = stored.get(a.seq);
         if (hash !== a.hash) {

@@ -5,14 +5,12 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { chainRows, type AccessLogEntry } from '../../domain/access-log-chain';
+import { Transactions } from '../../platform/transactions';
+import { AccessLogRepository } from '../access-log.repository';
 
-// One chain per database: its writers take this transaction-scoped advisory lock in turn.
-const CHAIN_LOCK = 0x61636c67; // 'aclg'
 // Beyond this many unwritten rows (the database is down) the oldest are dropped and counted.
 const MAX_BUFFERED = 100_000;
 
@@ -33,8 +31,10 @@ export class AccessLogWriter implements BeforeApplicationShutdown, OnApplication
   private queued = false;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly transactions: Transactions,
+    private readonly log: AccessLogRepository,
+    @Inject(APP_CONFIG)
+    private readonly config: Pick<AppConfig, 'ACCESS_LOG_BATCH_SIZE' | 'ACCESS_LOG_FLUSH_MS'>,
   ) {}
 
   /** Buffers one entry; it reaches the database within ACCESS_LOG_FLUSH_MS. */
@@ -119,49 +119,12 @@ export class AccessLogWriter implements BeforeApplicationShutdown, OnApplication
     }
   }
 
+  // Under the chain's lock, the batch is chained after the stored head and written in one statement.
   private async append(batch: AccessLogEntry[]): Promise<void> {
-    await this.db.transaction(async (em) => {
-      await em.query(`SELECT pg_advisory_xact_lock($1)`, [CHAIN_LOCK]);
-      const [head] = (await em.query(`SELECT seq, hash FROM access_log ORDER BY seq DESC LIMIT 1`)) as {
-        seq: string;
-        hash: string;
-      }[];
-      const rows = chainRows(batch, head ? Number(head.seq) + 1 : 1, head?.hash ?? null);
-      await em.query(
-        `INSERT INTO access_log (seq, at, action, organization_id, api_key_id, user_id, method, route, status,
-            subject_ids, subject_count, cursor, client_address, key_prefix, request_id, detail, prev_hash, hash)
-         SELECT u.seq, u.at, u.action, u.organization_id, u.api_key_id, u.user_id, u.method, u.route, u.status,
-            ARRAY(SELECT jsonb_array_elements_text(u.subject_ids)), u.subject_count, u.cursor, u.client_address,
-            u.key_prefix, u.request_id, u.detail, u.prev_hash, u.hash
-           FROM jsonb_to_recordset($1::jsonb) AS u(seq bigint, at timestamptz, action text, organization_id uuid,
-            api_key_id uuid, user_id uuid, method text, route text, status int, subject_ids jsonb,
-            subject_count int, cursor text, client_address text, key_prefix text, request_id text,
-            detail jsonb, prev_hash text, hash text)`,
-        [
-          JSON.stringify(
-            rows.map((r) => ({
-              seq: r.seq,
-              at: r.at,
-              action: r.action,
-              organization_id: r.organizationId,
-              api_key_id: r.apiKeyId,
-              user_id: r.userId,
-              method: r.method,
-              route: r.route,
-              status: r.status,
-              subject_ids: r.subjectIds,
-              subject_count: r.subjectCount,
-              cursor: r.cursor,
-              client_address: r.clientAddress,
-              key_prefix: r.keyPrefix,
-              request_id: r.requestId,
-              detail: r.detail,
-              prev_hash: r.prevHash,
-              hash: r.hash,
-            })),
-          ),
-        ],
-      );
+    await this.transactions.run(async (tx) => {
+      await this.log.lockChain(tx);
+      const head = await this.log.head(tx);
+      await this.log.insertChained(tx, chainRows(batch, head ? head.seq + 1 : 1, head?.hash ?? null));
     });
   }
 }

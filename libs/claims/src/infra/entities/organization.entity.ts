@@ -1,8 +1,9 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import type { OrganizationKind } from '../../access/organizations.repository';
 import { encryptedText } from '../crypto/encrypted-column.transformer';
 
-/** Organization kinds; each maps to a role in the API and on the ledger. */
-export type OrganizationKind = 'payer' | 'provider' | 'funder' | 'operator';
+/** Organization kinds (defined with the access slice's organizations). */
+export type { OrganizationKind };
 
 /** A payer, provider, funder or the platform operator, with its ledger signing identity. */
 @Entity('organizations')
