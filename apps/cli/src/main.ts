@@ -3,7 +3,6 @@ import { Command } from 'commander';
 import { registerAccessLogCommands } from './access-log.command';
 import { DEV_SECRETS_SWITCH } from '@claimtrail/claims/config/secrets';
 import { registerAuditCommand } from './audit.command';
-import { registerBenchCommand, registerReconcileBenchCommand } from './bench/bench.command';
 import { registerDemoCommand } from './demo/demo.command';
 import { registerKeysCommands } from './keys.command';
 import { registerLedgerCommands } from './ledger.command';
@@ -38,8 +37,6 @@ export function buildProgram(): Command {
   registerAuditCommand(program);
   registerAccessLogCommands(program);
   registerDemoCommand(program);
-  registerBenchCommand(program);
-  registerReconcileBenchCommand(program);
   return program;
 }
 

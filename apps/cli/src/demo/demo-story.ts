@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { OrganizationsService } from '@claimtrail/claims/application/organizations.service';
 import { EmbeddedLedger } from '@claimtrail/ledger';
 import { auditFund } from '../audit.command';
-import { seededRandom } from '../bench/seeded-random';
+import { seededRandom } from '../seeded-random';
 
 /** Prices in KES minor units, from data/services.csv. */
 const TARIFF = {
