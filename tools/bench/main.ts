@@ -1,3 +1,5 @@
+// The benchmark's services and entities are decorated for NestJS and TypeORM.
+import 'reflect-metadata';
 import { Command } from 'commander';
 import { DEV_SECRETS_SWITCH } from '@claimtrail/claims/config/secrets';
 import { configureBench, registerReconcileBenchCommand } from './bench.command';

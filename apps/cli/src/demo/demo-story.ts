@@ -2,7 +2,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import type { DataSource } from 'typeorm';
 import { OrganizationsService } from '@claimtrail/claims/application/organizations.service';
 import { EmbeddedLedger } from '@claimtrail/ledger';
-import { auditFund } from '../audit.command';
+import { auditFund } from '../audit.action';
 import { seededRandom } from '../seeded-random';
 
 /** Prices in KES minor units, from data/services.csv. */
