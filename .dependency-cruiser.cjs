@@ -103,10 +103,30 @@ module.exports = {
     },
     {
       name: 'product-apart-from-tests',
-      comment: 'Product code never imports test code.',
+      comment: 'Product code (and the development tools) never imports test code.',
       severity: 'error',
-      from: { path: '^(apps|libs|chaincode)/', pathNot: '\\.spec\\.ts$' },
+      from: { path: '^(apps|libs|chaincode|tools)/', pathNot: '\\.spec\\.ts$' },
       to: { path: '^test/' },
+    },
+    {
+      name: 'product-apart-from-tools',
+      comment:
+        'The development tools (the benchmark) are no part of the product: nothing shipped imports them.',
+      severity: 'error',
+      from: { path: '^(apps|libs|chaincode)/' },
+      to: { path: '^tools/' },
+    },
+    {
+      name: 'tools-use-the-cli-stack-only',
+      comment:
+        "Tools build on the libraries; of the apps they use only the command line's way of starting the " +
+        'built API and worker on a scratch database, which `claimtrail demo` needs too.',
+      severity: 'error',
+      from: { path: '^tools/' },
+      to: {
+        path: '^apps/',
+        pathNot: '^apps/cli/src/(app-process|scratch-database|seeded-random)\\.ts$',
+      },
     },
   ],
   options: {

@@ -44,7 +44,7 @@ module.exports = {
     {
       ...base,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{apps,libs,chaincode/src}/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,chaincode/src,tools}/**/*.spec.ts'],
       setupFiles: ['reflect-metadata'],
     },
     { ...base, ...withServices('integration'), testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'] },

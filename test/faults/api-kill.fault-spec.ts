@@ -1,5 +1,5 @@
-import { runLoad } from '../../apps/cli/src/bench/load';
-import { workloadClaim } from '../../apps/cli/src/bench/workload';
+import { runLoad } from '../../tools/bench/load';
+import { workloadClaim } from '../../tools/bench/workload';
 import { startRig, type Rig } from './support/fault-rig';
 import { acceptedIds, expectAllAccepted, expectNothingLost } from './support/invariants';
 

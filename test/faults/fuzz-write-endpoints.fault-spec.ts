@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { workloadClaim, workloadRuleSet } from '../../apps/cli/src/bench/workload';
+import { workloadClaim, workloadRuleSet } from '../../tools/bench/workload';
 import { client } from '../support/stack';
 import { startRig, type Rig } from './support/fault-rig';
 import { expectNothingLost } from './support/invariants';

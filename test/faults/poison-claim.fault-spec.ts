@@ -1,5 +1,5 @@
-import { runLoad } from '../../apps/cli/src/bench/load';
-import { workloadRuleSet } from '../../apps/cli/src/bench/workload';
+import { runLoad } from '../../tools/bench/load';
+import { workloadRuleSet } from '../../tools/bench/workload';
 import { client } from '../support/stack';
 import { startRig, type Rig } from './support/fault-rig';
 import { acceptedIds, expectAllAccepted, expectNothingLost } from './support/invariants';

@@ -1,6 +1,6 @@
 import { startRig, type Rig } from './support/fault-rig';
 import { acceptedIds, expectAllAccepted, expectNothingLost, undecided } from './support/invariants';
-import type { Exit } from '../../apps/cli/src/bench/app-process';
+import type { Exit } from '../../apps/cli/src/app-process';
 import { Queue } from 'bullmq';
 import { QueueName } from '@claimtrail/claims/queue/queue-contracts';
 

@@ -7,7 +7,7 @@ const ROOT = join(__dirname, '..', '..');
 const BUILT_CLI = join('dist', 'apps', 'cli', 'src', 'main.js');
 
 /** The sources `npm run build` compiles (tsconfig.build.json), less what it leaves out. */
-const SOURCE_DIRS = ['apps', 'libs', join('chaincode', 'src')];
+const SOURCE_DIRS = ['apps', 'libs', join('chaincode', 'src'), 'tools'];
 const SKIPPED_DIRS = new Set(['node_modules', 'dist', 'testing']);
 const isBuiltSource = (name: string) => name.endsWith('.ts') && !name.endsWith('.spec.ts');
 

@@ -1,3 +1,5 @@
+// The services and entities these commands load are decorated for NestJS and TypeORM.
+import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
 import { createLedger, type LedgerPort } from '@claimtrail/ledger';
 import { ledgerSettings, loadConfig } from '@claimtrail/claims/config/app-config';

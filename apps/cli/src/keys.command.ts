@@ -1,7 +1,4 @@
-import { Command } from 'commander';
-import { phiCipher } from '@claimtrail/claims/infra/crypto/phi-cipher.registry';
-import { rotatePhi } from '@claimtrail/claims/infra/crypto/phi-rotation';
-import { withDatabase } from './database';
+import type { Command } from 'commander';
 
 /** `claimtrail keys rotate-phi`: re-encrypts stored PHI under the first key of PHI_KEYS. */
 export function registerKeysCommands(program: Command): void {
@@ -13,21 +10,7 @@ export function registerKeysCommands(program: Command): void {
         'an old key may be removed once every column reports 0 remaining',
     )
     .option('--batch-size <rows>', 'rows per UPDATE', '500')
-    .action(async (opts: { batchSize: string }) => {
-      const batchSize = Number(opts.batchSize);
-      if (!Number.isInteger(batchSize) || batchSize < 1)
-        throw new Error('--batch-size must be a positive integer');
-      const counts = await withDatabase((db) => rotatePhi(db, { batchSize }));
-      const width = Math.max(...counts.map((c) => c.column.length));
-      process.stdout.write(`active key "${phiCipher().activeKid}"\n`);
-      for (const c of counts) {
-        process.stdout.write(`${c.column.padEnd(width)}  rotated ${c.rotated}  remaining ${c.remaining}\n`);
-      }
-      const remaining = counts.reduce((n, c) => n + c.remaining, 0);
-      if (remaining > 0) {
-        // Rows written meanwhile by a process still on the old keyring: restart it and run again.
-        process.stderr.write(`${remaining} values are still under an older key; run rotate-phi again\n`);
-        process.exitCode = 1;
-      }
-    });
+    .action((opts: { batchSize: string }) =>
+      (require('./keys.action') as typeof import('./keys.action')).rotatePhiKeys(opts),
+    );
 }

@@ -1,6 +1,5 @@
-import { Command } from 'commander';
-import { adjudicationRepositoryOn, replayDecision } from '@claimtrail/claims';
-import { withDatabase } from './database';
+import type { Command } from 'commander';
+import type { ReplayOptions } from './replay.action';
 
 /** `claimtrail replay <claimId>`: reruns the rules on a decision's stored inputs. */
 export function registerReplayCommand(program: Command): void {
@@ -16,25 +15,7 @@ export function registerReplayCommand(program: Command): void {
       return n;
     })
     .option('--json', 'print the result as JSON')
-    .action(async (claimId: string, opts: { revision?: number; json?: boolean }) => {
-      const result = await withDatabase((db) =>
-        replayDecision(adjudicationRepositoryOn(db), claimId, opts.revision),
-      );
-      if (opts.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-      else if (result.identical) {
-        process.stdout.write(
-          `IDENTICAL: claim ${claimId} revision ${result.revision} replays to the stored decision under rule set ${result.ruleSetHash}\n`,
-        );
-      } else {
-        process.stdout.write(
-          `DIFFERENT: claim ${claimId} revision ${result.revision} replays differently:\n`,
-        );
-        for (const d of result.differences) {
-          process.stdout.write(
-            `  ${d.path}: stored ${JSON.stringify(d.stored)}, replayed ${JSON.stringify(d.replayed)}\n`,
-          );
-        }
-      }
-      if (!result.identical) process.exitCode = 1;
-    });
+    .action((claimId: string, opts: ReplayOptions) =>
+      (require('./replay.action') as typeof import('./replay.action')).replay(claimId, opts),
+    );
 }

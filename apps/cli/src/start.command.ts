@@ -1,55 +1,16 @@
-import { join } from 'node:path';
-import { Command } from 'commander';
-import concurrently from 'concurrently';
-import { loadConfig } from '@claimtrail/claims/config/app-config';
-import { assertRedisReachable } from '@claimtrail/claims/infra/preflight';
-import { assertFabricReachable } from '@claimtrail/ledger';
-import { withDatabase } from './database';
-import { redisTarget } from '@claimtrail/claims/infra/redis-target';
+import type { Command } from 'commander';
+
+const action = () => require('./start.action') as typeof import('./start.action');
 
 /** `claimtrail migrate` and `claimtrail start` (migrate, then run the API and the worker). */
 export function registerStartCommands(program: Command): void {
   program
     .command('migrate')
     .description('apply pending database migrations')
-    .action(async () => {
-      const applied = await migrate();
-      process.stdout.write(
-        applied.length ? `applied ${applied.join(', ')}\n` : 'database schema is up to date\n',
-      );
-    });
+    .action(() => action().migrateCommand());
 
   program
     .command('start')
     .description('apply pending migrations, then run the API and the worker until stopped')
-    .action(async () => {
-      const config = loadConfig();
-      await assertRedisReachable(redisTarget(config));
-      if (config.LEDGER === 'fabric') await assertFabricReachable(config.FABRIC_NETWORK_CONFIG);
-      const applied = await migrate();
-      if (applied.length) process.stdout.write(`applied migrations: ${applied.join(', ')}\n`);
-      const apps = join(__dirname, '..', '..');
-      const { result } = concurrently(
-        [
-          {
-            name: 'api',
-            command: `exec "${process.execPath}" "${join(apps, 'api', 'src', 'main.js')}"`,
-            prefixColor: 'cyan',
-          },
-          {
-            name: 'worker',
-            command: `exec "${process.execPath}" "${join(apps, 'worker', 'src', 'main.js')}"`,
-            prefixColor: 'magenta',
-          },
-        ],
-        { killOthersOn: ['failure', 'success'], killSignal: 'SIGTERM' },
-      );
-      await result.catch(() => {
-        process.exitCode = 1;
-      });
-    });
-}
-
-async function migrate(): Promise<string[]> {
-  return withDatabase(async (db) => (await db.runMigrations({ transaction: 'each' })).map((m) => m.name));
+    .action(() => action().start());
 }

@@ -1,7 +1,4 @@
-import { writeFile } from 'node:fs/promises';
-import { Command } from 'commander';
-import { parseTrustAnchor } from '@claimtrail/ledger';
-import { trustFingerprint } from './trust-file';
+import type { Command } from 'commander';
 
 /** `claimtrail trust fetch`: fetches the keys a verifier pins, once. */
 export function registerTrustCommands(program: Command): void {
@@ -13,16 +10,7 @@ export function registerTrustCommands(program: Command): void {
     )
     .requiredOption('--api-url <url>', 'the platform API, e.g. https://claims.example.org')
     .requiredOption('--out <file>', 'where to write the trust file')
-    .action(async (opts: { apiUrl: string; out: string }) => {
-      const url = `${opts.apiUrl.replace(/\/$/, '')}/v1/ledger/trust`;
-      const res = await fetch(url, { headers: { accept: 'application/json' } });
-      if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`);
-      const anchor = parseTrustAnchor(await res.json());
-      await writeFile(opts.out, `${JSON.stringify(anchor, null, 2)}\n`);
-      process.stdout.write(
-        `wrote ${opts.out}: ${anchor.organizations.length} organization key(s), ${anchor.msps.length} MSP(s), ` +
-          `${anchor.ledgerHeadKeyPem ? 'the ledger head key' : 'no ledger head key'}\n` +
-          `fingerprint ${trustFingerprint(anchor)}: compare it with the platform's published one before you rely on it\n`,
-      );
-    });
+    .action((opts: { apiUrl: string; out: string }) =>
+      (require('./trust.action') as typeof import('./trust.action')).fetchTrust(opts),
+    );
 }

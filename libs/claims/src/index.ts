@@ -28,3 +28,4 @@ export { phiCipher } from './infra/crypto/phi-cipher.registry';
 export { rotatePhi } from './infra/crypto/phi-rotation';
 export { ReconciliationRepository } from './infra/repositories/reconciliation.repository';
 export { adjudicationRepositoryOn } from './infra/repositories/typeorm-adjudication.repository';
+export * from './infra/repositories/access-on-data-source';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { freePort } from '../../../apps/cli/src/bench/app-process';
+import { freePort } from '../../../apps/cli/src/app-process';
 import { runCli } from '../../support/cli';
 import { buildScenario, type Scenario } from '../../support/scenario';
 import { client, startStack, type Stack } from '../../support/stack';

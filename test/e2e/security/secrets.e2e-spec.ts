@@ -9,7 +9,7 @@ import { DEV_PHI_KEYS } from '@claimtrail/claims/config/phi-keys';
 import { DEV_MEMBER_REF_SECRET } from '@claimtrail/claims/config/secrets';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { freePort } from '../../../apps/cli/src/bench/app-process';
+import { freePort } from '../../../apps/cli/src/app-process';
 import { buildScenario, type Scenario } from '../../support/scenario';
 import { client, eventually, startStack, type Stack } from '../../support/stack';
 import {

@@ -2,15 +2,15 @@ import { randomBytes } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { loadConfig } from '@claimtrail/claims/config/app-config';
 import { connectDataSource } from '@claimtrail/claims/infra/data-source';
-import { runLoad, type LoadShape, type Submission } from '../../../apps/cli/src/bench/load';
-import { seedWorkload, workloadClaim, type Workload } from '../../../apps/cli/src/bench/workload';
+import { runLoad, type LoadShape, type Submission } from '../../../tools/bench/load';
+import { seedWorkload, workloadClaim, type Workload } from '../../../tools/bench/workload';
 import { runCli } from '../../support/cli';
 import { createProjectDatabase, dropProjectDatabase } from '../../support/project-database';
 import { dropQueueKeys } from '../../../apps/cli/src/scratch-database';
 import { redisTarget } from '@claimtrail/claims/infra/redis-target';
 import { client } from '../../support/stack';
 import { projectEnvKey } from '../../support/test-databases';
-import { AppProcess, freePort } from '../../../apps/cli/src/bench/app-process';
+import { AppProcess, freePort } from '../../../apps/cli/src/app-process';
 
 /** The operations token of the rig's API: /health/ready and /metrics want it as a bearer token. */
 export const FAULT_OPS_TOKEN = 'fault-rig-operations-token-0123456789';

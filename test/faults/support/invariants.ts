@@ -11,7 +11,7 @@ import { recordKey } from '@claimtrail/ledger/proof/record-key';
 import { ledgerSettings, loadConfig } from '@claimtrail/claims/config/app-config';
 import { connectDataSource } from '@claimtrail/claims/infra/data-source';
 import { QueueName } from '@claimtrail/claims/queue/queue-contracts';
-import type { Submission } from '../../../apps/cli/src/bench/load';
+import type { Submission } from '../../../tools/bench/load';
 import { fetchTrust } from '../../support/trust';
 import { recordTally, type Tally } from './fault-table';
 

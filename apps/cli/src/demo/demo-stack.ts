@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { loadConfig, type AppConfig } from '@claimtrail/claims/config/app-config';
 import { assertPostgresReachable, assertRedisReachable, redactUrl } from '@claimtrail/claims/infra/preflight';
-import { AppProcess, freePort } from '../bench/app-process';
+import { AppProcess, freePort } from '../app-process';
 import { createScratchDatabase } from '../scratch-database';
 import { redisTarget } from '@claimtrail/claims/infra/redis-target';
 

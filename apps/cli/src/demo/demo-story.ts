@@ -2,8 +2,8 @@ import { SingleBar, Presets } from 'cli-progress';
 import type { DataSource } from 'typeorm';
 import { organizationsServiceOn } from '@claimtrail/claims/infra/repositories/access-on-data-source';
 import { EmbeddedLedger } from '@claimtrail/ledger';
-import { auditFund } from '../audit.command';
-import { seededRandom } from '../bench/seeded-random';
+import { auditFund } from '../audit.action';
+import { seededRandom } from '../seeded-random';
 
 /** Prices in KES minor units, from data/services.csv. */
 const TARIFF = {

@@ -1,6 +1,5 @@
-import { Command } from 'commander';
-import { startDemoStack, printableUrl } from './demo-stack';
-import { runDemoStory } from './demo-story';
+import type { Command } from 'commander';
+import type { DemoOptions } from './demo.action';
 
 const MAX_CLAIMS = 50_000;
 
@@ -23,27 +22,5 @@ export function registerDemoCommand(program: Command): void {
       2000,
     )
     .option('--keep', 'keep the demo database afterwards and print its URL')
-    .action(async (opts: { claims: number; keep?: boolean }) => {
-      const started = Date.now();
-      const log = (line: string) => process.stdout.write(`${line}\n`);
-      log(`claimtrail demo: ${opts.claims} claims on a fresh database`);
-      const stack = await startDemoStack();
-      let outcome;
-      try {
-        outcome = await runDemoStory(stack.db, stack.baseUrl, { claims: opts.claims, log });
-      } finally {
-        await stack.close(Boolean(opts.keep));
-      }
-      const ok = outcome.ok;
-      for (const p of outcome.problems) log(`PROBLEM: ${p}`);
-      log(
-        opts.keep
-          ? `Database kept: ${printableUrl(stack.databaseUrl)}`
-          : 'Demo database dropped (use --keep to keep it).',
-      );
-      log(
-        `${ok ? 'Demo finished' : 'Demo finished with problems'} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-      );
-      if (!ok) process.exitCode = 1;
-    });
+    .action((opts: DemoOptions) => (require('./demo.action') as typeof import('./demo.action')).demo(opts));
 }

@@ -15,45 +15,9 @@ import { recordKey } from '../proof/record-key';
 import type { TrustAnchor } from '../proof/trust-anchor';
 import { blockHeaderHash, readEnvelope } from './fabric-block';
 import { signedBy, trustedIdentity } from './fabric-identity';
+import { FABRIC_PROOF_VERSION, type FabricProofBundle } from './fabric-proof-bundle';
 
-/** Format version of Fabric proofs: 2 carries the record's own transaction and the block header only. */
-export const FABRIC_PROOF_VERSION = 2;
-
-/**
- * A proof that a claim's decision (or payment) is on a Fabric channel: the record, the transaction
- * envelope that wrote it (creator, signatures, endorsements, its own read-write set) and the header
- * of its block. No other transaction: Fabric's block data hash is SHA-256 over all the block's
- * envelopes concatenated (protoutil.BlockDataHash), so binding the envelope to the header offline
- * would take every other envelope's bytes, i.e. other organizations' records. That binding, and the
- * validity flag (block metadata no header hash covers), come from a peer the verifier trusts
- * (`claimtrail verify --fabric`).
- */
-export interface FabricProofBundle {
-  version: typeof FABRIC_PROOF_VERSION;
-  ledger: 'fabric';
-  kind: ProofKind;
-  claimId: string;
-  revision: number;
-  record: StoredDecisionRecord | StoredPaymentRecord;
-  channel: string;
-  chaincode: string;
-  txId: string;
-  blockNumber: number;
-  /** Hex SHA-256 of the block header, as the next block names it. */
-  blockHash: string;
-  /** The transaction's envelope as the block holds it, base64. */
-  envelope: string;
-  /** The block's header (common.BlockHeader), base64. */
-  blockHeader: string;
-  head: LedgerHead;
-}
-
-/** Whether a parsed proof bundle claims to come from Fabric (verification then checks the rest). */
-export function isFabricProof(bundle: unknown): bundle is FabricProofBundle {
-  return (
-    typeof bundle === 'object' && bundle !== null && (bundle as { ledger?: unknown }).ledger === 'fabric'
-  );
-}
+export { FABRIC_PROOF_VERSION, isFabricProof, type FabricProofBundle } from './fabric-proof-bundle';
 
 /** What a Fabric proof is built from. */
 export interface FabricProofSource {

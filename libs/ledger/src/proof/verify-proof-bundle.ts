@@ -11,7 +11,7 @@ import {
   signingBytes,
   txHashOf,
 } from '../chain/transaction';
-import { isFabricProof, verifyFabricProof } from '../fabric/fabric-proof';
+import { isFabricProof } from '../fabric/fabric-proof-bundle';
 import type { ProofBundle, ProofKind, ProofVerification, ProvableRecord } from './proof-bundle';
 import { malformedBundle, proofBundleSchema } from './proof-bundle.schema';
 import { recordKey } from './record-key';
@@ -34,7 +34,11 @@ const KINDS: Readonly<Record<ProofKind, { docType: string; fn: string; noun: str
  * Nothing the bundle says about keys is believed. Never throws; reports every problem found.
  */
 export function verifyProofBundle(input: ProofBundle | unknown, trust: TrustAnchor): ProofVerification {
-  if (isFabricProof(input)) return verifyFabricProof(input, trust);
+  if (isFabricProof(input)) {
+    // Fabric's protobuf and X.509 libraries take most of a second to load: only a Fabric proof needs them.
+    const fabric = require('../fabric/fabric-proof') as typeof import('../fabric/fabric-proof');
+    return fabric.verifyFabricProof(input, trust);
+  }
   const parsed = proofBundleSchema.safeParse(input);
   if (!parsed.success) return malformedBundle(parsed.error);
   // The record is only checked structurally here; its content is compared with the signed write below.

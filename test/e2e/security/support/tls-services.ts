@@ -2,7 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../../../apps/cli/src/bench/app-process';
+import { freePort } from '../../../../apps/cli/src/app-process';
 
 // The installed PostgreSQL's programs (Debian keeps each major version under its own directory).
 const PG_BIN = join(

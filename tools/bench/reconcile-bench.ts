@@ -23,7 +23,7 @@ import { loadConfig } from '@claimtrail/claims/config/app-config';
 import { connectDataSource } from '@claimtrail/claims/infra/data-source';
 import { ReconciliationRepository } from '@claimtrail/claims/infra/repositories/reconciliation.repository';
 import { Metrics } from '@claimtrail/claims/observability/metrics';
-import { createScratchDatabase } from '../scratch-database';
+import { createScratchDatabase } from '../../apps/cli/src/scratch-database';
 import { gitCommit, machineDescription } from './machine';
 
 /** What `claimtrail bench-reconcile` is asked to do. */

@@ -11,10 +11,9 @@ const whole = (name: string, min: number, max: number) => (v: string) => {
   return n;
 };
 
-/** `claimtrail bench`: seeds the benchmark scenario, drives the real API and prints where it stands. */
-export function registerBenchCommand(program: Command): void {
+/** The benchmark itself (the program's own options and action): seeds the scenario, drives the real API and prints where it stands. */
+export function configureBench(program: Command): void {
   program
-    .command('bench')
     .description(
       'seed a payer, clinics and members on a fresh database, drive the real API and worker with claims, and measure',
     )
@@ -235,10 +234,10 @@ export function printResult(r: BenchResult, log: (line: string) => void): void {
   }
 }
 
-/** `claimtrail bench-reconcile`: loads a ledger of genuine records and times a full reconciliation of it. */
+/** `reconcile`: loads a ledger of genuine records and times a full reconciliation of it. */
 export function registerReconcileBenchCommand(program: Command): void {
   program
-    .command('bench-reconcile')
+    .command('reconcile')
     .description(
       'load a fresh database and embedded ledger with signed decisions and payments, then time a full reconciliation against the ceiling of reading the same rows',
     )
@@ -248,7 +247,7 @@ export function registerReconcileBenchCommand(program: Command): void {
     .action(async (o: { records: number; out: string; keep?: boolean }) => {
       const log = (line: string) => process.stdout.write(`${line}\n`);
       const r = await runReconcileBench({ records: o.records, keep: Boolean(o.keep), log });
-      log(`\nclaimtrail bench-reconcile ${r.startedAt} commit ${r.commit?.slice(0, 12) ?? 'unknown'}`);
+      log(`\nclaimtrail bench reconcile ${r.startedAt} commit ${r.commit?.slice(0, 12) ?? 'unknown'}`);
       log(`${r.machine.cpus} × ${r.machine.cpuModel}, ${r.machine.memoryGb} GiB, Node ${r.machine.node}`);
       log(
         `loaded ${r.configuration.claims} claims (${r.configuration.paid} paid) in ${r.loadSeconds.toFixed(0)} s`,

@@ -1,5 +1,5 @@
 import { readDiagnosisMix, readServiceCatalogue } from '@claimtrail/claims/infra/reference-data';
-import { seededRandom } from './seeded-random';
+import { seededRandom } from '../../apps/cli/src/seeded-random';
 
 /**
  * The scenario the benchmark and the fault suite run: one payer with a full plan (every catalogue
