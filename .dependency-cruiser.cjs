@@ -13,7 +13,6 @@ const useCasesNotYetOnRepositories = [
   'libs/claims/src/access/access-log/access-log-writer.ts',
   'libs/claims/src/intake/claim-queries.service.ts',
   'libs/claims/src/intake/claims.service.ts',
-  'libs/claims/src/coverage/members.service.ts',
   'libs/claims/src/adjudication/adjudication.service.ts',
   'libs/claims/src/adjudication/decide-claim.ts',
   'libs/claims/src/adjudication/decision-store.ts',
