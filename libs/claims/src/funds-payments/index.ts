@@ -4,3 +4,4 @@ export * from './funds.service';
 export * from './fund-report.service';
 export * from './fund-report-document';
 export * from './payments.service';
+export * from './funds.repository';
