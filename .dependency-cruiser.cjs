@@ -28,9 +28,6 @@ const useCasesNotYetOnRepositories = [
   'libs/claims/src/ledger-sync/ledger-verdicts.ts',
   'libs/claims/src/ledger-sync/reconciliation/integrity-overlay.service.ts',
   'libs/claims/src/ledger-sync/reconciliation/reconciler.service.ts',
-  'libs/claims/src/funds-payments/payment-attempts.ts',
-  'libs/claims/src/funds-payments/payment-writer.ts',
-  'libs/claims/src/funds-payments/payments.service.ts',
 ];
 
 const SLICES = '^libs/claims/src/(access|intake|coverage|adjudication|ledger-sync|funds-payments)/';

@@ -5,3 +5,4 @@ export * from './fund-report.service';
 export * from './fund-report-document';
 export * from './payments.service';
 export * from './funds.repository';
+export * from './payments.repository';
