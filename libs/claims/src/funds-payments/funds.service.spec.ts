@@ -143,36 +143,4 @@ describe('FundsService', () => {
     const second = await funds.create(FUNDER, input({ name: 'second' }));
     expect((await funds.list(FUNDER)).map((f) => f.id)).toEqual([second.id, first.id]);
   });
-
-  it("builds a fund's report from its allocations and the fund's deposits", async () => {
-    const { funds, reports, repo } = setUp();
-    const fund = await funds.create(FUNDER, input());
-    repo.entries.set(fund.id, [
-      {
-        claimId: 'c-1',
-        providerId: 'p-1',
-        month: '2026-03',
-        category: 'maternity',
-        amount: 2_500,
-        txId: 'tx-9',
-      },
-      {
-        claimId: 'c-2',
-        providerId: 'p-1',
-        month: '2026-04',
-        category: 'maternity',
-        amount: 1_500,
-        txId: null,
-      },
-    ]);
-    const report = await reports.report(FUNDER, fund.id);
-    expect(report).toMatchObject({
-      fundId: fund.id,
-      currency: 'KES',
-      total: 100_000,
-      allocated: 4_000,
-      remaining: 96_000,
-      claims: 2,
-    });
-  });
 });
