@@ -4,7 +4,6 @@
  */
 const useCasesNotYetOnRepositories = [
   'libs/claims/src/intake/claims.service.ts',
-  'libs/claims/src/coverage/members.service.ts',
   'libs/claims/src/adjudication/adjudication.service.ts',
   'libs/claims/src/adjudication/decide-claim.ts',
   'libs/claims/src/adjudication/decision-store.ts',
@@ -18,11 +17,6 @@ const useCasesNotYetOnRepositories = [
   'libs/claims/src/ledger-sync/ledger-verdicts.ts',
   'libs/claims/src/ledger-sync/reconciliation/integrity-overlay.service.ts',
   'libs/claims/src/ledger-sync/reconciliation/reconciler.service.ts',
-  'libs/claims/src/funds-payments/fund-report.service.ts',
-  'libs/claims/src/funds-payments/funds.service.ts',
-  'libs/claims/src/funds-payments/payment-attempts.ts',
-  'libs/claims/src/funds-payments/payment-writer.ts',
-  'libs/claims/src/funds-payments/payments.service.ts',
 ];
 
 const SLICES = '^libs/claims/src/(access|intake|coverage|adjudication|ledger-sync|funds-payments)/';

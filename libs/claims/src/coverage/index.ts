@@ -3,3 +3,4 @@ export * from './coverage.module';
 export * from './plans.service';
 export * from './members.service';
 export * from './plans.repository';
+export * from './members.repository';

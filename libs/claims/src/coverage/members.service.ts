@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, type EntityManager } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { memberRef } from '../domain';
 import { latestDateOnEarth } from '../domain/dates';
-import { MemberEntity, PlanEntity } from '../infra/entities';
 import { AppError, AppErrorCode, NotFoundError } from '../common/app.errors';
+import { type Transaction, Transactions } from '../platform/transactions';
+import { type EnrolledMember, type Member, MembersRepository } from './members.repository';
 
 /** One member in a bulk enrolment. */
 export interface EnrolMember {
@@ -27,7 +26,8 @@ export interface EnrolMember {
 @Injectable()
 export class MembersService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly transactions: Transactions,
+    private readonly members: MembersRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -35,11 +35,7 @@ export class MembersService {
    * Enrols (or re-enrols) members in one statement: all rows or none. A member number already
    * enrolled with this payer is updated in place, which is how renewals arrive.
    */
-  async enrol(
-    payerId: string,
-    members: EnrolMember[],
-    now: Date = new Date(),
-  ): Promise<{ id: string; memberNumber: string }[]> {
+  async enrol(payerId: string, members: EnrolMember[], now: Date = new Date()): Promise<EnrolledMember[]> {
     const latest = latestDateOnEarth(now);
     const unborn = members.map((m, i) => ({ m, i })).filter(({ m }) => m.birthDate > latest);
     if (unborn.length > 0) {
@@ -52,11 +48,7 @@ export class MembersService {
         })),
       );
     }
-    const planIds = [...new Set(members.map((m) => m.planId))];
-    const plans = await this.db
-      .getRepository(PlanEntity)
-      .find({ where: { id: In(planIds), payerId }, select: { id: true } });
-    const own = new Set(plans.map((p) => p.id));
+    const own = await this.members.ownPlanIds(payerId, [...new Set(members.map((m) => m.planId))]);
     const foreign = members.map((m, i) => ({ m, i })).filter(({ m }) => !own.has(m.planId));
     if (foreign.length > 0) {
       throw new AppError(
@@ -65,18 +57,15 @@ export class MembersService {
         foreign.map(({ i }) => ({ field: `members.${i}.planId`, rule: "must be one of the payer's plans" })),
       );
     }
-    return this.db.transaction(async (em) => {
+    return this.transactions.run(async (tx) => {
       // A renewal keeps the member's id, and the encrypted fields are bound to the row's id: use
       // the ids of members already enrolled, so their new values are sealed for the right row.
-      const numbers = members.map((m) => m.memberNumber);
-      const known = await em
-        .getRepository(MemberEntity)
-        .createQueryBuilder('m')
-        .select(['m.id', 'm.memberNumber'])
-        .where('m.payerId = :payerId AND m.memberNumber IN (:...numbers)', { payerId, numbers })
-        .getMany();
-      const ids = new Map(known.map((k) => [k.memberNumber, k.id]));
-      const enrolled = await this.upsert(em, payerId, members, ids);
+      const ids = await this.members.idsByMemberNumber(
+        tx,
+        payerId,
+        members.map((m) => m.memberNumber),
+      );
+      const enrolled = await this.upsert(tx, payerId, members, ids);
       // A member enrolled by a concurrent request after the read above got values sealed for an id
       // that is not its row's: seal them again for the row's id (the row is now locked by us).
       const moved = enrolled.filter((r) => r.id !== ids.get(r.memberNumber));
@@ -84,7 +73,7 @@ export class MembersService {
       for (const r of moved) ids.set(r.memberNumber, r.id);
       const again = new Set(moved.map((r) => r.memberNumber));
       await this.upsert(
-        em,
+        tx,
         payerId,
         members.filter((m) => again.has(m.memberNumber)),
         ids,
@@ -93,12 +82,12 @@ export class MembersService {
     });
   }
 
-  private async upsert(
-    em: EntityManager,
+  private upsert(
+    tx: Transaction,
     payerId: string,
     members: EnrolMember[],
     ids: Map<string, string>,
-  ): Promise<{ id: string; memberNumber: string }[]> {
+  ): Promise<EnrolledMember[]> {
     const rows = members.map((m) => {
       const id = ids.get(m.memberNumber) ?? randomUUID();
       ids.set(m.memberNumber, id);
@@ -117,26 +106,12 @@ export class MembersService {
         status: m.status ?? 'active',
       };
     });
-    const result = await em
-      .createQueryBuilder()
-      .insert()
-      .into(MemberEntity)
-      .values(rows)
-      .orUpdate(
-        ['plan_id', 'full_name', 'birth_date', 'phone', 'sex', 'coverage_start', 'coverage_end', 'status'],
-        ['payer_id', 'member_number'],
-      )
-      .returning('id, member_number')
-      .execute();
-    return (result.raw as { id: string; member_number: string }[]).map((r) => ({
-      id: r.id,
-      memberNumber: r.member_number,
-    }));
+    return this.members.upsertMembers(tx, rows);
   }
 
   /** A member of this payer. */
-  async get(payerId: string, id: string): Promise<MemberEntity> {
-    const member = await this.db.getRepository(MemberEntity).findOneBy({ id, payerId });
+  async get(payerId: string, id: string): Promise<Member> {
+    const member = await this.members.findMember(payerId, id);
     if (!member) throw new NotFoundError('member');
     return member;
   }

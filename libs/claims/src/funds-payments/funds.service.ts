@@ -1,9 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { LEDGER, type FundEarmarks, type LedgerPort } from '@claimtrail/ledger';
-import { FundEntity, FundTopUpEntity } from '../infra/entities';
 import { AppError, AppErrorCode, NotFoundError } from '../common/app.errors';
 import { OrganizationsService } from '../access/organizations.service';
 import {
@@ -11,6 +8,8 @@ import {
   type WithIntegrity,
 } from '../ledger-sync/reconciliation/integrity-overlay.service';
 import type { FundView } from '../common/api-views';
+import { Transactions } from '../platform/transactions';
+import { type Fund, FundsRepository } from './funds.repository';
 
 export type { FundView } from '../common/api-views';
 
@@ -27,7 +26,7 @@ export interface CreateFund {
 }
 
 /** The view of a fund row, before its integrity is known. */
-export const fundView = (f: FundEntity): Omit<FundView, keyof WithIntegrity> => ({
+export const fundView = (f: Fund): Omit<FundView, keyof WithIntegrity> => ({
   id: f.id,
   funderId: f.funderId,
   name: f.name,
@@ -50,7 +49,8 @@ export const fundView = (f: FundEntity): Omit<FundView, keyof WithIntegrity> => 
 @Injectable()
 export class FundsService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly transactions: Transactions,
+    private readonly funds: FundsRepository,
     @Inject(LEDGER) private readonly ledger: LedgerPort,
     private readonly orgs: OrganizationsService,
     private readonly integrity: IntegrityOverlayService,
@@ -80,7 +80,7 @@ export class FundsService {
       },
       signer,
     );
-    await this.db.getRepository(FundEntity).insert({
+    await this.funds.insertFund({
       id,
       funderId,
       name: input.name,
@@ -99,12 +99,8 @@ export class FundsService {
   /** Adds money to a fund of this funder, up to its budget. */
   async topUp(funderId: string, fundId: string, amount: number): Promise<FundView> {
     const signer = await this.orgs.signingIdentity(funderId);
-    await this.db.transaction(async (em) => {
-      const fund = await em
-        .createQueryBuilder(FundEntity, 'f')
-        .setLock('pessimistic_write')
-        .where('f.id = :fundId AND f.funder_id = :funderId', { fundId, funderId })
-        .getOne();
+    await this.transactions.run(async (tx) => {
+      const fund = await this.funds.lockFund(tx, funderId, fundId);
       if (!fund) throw new NotFoundError('fund');
       if (fund.total + amount > fund.budget) {
         throw new AppError(AppErrorCode.BudgetExceeded, `the top-up would bring the fund above its budget`, [
@@ -118,15 +114,15 @@ export class FundsService {
       }
       const topUpId = randomUUID();
       const receipt = await this.ledger.topUpFund({ fundId, topUpId, amount }, signer);
-      await em.insert(FundTopUpEntity, { id: topUpId, fundId, amount, ledgerTxId: receipt.txId });
-      await em.update(FundEntity, { id: fundId }, { total: fund.total + amount });
+      await this.funds.insertTopUp(tx, { id: topUpId, fundId, amount, ledgerTxId: receipt.txId });
+      await this.funds.updateTotal(tx, fundId, fund.total + amount);
     });
     return this.get(funderId, fundId);
   }
 
   /** A fund of this funder. */
   async get(funderId: string, fundId: string): Promise<FundView> {
-    const fund = await this.db.getRepository(FundEntity).findOneBy({ id: fundId, funderId });
+    const fund = await this.funds.findFund(funderId, fundId);
     if (!fund) throw new NotFoundError('fund');
     const [view] = await this.integrity.funds([fundView(fund)]);
     return view;
@@ -134,9 +130,7 @@ export class FundsService {
 
   /** This funder's funds, newest first. */
   async list(funderId: string): Promise<FundView[]> {
-    const funds = await this.db
-      .getRepository(FundEntity)
-      .find({ where: { funderId }, order: { createdAt: 'DESC' } });
+    const funds = await this.funds.fundsOf(funderId);
     return this.integrity.funds(funds.map(fundView));
   }
 }

@@ -4,3 +4,5 @@ export * from './funds.service';
 export * from './fund-report.service';
 export * from './fund-report-document';
 export * from './payments.service';
+export * from './funds.repository';
+export * from './payments.repository';

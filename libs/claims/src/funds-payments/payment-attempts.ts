@@ -1,9 +1,8 @@
-import type { EntityManager } from 'typeorm';
-import type { PaymentRecord } from '@claimtrail/ledger';
 import { ClaimStatus } from '../domain';
-import { LedgerOutboxEntity, PaymentEntity } from '../infra/entities';
 import { AppError, AppErrorCode } from '../common/app.errors';
 import type { PaymentResult } from '../common/api-views';
+import type { Transaction } from '../platform/transactions';
+import type { Payment, PaymentsRepository } from './payments.repository';
 
 export type { PaymentResult } from '../common/api-views';
 
@@ -14,17 +13,15 @@ export type { PaymentResult } from '../common/api-views';
  * refused no longer answers for its reference, so the payer's retry with it pays again.
  */
 export async function replayOfRef(
-  em: EntityManager,
+  repo: PaymentsRepository,
+  tx: Transaction | undefined,
   payerId: string,
   claimId: string,
   paymentRef: string,
 ): Promise<PaymentResult | null> {
-  const used = await em.find(PaymentEntity, {
-    where: { payerId, paymentRef },
-    order: { attempt: 'DESC' },
-  });
+  const used = await repo.paymentsWithRef(payerId, paymentRef, tx);
   const live = used.find((p) => p.claimId === claimId && p.refusedAt === null);
-  if (live) return { ...(await resultOf(em, live)), replayed: true };
+  if (live) return { ...(await resultOf(repo, tx, live)), replayed: true };
   const other = used.find((p) => p.claimId !== claimId);
   if (other) {
     throw new AppError(
@@ -42,11 +39,12 @@ export async function replayOfRef(
 }
 
 /** The result a payment attempt was answered with, rebuilt from its ledger record (allocations in order). */
-async function resultOf(em: EntityManager, payment: PaymentEntity): Promise<Omit<PaymentResult, 'replayed'>> {
-  const outbox = payment.ledgerOutboxId
-    ? await em.findOneBy(LedgerOutboxEntity, { id: payment.ledgerOutboxId })
-    : null;
-  const record = outbox?.record as PaymentRecord | undefined;
+async function resultOf(
+  repo: PaymentsRepository,
+  tx: Transaction | undefined,
+  payment: Payment,
+): Promise<Omit<PaymentResult, 'replayed'>> {
+  const record = payment.ledgerOutboxId ? await repo.queuedPaymentRecord(payment.ledgerOutboxId, tx) : null;
   return {
     claimId: payment.claimId,
     status: ClaimStatus.Paid,
@@ -55,13 +53,4 @@ async function resultOf(em: EntityManager, payment: PaymentEntity): Promise<Omit
     attempt: payment.attempt,
     allocations: record?.allocations ?? [],
   };
-}
-
-/** The claim's next attempt number. */
-export async function nextAttempt(em: EntityManager, claimId: string): Promise<number> {
-  const [{ last }] = (await em.query(
-    `SELECT coalesce(max(attempt), 0)::int AS last FROM payments WHERE claim_id = $1`,
-    [claimId],
-  )) as { last: number }[];
-  return last + 1;
 }

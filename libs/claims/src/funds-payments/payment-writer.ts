@@ -1,21 +1,13 @@
-import type { EntityManager } from 'typeorm';
 import type { PaymentRecord, StoredDecisionRecord } from '@claimtrail/ledger';
 import { allocatePayment, assertTransition, ClaimStatus, type PaymentFacts } from '../domain';
-import {
-  FundEntity,
-  LedgerOutboxEntity,
-  PaymentAllocationEntity,
-  PaymentEntity,
-  type ClaimEntity,
-} from '../infra/entities';
-import { recordClaimEvent } from '../common/claim-events';
-import { planVersionById } from '../adjudication/decide-claim';
 import { approvedByCategory } from '../ledger-sync/ledger-decision-check';
-import { nextAttempt, type PaymentResult } from './payment-attempts';
+import type { Transaction } from '../platform/transactions';
+import { type PaymentResult } from './payment-attempts';
+import type { ClaimToPay, PaymentsRepository } from './payments.repository';
 
 /** A payment attempt to write: the locked claim and the ledger's record of the decision paid. */
 export interface PaymentAttempt {
-  claim: ClaimEntity;
+  claim: ClaimToPay;
   record: StoredDecisionRecord;
   paymentRef: string;
   now: Date;
@@ -28,28 +20,21 @@ export interface PaymentAttempt {
  * left), the claim moved to `paid` with its event, and the payment queued for the ledger.
  */
 export async function writePaymentAttempt(
-  em: EntityManager,
+  repo: PaymentsRepository,
+  tx: Transaction,
   { claim, record, paymentRef, now }: PaymentAttempt,
 ): Promise<PaymentResult> {
   assertTransition(claim.status, ClaimStatus.Paid);
-  const planVersion = await planVersionById(em, claim.planVersionId);
+  const planId = await repo.planIdOfVersion(tx, claim.planVersionId);
   const facts: PaymentFacts = {
     payerId: claim.payerId,
-    planId: planVersion.planId,
+    planId,
     providerId: claim.providerId,
     currency: claim.currency,
     serviceDate: claim.serviceDate,
     categories: approvedByCategory(record.lines),
   };
-  const funds = await em
-    .createQueryBuilder(FundEntity, 'f')
-    .setLock('pessimistic_write')
-    .where(
-      'f.currency = :currency AND f.period_start <= :d AND f.period_end >= :d AND f.allocated < f.total',
-      { currency: claim.currency, d: claim.serviceDate },
-    )
-    .orderBy('f.id')
-    .getMany();
+  const funds = await repo.lockFundsToDrawOn(tx, claim.currency, claim.serviceDate);
   const allocations = allocatePayment(
     facts,
     funds.map((f) => ({
@@ -63,13 +48,13 @@ export async function writePaymentAttempt(
     })),
   );
   const amount = record.totals.approved;
-  const attempt = await nextAttempt(em, claim.id);
+  const attempt = await repo.nextAttempt(tx, claim.id);
   const ledgerRecord: PaymentRecord = {
     claimId: claim.id,
     revision: record.revision,
     payerId: claim.payerId,
     providerId: claim.providerId,
-    planId: planVersion.planId,
+    planId,
     currency: claim.currency,
     amount,
     serviceDate: claim.serviceDate,
@@ -77,15 +62,13 @@ export async function writePaymentAttempt(
     paymentRef,
     allocations,
   };
-  const outbox = await em.insert(LedgerOutboxEntity, {
-    kind: 'payment',
+  const ledgerOutboxId = await repo.queuePayment(tx, {
     claimId: claim.id,
     revision: record.revision,
     signerOrgId: claim.payerId,
     record: ledgerRecord,
-    attempts: 0,
   });
-  await em.insert(PaymentEntity, {
+  await repo.insertPayment(tx, {
     claimId: claim.id,
     attempt,
     revision: record.revision,
@@ -93,22 +76,15 @@ export async function writePaymentAttempt(
     amount,
     paymentRef,
     paidAt: now,
-    ledgerOutboxId: Number((outbox.identifiers[0] as { id: number | string }).id),
+    ledgerOutboxId,
   });
-  if (allocations.length > 0)
-    await em.insert(
-      PaymentAllocationEntity,
-      allocations.map((a) => ({ claimId: claim.id, attempt, ...a })),
-    );
+  if (allocations.length > 0) await repo.insertAllocations(tx, claim.id, attempt, allocations);
   for (const fund of funds) {
     const taken = allocations.filter((a) => a.fundId === fund.id).reduce((s, a) => s + a.amount, 0);
-    if (taken > 0) await em.update(FundEntity, { id: fund.id }, { allocated: fund.allocated + taken });
+    if (taken > 0) await repo.updateAllocated(tx, fund.id, fund.allocated + taken);
   }
-  await em.query(`UPDATE claims SET status = $2, updated_at = now() WHERE id = $1`, [
-    claim.id,
-    ClaimStatus.Paid,
-  ]);
-  await recordClaimEvent(em, {
+  await repo.markClaimPaid(tx, claim.id);
+  await repo.recordClaimEvent(tx, {
     claimId: claim.id,
     revision: claim.revision,
     from: claim.status,

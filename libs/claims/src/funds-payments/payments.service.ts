@@ -1,25 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
 import { LEDGER, type LedgerPort, type StoredDecisionRecord } from '@claimtrail/ledger';
 import { ClaimStatus, DomainError, PAYABLE_STATUSES } from '../domain';
-import { ClaimDecisionEntity, ClaimEntity } from '../infra/entities';
 import { AppError, AppErrorCode, NotFoundError } from '../common/app.errors';
-import { lockClaim } from '../adjudication/decide-claim';
 import { assertMatchesLedger, ledgerDecision } from '../ledger-sync/ledger-decision-read';
+import { type Transaction, Transactions } from '../platform/transactions';
 import { replayOfRef, type PaymentResult } from './payment-attempts';
 import { writePaymentAttempt } from './payment-writer';
+import { type ClaimToPay, PaymentsRepository } from './payments.repository';
 
 export type { PaymentResult } from './payment-attempts';
 
-// Advisory-lock class of payment references (two-key form, apart from single-key locks).
-const PAYMENT_REF_LOCK = 7_463_518;
 // A batch's ledger reads in flight: enough to hide a Fabric peer's round trip, few enough for the pool.
 const LEDGER_READS_IN_FLIGHT = 4;
 
 /** A payment ready to be made: the claim as read and the ledger's record of the revision paid. */
 interface Prepared {
-  claim: ClaimEntity;
+  claim: ClaimToPay;
   record: StoredDecisionRecord;
   paymentRef: string;
 }
@@ -46,7 +42,8 @@ async function inBatches<T, R>(
 @Injectable()
 export class PaymentsService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly transactions: Transactions,
+    private readonly payments: PaymentsRepository,
     @Inject(LEDGER) private readonly ledger: LedgerPort,
   ) {}
 
@@ -98,14 +95,12 @@ export class PaymentsService {
     claimId: string,
     paymentRef: string,
   ): Promise<Prepared | PaymentResult> {
-    const replay = await replayOfRef(this.db.manager, payerId, claimId, paymentRef);
+    const replay = await replayOfRef(this.payments, undefined, payerId, claimId, paymentRef);
     if (replay) return replay;
-    const claim = await this.db.getRepository(ClaimEntity).findOneBy({ id: claimId, payerId });
+    const claim = await this.payments.findClaim(payerId, claimId);
     if (!claim) throw new NotFoundError('claim');
     assertPayable(claim);
-    const decision = await this.db
-      .getRepository(ClaimDecisionEntity)
-      .findOneByOrFail({ claimId, revision: claim.revision });
+    const decision = await this.payments.decisionOf(claimId, claim.revision);
     if (decision.totalApproved <= 0) {
       throw new AppError(AppErrorCode.NothingToPay, `claim ${claimId} has nothing approved to pay`, [
         { field: 'decision.totals.approved', rule: 'must be above 0 to pay' },
@@ -117,25 +112,22 @@ export class PaymentsService {
   }
 
   private commit(payerId: string, p: Prepared, now: Date): Promise<PaymentResult> {
-    return this.db.transaction((em) => this.payLocked(em, payerId, p.claim, p.record, p.paymentRef, now));
+    return this.transactions.run((tx) => this.payLocked(tx, payerId, p.claim, p.record, p.paymentRef, now));
   }
 
   private async payLocked(
-    em: EntityManager,
+    tx: Transaction,
     payerId: string,
-    seen: ClaimEntity,
+    seen: ClaimToPay,
     record: StoredDecisionRecord,
     paymentRef: string,
     now: Date,
   ): Promise<PaymentResult> {
     // One payment per reference at a time, so two claims cannot both take a fresh reference.
-    await em.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [
-      PAYMENT_REF_LOCK,
-      `${payerId}:${paymentRef}`,
-    ]);
-    const replay = await replayOfRef(em, payerId, seen.id, paymentRef);
+    await this.payments.lockPaymentRef(tx, payerId, paymentRef);
+    const replay = await replayOfRef(this.payments, tx, payerId, seen.id, paymentRef);
     if (replay) return replay;
-    const claim = await lockClaim(em, seen.id, payerId);
+    const claim = await this.payments.lockClaim(tx, payerId, seen.id);
     if (!claim) throw new NotFoundError('claim');
     assertPayable(claim);
     if (claim.revision !== seen.revision) {
@@ -143,12 +135,12 @@ export class PaymentsService {
         { field: 'revision', rule: `must still be ${seen.revision}; read the claim and pay again` },
       ]);
     }
-    return writePaymentAttempt(em, { claim, record, paymentRef, now });
+    return writePaymentAttempt(this.payments, tx, { claim, record, paymentRef, now });
   }
 }
 
 /** Refuses a claim that is not in a payable state, saying what would make it payable. */
-function assertPayable(claim: ClaimEntity): void {
+function assertPayable(claim: ClaimToPay): void {
   if (PAYABLE_STATUSES.includes(claim.status)) return;
   const rule =
     claim.status === ClaimStatus.DecisionRefused
