@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { ClaimsModule } from '@claimtrail/claims/claims.module';
+import { ClaimsModule } from '@claimtrail/claims';
 import { SubmissionBatcher } from './claims/submission-batcher';
 import { AccessLogController } from './access-log/access-log.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';

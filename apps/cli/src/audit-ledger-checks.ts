@@ -5,7 +5,7 @@ import type {
   StoredDecisionRecord,
   StoredPaymentRecord,
 } from '@claimtrail/ledger';
-import { PAYABLE_ON_LEDGER } from '@claimtrail/claims/ledger-sync/ledger-decision-check';
+import { PAYABLE_ON_LEDGER } from '@claimtrail/claims';
 
 /** A claim charged to the fund whose ledger records do not hold together, and why. */
 export interface LedgerClaimFailure {

@@ -2,9 +2,8 @@
 import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
 import { createLedger, type LedgerPort } from '@claimtrail/ledger';
-import { ledgerSettings, loadConfig } from '@claimtrail/claims/config/app-config';
-import { connectDataSource } from '@claimtrail/claims/infra/data-source';
-import { assertPostgresReachable } from '@claimtrail/claims/infra/preflight';
+import { ledgerSettings, loadConfig } from '@claimtrail/claims/config';
+import { connectDataSource, assertPostgresReachable } from '@claimtrail/claims';
 
 /** Opens the configured database for one command and closes it afterwards. */
 export async function withDatabase<T>(fn: (db: DataSource) => Promise<T>): Promise<T> {

@@ -1,5 +1,4 @@
-import { phiCipher } from '@claimtrail/claims/infra/crypto/phi-cipher.registry';
-import { rotatePhi } from '@claimtrail/claims/infra/crypto/phi-rotation';
+import { phiCipher, rotatePhi } from '@claimtrail/claims';
 import { withDatabase } from './database';
 
 /** `claimtrail keys rotate-phi`: re-encrypts stored PHI under the first key of PHI_KEYS. */

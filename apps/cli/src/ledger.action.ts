@@ -1,10 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { FabricLedger, loadFabricNetworkConfig, type TrustAnchor } from '@claimtrail/ledger';
-import { loadConfig } from '@claimtrail/claims/config/app-config';
-import { ReconcilerService } from '@claimtrail/claims/ledger-sync/reconciliation/reconciler.service';
-import { ReconciliationRepository } from '@claimtrail/claims/infra/repositories/reconciliation.repository';
-import { Metrics } from '@claimtrail/claims/observability/metrics';
-import { organizationsServiceOn } from '@claimtrail/claims/infra/repositories/access-on-data-source';
+import { loadConfig } from '@claimtrail/claims/config';
+import {
+  ReconcilerService,
+  ReconciliationRepository,
+  Metrics,
+  organizationsServiceOn,
+} from '@claimtrail/claims';
 import { withDatabaseAndLedger, withLedger } from './database';
 import { readTrustFile } from './trust-file';
 

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { DEV_SECRETS_SWITCH } from '@claimtrail/claims/config/secrets';
+import { DEV_SECRETS_SWITCH } from '@claimtrail/claims/config';
 import { registerAccessLogCommands } from './access-log.command';
 import { registerAuditCommand } from './audit.command';
 import { registerDemoCommand } from './demo/demo.command';

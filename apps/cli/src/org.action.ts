@@ -1,16 +1,16 @@
 import type { DataSource } from 'typeorm';
-import { AccessLogWriter } from '@claimtrail/claims/access/access-log/access-log-writer';
-import { keyEvent } from '@claimtrail/claims/access/access-log/key-event';
-import { parseApiKey } from '@claimtrail/claims/access/api-keys';
-import { ApiKeysService } from '@claimtrail/claims/access/api-keys.service';
 import {
+  AccessLogWriter,
+  keyEvent,
+  parseApiKey,
+  ApiKeysService,
   accessLogWriterOn,
   apiKeysServiceOn,
   organizationsServiceOn,
-} from '@claimtrail/claims/infra/repositories/access-on-data-source';
-import { COMMAND_LINE } from '@claimtrail/claims/access/principal';
-import { loadConfig } from '@claimtrail/claims/config/app-config';
-import type { OrganizationKind } from '@claimtrail/claims/infra/entities';
+  COMMAND_LINE,
+  type OrganizationKind,
+} from '@claimtrail/claims';
+import { loadConfig } from '@claimtrail/claims/config';
 import { withDatabase } from './database';
 
 /** What `claimtrail org create` was given. */

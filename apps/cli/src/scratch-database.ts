@@ -1,9 +1,8 @@
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
-import type { AppConfig } from '@claimtrail/claims/config/app-config';
-import { connectDataSource } from '@claimtrail/claims/infra/data-source';
-import { redisTarget, type RedisTarget } from '@claimtrail/claims/infra/redis-target';
+import type { AppConfig } from '@claimtrail/claims/config';
+import { connectDataSource, redisTarget, type RedisTarget } from '@claimtrail/claims';
 
 /**
  * A database of its own on the configured server, for the demo and the benchmark: created and

@@ -1,10 +1,9 @@
 import { join } from 'node:path';
 import concurrently from 'concurrently';
-import { loadConfig } from '@claimtrail/claims/config/app-config';
-import { assertRedisReachable } from '@claimtrail/claims/infra/preflight';
+import { loadConfig } from '@claimtrail/claims/config';
+import { assertRedisReachable, redisTarget } from '@claimtrail/claims';
 import { assertFabricReachable } from '@claimtrail/ledger';
 import { withDatabase } from './database';
-import { redisTarget } from '@claimtrail/claims/infra/redis-target';
 
 /** `claimtrail migrate`: applies pending database migrations. */
 export async function migrateCommand(): Promise<void> {

@@ -1,7 +1,7 @@
 import type { FabricProofBundle } from '@claimtrail/ledger';
 import { FabricLedger } from '@claimtrail/ledger/fabric/fabric-ledger';
 import { loadFabricNetworkConfig } from '@claimtrail/ledger/fabric/network-config';
-import { loadFabricNetworkConfigPath } from '@claimtrail/claims/config/app-config';
+import { loadFabricNetworkConfigPath } from '@claimtrail/claims/config';
 
 /**
  * Asks a peer what a Fabric proof cannot show offline: its block at the proof's number has the

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AccessLogAnchorService } from '@claimtrail/claims/access/access-log/access-log-anchor.service';
-import type { AppConfig } from '@claimtrail/claims/config/app-config';
-import { APP_CONFIG } from '@claimtrail/claims/config/config.module';
+import { AccessLogAnchorService } from '@claimtrail/claims';
+import { type AppConfig, APP_CONFIG } from '@claimtrail/claims/config';
 import { PeriodicTask, WorkerLoop } from './periodic-task';
 
 /** Writes the access log's head to the embedded ledger every ACCESS_LOG_ANCHOR_INTERVAL_MS (0: never). */

@@ -1,12 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
-import {
-  AdjudicationService,
-  type AdjudicationOutcome,
-  type BatchOutcome,
-} from '@claimtrail/claims/adjudication/adjudication.service';
-import type { AppConfig } from '@claimtrail/claims/config/app-config';
-import { APP_CONFIG } from '@claimtrail/claims/config/config.module';
+import { AdjudicationService, type AdjudicationOutcome, type BatchOutcome } from '@claimtrail/claims';
+import { type AppConfig, APP_CONFIG } from '@claimtrail/claims/config';
 
 /** How often a claim may be put off to a later batch because its member was busy, before it waits. */
 const MAX_DEFERRALS = 4;

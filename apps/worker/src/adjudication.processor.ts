@@ -1,13 +1,10 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Logger, type OnModuleInit } from '@nestjs/common';
 import { UnrecoverableError, type Job } from 'bullmq';
-import { AdjudicationService } from '@claimtrail/claims/adjudication/adjudication.service';
-import { AdjudicationBatcher } from './adjudication-batcher';
-import type { AppConfig } from '@claimtrail/claims/config/app-config';
-import { APP_CONFIG } from '@claimtrail/claims/config/config.module';
+import { AdjudicationService, Metrics, JobName, QueueName, type JobPayloads } from '@claimtrail/claims';
+import { type AppConfig, APP_CONFIG } from '@claimtrail/claims/config';
 import { DomainError } from '@claimtrail/claims/domain';
-import { Metrics } from '@claimtrail/claims/observability/metrics';
-import { JobName, QueueName, type JobPayloads } from '@claimtrail/claims/queue/queue-contracts';
+import { AdjudicationBatcher } from './adjudication-batcher';
 
 type Handlers = { [N in JobName]: (data: JobPayloads[N]) => Promise<unknown> };
 

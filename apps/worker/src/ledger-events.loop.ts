@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { DecisionEventStream } from '@claimtrail/ledger';
-import { LedgerEventsService } from '@claimtrail/claims/ledger-sync/ledger-events.service';
+import { LedgerEventsService } from '@claimtrail/claims';
 import { PeriodicTask, WorkerLoop } from './periodic-task';
 
 /**

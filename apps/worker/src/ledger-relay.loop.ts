@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { LedgerRelayService } from '@claimtrail/claims/ledger-sync/ledger-relay.service';
-import type { AppConfig } from '@claimtrail/claims/config/app-config';
-import { APP_CONFIG } from '@claimtrail/claims/config/config.module';
+import { LedgerRelayService } from '@claimtrail/claims';
+import { type AppConfig, APP_CONFIG } from '@claimtrail/claims/config';
 import { PeriodicTask, WorkerLoop } from './periodic-task';
 
 /** The ledger processor: drains the outbox in batches bounded by size (LEDGER_BATCH_SIZE) and time (LEDGER_BATCH_WAIT_MS). */

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { boundShutdown, startupChecks } from '@claimtrail/claims/infra/startup';
+import { boundShutdown, startupChecks } from '@claimtrail/claims';
 import { createWorkerApp } from './worker-app';
 
 async function main(): Promise<void> {

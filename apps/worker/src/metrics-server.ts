@@ -8,12 +8,8 @@ import {
 } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
-import { LedgerRelayService } from '@claimtrail/claims/ledger-sync/ledger-relay.service';
-import type { AppConfig } from '@claimtrail/claims/config/app-config';
-import { APP_CONFIG } from '@claimtrail/claims/config/config.module';
-import { Metrics } from '@claimtrail/claims/observability/metrics';
-import { opsTokenMatcher } from '@claimtrail/claims/observability/ops-token';
-import { QueueName } from '@claimtrail/claims/queue/queue-contracts';
+import { LedgerRelayService, Metrics, opsTokenMatcher, QueueName } from '@claimtrail/claims';
+import { type AppConfig, APP_CONFIG } from '@claimtrail/claims/config';
 
 /**
  * Serves the worker's own Prometheus metrics on WORKER_METRICS_PORT (0 turns it off) to holders of

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ReconcilerService } from '@claimtrail/claims/ledger-sync/reconciliation/reconciler.service';
-import type { AppConfig } from '@claimtrail/claims/config/app-config';
-import { APP_CONFIG } from '@claimtrail/claims/config/config.module';
+import { ReconcilerService } from '@claimtrail/claims';
+import { type AppConfig, APP_CONFIG } from '@claimtrail/claims/config';
 import { PeriodicTask, WorkerLoop } from './periodic-task';
 
 /**

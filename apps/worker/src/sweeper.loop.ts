@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { SweeperService } from '@claimtrail/claims/adjudication/sweeper.service';
-import type { AppConfig } from '@claimtrail/claims/config/app-config';
-import { APP_CONFIG } from '@claimtrail/claims/config/config.module';
+import { SweeperService } from '@claimtrail/claims';
+import { type AppConfig, APP_CONFIG } from '@claimtrail/claims/config';
 import { PeriodicTask, WorkerLoop } from './periodic-task';
 
 /** Re-enqueues claims stuck in `received` or `adjudicating`, every SWEEP_INTERVAL_MS. */

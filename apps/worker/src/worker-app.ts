@@ -1,6 +1,6 @@
 import type { INestApplicationContext, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { AppConfig } from '@claimtrail/claims/config/app-config';
+import type { AppConfig } from '@claimtrail/claims/config';
 import { WorkerModule } from './worker.module';
 
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];

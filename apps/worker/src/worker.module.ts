@@ -1,6 +1,6 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { ClaimsModule } from '@claimtrail/claims/claims.module';
-import type { WorkerRole } from '@claimtrail/claims/config/app-config';
+import { ClaimsModule } from '@claimtrail/claims';
+import type { WorkerRole } from '@claimtrail/claims/config';
 import { AccessLogAnchorLoop } from './access-log-anchor.loop';
 import { AdjudicationBatcher } from './adjudication-batcher';
 import { AdjudicationProcessor } from './adjudication.processor';

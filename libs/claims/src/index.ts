@@ -29,3 +29,4 @@ export { rotatePhi } from './infra/crypto/phi-rotation';
 export { ReconciliationRepository } from './infra/repositories/reconciliation.repository';
 export { adjudicationRepositoryOn } from './infra/repositories/typeorm-adjudication.repository';
 export * from './infra/repositories/access-on-data-source';
+export * from './common/api-views';

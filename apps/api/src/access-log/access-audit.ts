@@ -1,7 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AccessLogWriter } from '@claimtrail/claims/access/access-log/access-log-writer';
-import { parseApiKey } from '@claimtrail/claims/access/api-keys';
-import type { Principal } from '@claimtrail/claims/access/principal';
+import { type AccessLogWriter, parseApiKey, type Principal } from '@claimtrail/claims';
 import { bearerToken } from '../auth/bearer-token';
 
 /** What a list route adds to its request for the access log: the ids of the page it returned. */

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { AccessLogService } from '@claimtrail/claims/access/access-log.service';
+import { AccessLogService } from '@claimtrail/claims';
 import { Roles, Scope } from '../auth/auth.decorators';
 import { ApiAnswer, ApiProblems, ApiQueryFrom, KEYED_PROBLEMS } from '../common/openapi';
 import { ZodPipe } from '../common/zod-body.pipe';

@@ -1,12 +1,17 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { scopeFor, type ApiKeyScope } from '@claimtrail/claims/access/api-key-scopes';
-import { AppError, AppErrorCode, RetryLaterError } from '@claimtrail/claims/common/app.errors';
-import { OrganizationsService, type Principal } from '@claimtrail/claims/access/organizations.service';
-import type { AppConfig } from '@claimtrail/claims/config/app-config';
-import { APP_CONFIG } from '@claimtrail/claims/config/config.module';
-import type { OrganizationKind } from '@claimtrail/claims/infra/entities';
+import {
+  scopeFor,
+  type ApiKeyScope,
+  AppError,
+  AppErrorCode,
+  RetryLaterError,
+  OrganizationsService,
+  type Principal,
+  type OrganizationKind,
+} from '@claimtrail/claims';
+import { type AppConfig, APP_CONFIG } from '@claimtrail/claims/config';
 import { PUBLIC_KEY, ROLES_KEY, SCOPE_KEY, type ScopeRule } from './auth.decorators';
 import { bearerToken } from './bearer-token';
 

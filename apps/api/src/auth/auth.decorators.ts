@@ -1,7 +1,5 @@
 import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
-import type { ScopeArea } from '@claimtrail/claims/access/api-key-scopes';
-import type { Principal } from '@claimtrail/claims/access/organizations.service';
-import type { OrganizationKind } from '@claimtrail/claims/infra/entities';
+import type { ScopeArea, Principal, OrganizationKind } from '@claimtrail/claims';
 
 export const PUBLIC_KEY = 'claimtrail:public';
 export const ROLES_KEY = 'claimtrail:roles';

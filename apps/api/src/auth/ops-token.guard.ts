@@ -1,9 +1,7 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { AppError, AppErrorCode } from '@claimtrail/claims/common/app.errors';
-import type { AppConfig } from '@claimtrail/claims/config/app-config';
-import { APP_CONFIG } from '@claimtrail/claims/config/config.module';
-import { opsTokenMatcher } from '@claimtrail/claims/observability/ops-token';
+import { AppError, AppErrorCode, opsTokenMatcher } from '@claimtrail/claims';
+import { type AppConfig, APP_CONFIG } from '@claimtrail/claims/config';
 
 /**
  * Admits `Authorization: Bearer <OPS_TOKEN>` to the operational endpoints (readiness, metrics),

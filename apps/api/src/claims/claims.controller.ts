@@ -2,9 +2,18 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
-import { ClaimQueriesService } from '@claimtrail/claims/intake/claim-queries.service';
-import { ClaimsService } from '@claimtrail/claims/intake/claims.service';
-import type { Principal } from '@claimtrail/claims/access/organizations.service';
+import {
+  ClaimQueriesService,
+  ClaimsService,
+  type Principal,
+  LedgerRetryService,
+  ReviewService,
+  type BatchItemResult,
+  type ClaimView,
+  type LedgerRetryResult,
+  type SubmissionResult,
+} from '@claimtrail/claims';
+import type { ClaimStatus } from '@claimtrail/claims/domain';
 import { auditListPage } from '../access-log/access-audit';
 import { CurrentPrincipal, Roles, Scope } from '../auth/auth.decorators';
 import {
@@ -17,8 +26,6 @@ import {
 } from '../common/openapi';
 import { SubmissionBatcher } from './submission-batcher';
 import { ZodPipe } from '../common/zod-body.pipe';
-import { LedgerRetryService } from '@claimtrail/claims/ledger-sync/ledger-retry.service';
-import { ReviewService } from '@claimtrail/claims/adjudication/review.service';
 import {
   claimIdSchema,
   listClaimsQuerySchema,
@@ -28,13 +35,6 @@ import {
   type ReviewClaimBody,
   type SubmitClaimBody,
 } from './claims.dto';
-import type {
-  BatchItemResult,
-  ClaimView,
-  LedgerRetryResult,
-  SubmissionResult,
-} from '@claimtrail/claims/common/api-views';
-import type { ClaimStatus } from '@claimtrail/claims/domain';
 
 /** Claim submission and reading. */
 @ApiTags('claims')

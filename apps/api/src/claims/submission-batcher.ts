@@ -1,13 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
-import {
-  ClaimsService,
-  type Submission,
-  type SubmissionResult,
-  type SubmitClaim,
-} from '@claimtrail/claims/intake/claims.service';
-import type { AppConfig } from '@claimtrail/claims/config/app-config';
-import { APP_CONFIG } from '@claimtrail/claims/config/config.module';
+import { ClaimsService, type Submission, type SubmissionResult, type SubmitClaim } from '@claimtrail/claims';
+import { type AppConfig, APP_CONFIG } from '@claimtrail/claims/config';
 
 /**
  * Gathers the POST /v1/claims requests arriving at the same moment, up to SUBMISSION_BATCH_SIZE

@@ -1,7 +1,7 @@
 import { applyDecorators, type INestApplication } from '@nestjs/common';
 import { ApiQuery, ApiResponse, DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { z, type ZodType } from 'zod';
-import * as views from '@claimtrail/claims/common/api-views';
+import * as views from '@claimtrail/claims';
 import { ruleSetSchema } from '@claimtrail/claims/domain';
 import { problemSchema, PROBLEM_CONTENT_TYPE } from './problem';
 

@@ -1,6 +1,6 @@
 import { Catch, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { FieldCipherError } from '@claimtrail/claims/infra/crypto/field-cipher';
+import { FieldCipherError } from '@claimtrail/claims';
 import { PROBLEM_CONTENT_TYPE, retryAfterSeconds, toProblem } from './problem';
 
 /** The one place errors become HTTP answers: RFC 9457 problem+json with a correlation id. */

@@ -1,9 +1,8 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { z, ZodError } from 'zod';
-import { AppErrorCode, RetryLaterError } from '@claimtrail/claims/common/app.errors';
+import { AppErrorCode, RetryLaterError, FieldCipherError } from '@claimtrail/claims';
 import { DomainError, DomainErrorCode, zodIssueDetail } from '@claimtrail/claims/domain';
 import { LedgerError, type LedgerErrorCode } from '@claimtrail/ledger';
-import { FieldCipherError } from '@claimtrail/claims/infra/crypto/field-cipher';
 
 /** One offending field and the rule it breaks. */
 export const fieldProblemSchema = z.object({

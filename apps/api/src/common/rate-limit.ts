@@ -2,7 +2,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import Redis from 'ioredis';
-import type { AppConfig } from '@claimtrail/claims/config/app-config';
+import type { AppConfig } from '@claimtrail/claims/config';
 
 // Liveness stays cheap (no Redis round trip) and the OpenAPI page is static.
 const UNLIMITED = ['/health/live', '/docs'];

@@ -1,7 +1,7 @@
 import fastifyCors from '@fastify/cors';
 import fastifyHelmet from '@fastify/helmet';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { AppConfig } from '@claimtrail/claims/config/app-config';
+import type { AppConfig } from '@claimtrail/claims/config';
 
 /** Content-Security-Policy of every API answer. */
 const API_CSP = {

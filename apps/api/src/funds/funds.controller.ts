@@ -3,10 +3,14 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nes
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { Readable } from 'node:stream';
-import { fundReportCsv, fundReportJson } from '@claimtrail/claims/funds-payments/fund-report-document';
-import { FundReportService } from '@claimtrail/claims/funds-payments/fund-report.service';
-import { FundsService } from '@claimtrail/claims/funds-payments/funds.service';
-import type { Principal } from '@claimtrail/claims/access/organizations.service';
+import {
+  fundReportCsv,
+  fundReportJson,
+  FundReportService,
+  FundsService,
+  type Principal,
+  type FundView,
+} from '@claimtrail/claims';
 import { BENEFIT_CATEGORIES, currencyCode, freeText, isoDate } from '@claimtrail/claims/domain';
 import { auditListPage } from '../access-log/access-audit';
 import { CurrentPrincipal, Roles, Scope } from '../auth/auth.decorators';
@@ -19,7 +23,6 @@ import {
   openApiSchema,
 } from '../common/openapi';
 import { ZodPipe } from '../common/zod-body.pipe';
-import type { FundView } from '@claimtrail/claims/common/api-views';
 
 const ids = (what: string) =>
   z

@@ -6,10 +6,7 @@ import type { Queue } from 'bullmq';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { LEDGER, type LedgerPort } from '@claimtrail/ledger';
-import { LedgerRelayService } from '@claimtrail/claims/ledger-sync/ledger-relay.service';
-import { ReconciliationRepository } from '@claimtrail/claims/infra/repositories/reconciliation.repository';
-import { Metrics } from '@claimtrail/claims/observability/metrics';
-import { QueueName } from '@claimtrail/claims/queue/queue-contracts';
+import { LedgerRelayService, ReconciliationRepository, Metrics, QueueName } from '@claimtrail/claims';
 import { Public } from '../auth/auth.decorators';
 import { OpsTokenGuard } from '../auth/ops-token.guard';
 

@@ -1,10 +1,8 @@
 import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { MembersService } from '@claimtrail/claims/coverage/members.service';
-import type { Principal } from '@claimtrail/claims/access/organizations.service';
+import { MembersService, type Principal, type MemberView } from '@claimtrail/claims';
 import { freeText, isoDate } from '@claimtrail/claims/domain';
-import type { MemberView } from '@claimtrail/claims/common/api-views';
 import { CurrentPrincipal, Roles, Scope } from '../auth/auth.decorators';
 import { ApiAnswer, ApiProblems, BODY_PROBLEMS, KEYED_PROBLEMS, openApiSchema } from '../common/openapi';
 import { ZodPipe } from '../common/zod-body.pipe';

@@ -2,22 +2,23 @@ import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { freeText } from '@claimtrail/claims/domain';
-import { API_KEY_SCOPES } from '@claimtrail/claims/access/api-key-scopes';
-import { AccessLogWriter } from '@claimtrail/claims/access/access-log/access-log-writer';
-import { keyEvent } from '@claimtrail/claims/access/access-log/key-event';
-import { parseApiKey } from '@claimtrail/claims/access/api-keys';
-import { ApiKeysService } from '@claimtrail/claims/access/api-keys.service';
-import { OrganizationsService, type Principal } from '@claimtrail/claims/access/organizations.service';
+import {
+  API_KEY_SCOPES,
+  AccessLogWriter,
+  keyEvent,
+  parseApiKey,
+  ApiKeysService,
+  OrganizationsService,
+  type Principal,
+  type ApiKeyView,
+  type CreatedOrganization,
+  type IssuedApiKey,
+  type OrganizationPublicKey,
+  type RotatedApiKey,
+} from '@claimtrail/claims';
 import { CurrentPrincipal, Roles, Scope } from '../auth/auth.decorators';
 import { ApiAnswer, ApiProblems, BODY_PROBLEMS, KEYED_PROBLEMS, openApiSchema } from '../common/openapi';
 import { ZodPipe } from '../common/zod-body.pipe';
-import type {
-  ApiKeyView,
-  CreatedOrganization,
-  IssuedApiKey,
-  OrganizationPublicKey,
-  RotatedApiKey,
-} from '@claimtrail/claims/common/api-views';
 
 /** Body of POST /v1/organizations. */
 export const createOrganizationSchema = z.strictObject({

@@ -2,12 +2,10 @@ import { Body, Controller, Param, Post, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import type { Principal } from '@claimtrail/claims/access/organizations.service';
-import { PaymentsService } from '@claimtrail/claims/funds-payments/payments.service';
+import { type Principal, PaymentsService, type PaymentResult } from '@claimtrail/claims';
 import { CurrentPrincipal, Roles, Scope } from '../auth/auth.decorators';
 import { ApiAnswer, ApiProblems, BODY_PROBLEMS, KEYED_PROBLEMS, openApiSchema } from '../common/openapi';
 import { ZodPipe } from '../common/zod-body.pipe';
-import type { PaymentResult } from '@claimtrail/claims/common/api-views';
 
 const paymentRef = z
   .string({ error: 'must be a string' })

@@ -2,10 +2,14 @@ import { Body, Controller, Get, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { freeText, ruleSetSchema } from '@claimtrail/claims/domain';
-import type { PlanVersionView, PlanViewBody } from '@claimtrail/claims/common/api-views';
-import type { Principal } from '@claimtrail/claims/access/organizations.service';
-import { PlansService, type PlanView } from '@claimtrail/claims/coverage/plans.service';
-import type { PlanVersion } from '@claimtrail/claims/coverage/plans.repository';
+import {
+  type PlanVersionView,
+  type PlanViewBody,
+  type Principal,
+  PlansService,
+  type PlanView,
+  type PlanVersion,
+} from '@claimtrail/claims';
 import { CurrentPrincipal, Roles, Scope } from '../auth/auth.decorators';
 import { ApiAnswer, ApiProblems, BODY_PROBLEMS, KEYED_PROBLEMS, openApiSchema } from '../common/openapi';
 import { ZodPipe } from '../common/zod-body.pipe';

@@ -1,9 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { loadConfig, type AppConfig } from '@claimtrail/claims/config/app-config';
-import { assertPostgresReachable, assertRedisReachable, redactUrl } from '@claimtrail/claims/infra/preflight';
+import { loadConfig, type AppConfig } from '@claimtrail/claims/config';
+import { assertPostgresReachable, assertRedisReachable, redactUrl, redisTarget } from '@claimtrail/claims';
 import { AppProcess, freePort } from '../app-process';
 import { createScratchDatabase } from '../scratch-database';
-import { redisTarget } from '@claimtrail/claims/infra/redis-target';
 
 /**
  * A fresh, migrated database with the real API and worker running against it, each as its own

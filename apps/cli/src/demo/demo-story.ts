@@ -1,6 +1,6 @@
 import { SingleBar, Presets } from 'cli-progress';
 import type { DataSource } from 'typeorm';
-import { organizationsServiceOn } from '@claimtrail/claims/infra/repositories/access-on-data-source';
+import { organizationsServiceOn } from '@claimtrail/claims';
 import { EmbeddedLedger } from '@claimtrail/ledger';
 import { auditFund } from '../audit.action';
 import { seededRandom } from '../seeded-random';
