@@ -48,6 +48,24 @@ module.exports = {
       to: { path: '^libs/claims/' },
     },
     {
+      name: 'proof-below-ledgers',
+      comment:
+        'Proofs are checked offline, with no ledger: proof/ imports neither ledger implementation (embedded/, fabric/) nor their wiring.',
+      severity: 'error',
+      from: { path: '^libs/ledger/src/proof/', pathNot: '\\.spec\\.ts$' },
+      to: {
+        path: '^libs/ledger/src/(embedded|fabric|testing)/|^libs/ledger/src/(ledger\\.module|index)\\.ts$',
+      },
+    },
+    {
+      name: 'proof-verifiers-apart',
+      comment:
+        "Each ledger's proof format and verifier stands alone; verify-proof-bundle.ts dispatches to them.",
+      severity: 'error',
+      from: { path: '^libs/ledger/src/proof/(embedded|fabric)/' },
+      to: { path: '^libs/ledger/src/proof/(embedded|fabric)/', pathNot: '^libs/ledger/src/proof/$1/' },
+    },
+    {
       name: 'apps-apart',
       comment: 'An app never imports another app.',
       severity: 'error',

@@ -11,7 +11,7 @@ import {
   type LedgerPort,
   type ProofBundle,
 } from '@claimtrail/ledger';
-import { readEnvelope } from '@claimtrail/ledger/fabric/fabric-block';
+import { readEnvelope } from '@claimtrail/ledger/proof/fabric/fabric-block';
 import { replayDecision } from '@claimtrail/claims/application/replay';
 import { fetchTrust } from '../support/trust';
 import { runCli } from '../support/cli';
