@@ -63,9 +63,24 @@ module.exports = {
       severity: 'error',
       from: {
         path: '^(apps|libs|chaincode)/',
-        pathNot: ['\\.spec\\.ts$', '/testing/', '^apps/cli/src/bench/'],
+        pathNot: ['\\.spec\\.ts$', '/testing/'],
       },
       to: { path: '^libs/.*/testing/' },
+    },
+    {
+      name: 'apps-through-entry-points',
+      comment:
+        "An app uses a library through its entry points only: the library's index, or the light entries (configuration, domain, offline proof checks) the command line starts fast with.",
+      severity: 'error',
+      from: { path: '^apps/', pathNot: ['\\.spec\\.ts$'] },
+      to: {
+        path: '^libs/',
+        pathNot: [
+          '^libs/(claims|ledger)/src/index\\.ts$',
+          '^libs/claims/src/(config|domain)/index\\.ts$',
+          '^libs/ledger/src/proof/index\\.ts$',
+        ],
+      },
     },
     {
       name: 'libraries-below-apps',
@@ -76,9 +91,10 @@ module.exports = {
     },
     {
       name: 'chaincode-stands-alone',
-      comment: 'The chaincode runs on every peer: it imports nothing of the platform.',
+      comment:
+        'The chaincode runs on every peer: it imports nothing of the platform, and its specs, run from its own package, neither.',
       severity: 'error',
-      from: { path: '^chaincode/src/' },
+      from: { path: '^chaincode/(src|test)/' },
       to: { path: '^(libs|apps)/' },
     },
     {
@@ -87,6 +103,24 @@ module.exports = {
       severity: 'error',
       from: { path: '^libs/ledger/' },
       to: { path: '^libs/claims/' },
+    },
+    {
+      name: 'proof-below-ledgers',
+      comment:
+        'Proofs are checked offline, with no ledger: proof/ imports neither ledger implementation (embedded/, fabric/) nor their wiring.',
+      severity: 'error',
+      from: { path: '^libs/ledger/src/proof/', pathNot: '\\.spec\\.ts$' },
+      to: {
+        path: '^libs/ledger/src/(embedded|fabric|testing)/|^libs/ledger/src/(ledger\\.module|index)\\.ts$',
+      },
+    },
+    {
+      name: 'proof-verifiers-apart',
+      comment:
+        "Each ledger's proof format and verifier stands alone; verify-proof-bundle.ts dispatches to them.",
+      severity: 'error',
+      from: { path: '^libs/ledger/src/proof/(embedded|fabric)/' },
+      to: { path: '^libs/ledger/src/proof/(embedded|fabric)/', pathNot: '^libs/ledger/src/proof/$1/' },
     },
     {
       name: 'apps-apart',

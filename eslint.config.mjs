@@ -24,6 +24,7 @@ export default tseslint.config(
       'jest.config.js',
       'jest.faults.config.js',
       'jest.fabric.config.js',
+      'chaincode/jest.config.js',
       'test/support/*.js',
       'fabric/**/*.js',
     ],

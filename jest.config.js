@@ -1,4 +1,7 @@
-/** Three tiers: pure unit specs beside the code, integration against real services, end-to-end over HTTP. */
+/**
+ * Three tiers: pure unit specs beside the code (and the chaincode's, run from its own package),
+ * integration against real services, end-to-end over HTTP.
+ */
 const moduleNameMapper = {
   '^@claimtrail/claims$': '<rootDir>/libs/claims/src',
   '^@claimtrail/claims/(.*)$': '<rootDir>/libs/claims/src/$1',
@@ -44,9 +47,11 @@ module.exports = {
     {
       ...base,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{apps,libs,chaincode/src,tools}/**/*.spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts'],
       setupFiles: ['reflect-metadata'],
     },
+    // The chaincode's specs, from its own package's configuration (chaincode/jest.config.js).
+    require('./chaincode/jest.config.js'),
     { ...base, ...withServices('integration'), testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'] },
     {
       ...base,

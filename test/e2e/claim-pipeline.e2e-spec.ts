@@ -11,7 +11,7 @@ import {
   type LedgerPort,
   type ProofBundle,
 } from '@claimtrail/ledger';
-import { readEnvelope } from '@claimtrail/ledger/fabric/fabric-block';
+import { readEnvelope } from '@claimtrail/ledger/proof/fabric/fabric-block';
 import { replayDecision } from '@claimtrail/claims/adjudication/replay';
 import { adjudicationRepositoryOn } from '@claimtrail/claims/infra/repositories/typeorm-adjudication.repository';
 import { fetchTrust } from '../support/trust';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { claimKey } from '@claimtrail/chaincode/claim-keys';
 import { LEDGER, verifyProofBundle, type LedgerPort } from '@claimtrail/ledger';
-import { createCompositeKey } from '@claimtrail/ledger/embedded/composite-key';
+import { createCompositeKey } from '@claimtrail/ledger/chain/composite-key';
 import { fetchTrust } from '../support/trust';
 import { runCli } from '../support/cli';
 import { buildScenario, type Scenario } from '../support/scenario';

@@ -14,8 +14,8 @@ import {
   type TrustAnchor,
 } from '@claimtrail/ledger';
 import { enrol } from '@claimtrail/ledger/fabric/enrolment';
-import { buildFabricProof } from '@claimtrail/ledger/fabric/fabric-proof';
-import { readEnvelope } from '@claimtrail/ledger/fabric/fabric-block';
+import { buildFabricProof } from '@claimtrail/ledger/proof/fabric/build-fabric-proof';
+import { readEnvelope } from '@claimtrail/ledger/proof/fabric/fabric-block';
 import type { FabricOrgKind } from '@claimtrail/ledger/fabric/network-config';
 import { decisionRecord, signingIdentity } from '@claimtrail/ledger/testing/decision-fixtures';
 import { fundRecord, paymentFor } from '@claimtrail/ledger/testing/fund-fixtures';

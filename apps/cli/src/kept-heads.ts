@@ -1,8 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { BlockHeader, ProofBundle, SignedHead } from '@claimtrail/ledger';
-import { shortHash } from '@claimtrail/ledger/chain/sha256';
-import { headSignatureValid } from '@claimtrail/ledger/chain/signed-head';
+import type { BlockHeader } from '@claimtrail/ledger';
+import { headSignatureValid, shortHash, type ProofBundle, type SignedHead } from '@claimtrail/ledger/proof';
 
 /** The signed heads and checkpoints a verifier has seen, kept beside its trust file. */
 export interface KeptHeads {

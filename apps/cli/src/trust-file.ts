@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { canonicalJson } from '@claimtrail/chaincode/canonical-json';
-import { parseTrustAnchor, type TrustAnchor } from '@claimtrail/ledger/proof/trust-anchor';
+import { parseTrustAnchor, type TrustAnchor } from '@claimtrail/ledger/proof';
 
 /** Reads and validates a trust file; throws naming the file and what is wrong with it. */
 export async function readTrustFile(path: string): Promise<TrustAnchor> {

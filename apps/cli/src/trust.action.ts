@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { parseTrustAnchor } from '@claimtrail/ledger/proof/trust-anchor';
+import { parseTrustAnchor } from '@claimtrail/ledger/proof';
 import { trustFingerprint } from './trust-file';
 
 /** `claimtrail trust fetch`: fetches the keys a verifier pins, once. */

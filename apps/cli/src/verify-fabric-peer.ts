@@ -1,6 +1,4 @@
-import type { FabricProofBundle } from '@claimtrail/ledger';
-import { FabricLedger } from '@claimtrail/ledger/fabric/fabric-ledger';
-import { loadFabricNetworkConfig } from '@claimtrail/ledger/fabric/network-config';
+import { FabricLedger, loadFabricNetworkConfig, type FabricProofBundle } from '@claimtrail/ledger';
 import { loadFabricNetworkConfigPath } from '@claimtrail/claims/config';
 
 /**

@@ -1,8 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import type { FabricProofBundle, ProofBundle } from '@claimtrail/ledger';
-import { shortHash } from '@claimtrail/ledger/chain/sha256';
-import { isFabricProof } from '@claimtrail/ledger/fabric/fabric-proof-bundle';
-import { verifyProofBundle } from '@claimtrail/ledger/proof/verify-proof-bundle';
+import {
+  isFabricProof,
+  shortHash,
+  verifyProofBundle,
+  type FabricProofBundle,
+  type ProofBundle,
+} from '@claimtrail/ledger/proof';
 import { forkProblems, keepHead, readKeptHeads } from './kept-heads';
 import { readTrustFile } from './trust-file';
 

@@ -30,3 +30,4 @@ export { ReconciliationRepository } from './infra/repositories/reconciliation.re
 export { adjudicationRepositoryOn } from './infra/repositories/typeorm-adjudication.repository';
 export * from './infra/repositories/access-on-data-source';
 export * from './common/api-views';
+export * from './config/config.module';

@@ -28,9 +28,9 @@ export {
   FABRIC_PROOF_VERSION,
   fabricProofBundleSchema,
   isFabricProof,
-  verifyFabricProof,
   type FabricProofBundle,
-} from './fabric/fabric-proof';
+} from './proof/fabric/fabric-proof-bundle';
+export { verifyFabricProof } from './proof/fabric/fabric-proof-verifier';
 export { fabricTrustMsps } from './fabric/fabric-trust';
 export { createLedger, LEDGER_SETTINGS, type LedgerSettings } from './ledger.module';
 export { generateSigningKeyPair, type SigningKeyPair } from './signing';

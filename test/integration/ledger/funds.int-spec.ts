@@ -4,93 +4,21 @@ import { EmbeddedLedger, LedgerError, verifyProofBundle, type SigningIdentity } 
 import { decisionRecord, signingIdentity } from '@claimtrail/ledger/testing/decision-fixtures';
 import { fundRecord, paymentFor } from '@claimtrail/ledger/testing/fund-fixtures';
 
-/** Funds and payments through the embedded ledger, on the run's shared migrated database. */
+/**
+ * Funds and payments as only the embedded ledger handles them, on the run's shared migrated
+ * database; what every ledger does is the LedgerPort contract (embedded-ledger-contract.int-spec.ts).
+ */
 describe('EmbeddedLedger funds and payments on PostgreSQL', () => {
   let db: DataSource;
   let ledger: EmbeddedLedger;
-  let payer: SigningIdentity;
   let funder: SigningIdentity;
 
   beforeAll(async () => {
     db = await connect();
     ledger = testLedger(db);
-    payer = signingIdentity({ orgId: `payer-${tag()}` });
     funder = signingIdentity({ orgId: `funder-${tag()}`, kind: 'funder' });
   });
   afterAll(() => db.destroy());
-
-  it('creates and tops up a fund, records a payment allocated to it, and proves the payment', async () => {
-    const fund = fundRecord({
-      funderId: funder.orgId,
-      budget: 2_000_000,
-      deposit: 1_000_000,
-      earmarks: { payerIds: [payer.orgId] },
-    });
-    const created = await ledger.createFund(fund, funder);
-    expect(created).toMatchObject({ fundId: fund.fundId, outcome: 'recorded' });
-    expect(created.blockNumber).toEqual(expect.any(Number));
-    expect(await ledger.createFund(fund, funder)).toEqual({ ...created, outcome: 'unchanged' });
-    const topUp = { fundId: fund.fundId, topUpId: `t-${tag()}`, amount: 500 };
-    const topped = await ledger.topUpFund(topUp, funder);
-    expect((await ledger.topUpFund(topUp, funder)).txId).toBe(topped.txId);
-
-    const decision = decisionRecord({ payerId: payer.orgId });
-    await ledger.recordDecisions([decision], payer);
-    const payment = paymentFor(decision, fund.fundId);
-    const [receipt] = await ledger.recordPayments([payment], payer);
-    expect(receipt).toMatchObject({ claimId: decision.claimId, revision: 1, outcome: 'recorded' });
-    const [again] = await ledger.recordPayments([payment], payer);
-    expect(again).toEqual({ ...receipt, outcome: 'unchanged' });
-    const [conflict] = await ledger.recordPayments([{ ...payment, paymentRef: 'changed' }], payer);
-    expect(conflict).toMatchObject({ outcome: 'conflict', blockNumber: null, txId: receipt.txId });
-
-    expect(await ledger.getFund(fund.fundId)).toMatchObject({
-      total: 1_000_500,
-      allocated: 270_000,
-      remaining: 730_500,
-    });
-    expect(await ledger.getFundAllocations(fund.fundId)).toEqual([
-      expect.objectContaining({ claimId: decision.claimId, amount: 270_000, txId: receipt.txId }),
-    ]);
-    expect(await ledger.getPayment(decision.claimId)).toMatchObject({ ...payment, txId: receipt.txId });
-    expect(await ledger.getPayment('never-paid')).toBeNull();
-    expect(await ledger.getFund('no-such-fund')).toBeNull();
-
-    const proof = await ledger.provePayment(decision.claimId);
-    expect(proof).toMatchObject({ kind: 'payment', claimId: decision.claimId, revision: 1 });
-    expect(verifyProofBundle(JSON.parse(JSON.stringify(proof)), trustOf(payer, funder))).toEqual({
-      ok: true,
-    });
-    expect(verifyProofBundle({ ...proof!, kind: 'decision' }, trustOf(payer, funder)).ok).toBe(false);
-    expect(verifyProofBundle(await ledger.proveClaim(decision.claimId), trustOf(payer, funder))).toEqual({
-      ok: true,
-    });
-    expect(await ledger.provePayment('never-paid')).toBeNull();
-  });
-
-  it('refuses invalid payments with the chaincode code and writes nothing', async () => {
-    const fund = fundRecord({ funderId: funder.orgId, budget: 100 });
-    await ledger.createFund(fund, funder);
-    const decision = decisionRecord({ payerId: payer.orgId });
-    await ledger.recordDecisions([decision], payer);
-    const overspend = ledger.recordPayments(
-      [
-        paymentFor(decision, null, {
-          allocations: [{ fundId: fund.fundId, category: 'outpatient', amount: 101 }],
-        }),
-      ],
-      payer,
-    );
-    await expect(overspend).rejects.toBeInstanceOf(LedgerError);
-    await expect(overspend).rejects.toMatchObject({
-      code: 'CHAINCODE_REJECTED',
-      chaincodeCode: 'FUND_OVERSPENT',
-    });
-    await expect(ledger.createFund(fundRecord({ funderId: funder.orgId }), payer)).rejects.toMatchObject({
-      chaincodeCode: 'FORBIDDEN',
-    });
-    expect(await ledger.getPayment(decision.claimId)).toBeNull();
-  });
 
   it('never overspends a nearly empty fund under concurrent payments from several processes', async () => {
     const processes = await Promise.all([connect(), connect(), connect()]);

@@ -14,6 +14,9 @@ import {
 const DEV_KEYS = parsePhiKeys(DEV_PHI_KEYS).keys;
 const DEV_HEAD_KEY_PEM = parseLedgerHeadKey(DEV_LEDGER_HEAD_KEY).pem;
 
+/** Injection token of the validated AppConfig (ConfigModule provides it). */
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
 /** What a worker process can run: adjudication jobs, the ledger relay, the sweeper, the reconciler. */
 export const WORKER_ROLES = ['adjudication', 'relay', 'sweeper', 'reconciler'] as const;
 export type WorkerRole = (typeof WORKER_ROLES)[number];

@@ -1,9 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { LEDGER_SETTINGS, type LedgerSettings } from '@claimtrail/ledger/ledger.module';
-import { ledgerSettings, loadConfig, type AppConfig } from './app-config';
+import { APP_CONFIG, ledgerSettings, loadConfig, type AppConfig } from './app-config';
 
-/** Injection token of the validated AppConfig. */
-export const APP_CONFIG = Symbol('APP_CONFIG');
+export { APP_CONFIG } from './app-config';
 
 /** Validates configuration once at boot and makes it injectable everywhere. */
 @Global()

@@ -7,7 +7,7 @@ import type {
   StoredDecisionRecord,
   StoredPaymentRecord,
 } from '@claimtrail/chaincode/records';
-import { createCompositeKey, MAX_UNICODE_RUNE, splitCompositeKey } from './composite-key';
+import { createCompositeKey, MAX_UNICODE_RUNE, splitCompositeKey } from '../chain/composite-key';
 import { toStateRow, type Row } from './postgres-state-store';
 import { compareKeys } from './state-store';
 import type { StateRow, StateVoucher } from './state-voucher';

@@ -39,13 +39,13 @@ import type {
   LedgerReceipt,
   SigningIdentity,
 } from '../ledger.port';
-import { buildProofBundle } from '../proof/build-proof-bundle';
+import { buildProofBundle } from '../proof/embedded/build-proof-bundle';
 import { verifyProofBundle } from '../proof/verify-proof-bundle';
 import type { TrustAnchor } from '../proof/trust-anchor';
 import type { PaymentProofBundle, ProofBundle, ProvableRecord } from '../proof/proof-bundle';
 import { readClaimRecords } from './claim-records-reader';
 import { checkLedgerIntegrity } from './integrity-check';
-import { createCompositeKey } from './composite-key';
+import { createCompositeKey } from '../chain/composite-key';
 import { executeTransaction, responseOf } from './contract-runner';
 import { PostgresBlockStore, signedOf, toStored } from './postgres-block-store';
 import { PostgresStateStore } from './postgres-state-store';

@@ -5,7 +5,7 @@ import type {
   SplitCompositekey,
   Timestamp,
 } from 'fabric-shim-api';
-import { createCompositeKey, MAX_UNICODE_RUNE, splitCompositeKey } from './composite-key';
+import { createCompositeKey, MAX_UNICODE_RUNE, splitCompositeKey } from '../chain/composite-key';
 import { iterablePromise, StateQueryIterator } from './state-query-iterator';
 import { compareKeys, type StateStore, type StateWrite } from './state-store';
 

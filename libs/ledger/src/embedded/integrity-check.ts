@@ -11,7 +11,7 @@ import {
 import { toStateRow, type Row } from './postgres-state-store';
 import { checkStoredChain, storedBlockProblem } from './stored-chain-check';
 import { checkStoredState, compareWithState } from './stored-state-check';
-import { splitCompositeKey } from './composite-key';
+import { splitCompositeKey } from '../chain/composite-key';
 import { describeKey, StateVoucher } from './state-voucher';
 import { LedgerError } from '../ledger.errors';
 

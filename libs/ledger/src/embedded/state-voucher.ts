@@ -8,7 +8,7 @@ import {
   type StoredBlock,
   type StoredTransaction,
 } from './postgres-block-store';
-import { splitCompositeKey } from './composite-key';
+import { splitCompositeKey } from '../chain/composite-key';
 import { headerHashMatches } from '../chain/block-header';
 import { merkleRoot } from '../chain/merkle';
 import { transactionProblem } from './stored-chain-check';

@@ -1,6 +1,6 @@
 import { claimKey } from '@claimtrail/chaincode/claim-keys';
 import { paymentKey } from '@claimtrail/chaincode/ledger-keys';
-import { createCompositeKey } from '../embedded/composite-key';
+import { createCompositeKey } from '../chain/composite-key';
 import type { ProofKind } from './proof-bundle';
 
 const keys = { stub: { createCompositeKey } };

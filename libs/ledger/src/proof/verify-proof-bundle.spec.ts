@@ -254,6 +254,16 @@ describe('verifyProofBundle', () => {
     for (const garbage of [null, 42, 'proof', [], {}, { version: 1 }])
       expect(verifyProofBundle(garbage, trust).ok).toBe(false);
   });
+
+  it('checks a bundle by the ledger it names: a Fabric bundle against the Fabric proof format', async () => {
+    const c = await chain();
+    const embedded = await c.prove(target.claimId, 1);
+    // An embedded proof that says it comes from Fabric is held to Fabric's format, and fails it.
+    expect(problemsWith({ ...embedded, ledger: 'fabric' }, trustOf(c))).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^proof bundle is malformed at version/)]),
+    );
+    expect(verifyProofBundle({ ledger: 'fabric' }, trustOf(c)).ok).toBe(false);
+  });
 });
 
 function problemsWith(bundle: unknown, anchor: TrustAnchor): string[] {

@@ -1,7 +1,7 @@
 import { randomBytes, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { KIND_ATTRIBUTE, ORG_ID_ATTRIBUTE } from '@claimtrail/chaincode/caller-identity';
-import { FABRIC_ATTRIBUTES_OID } from '../fabric/fabric-identity';
+import { FABRIC_ATTRIBUTES_OID } from '../proof/fabric/fabric-identity';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 

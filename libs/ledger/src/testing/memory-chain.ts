@@ -13,7 +13,7 @@ import { MemoryStateStore } from '../embedded/memory-state-store';
 import type { SigningIdentity } from '../ledger.port';
 import { signHead } from '../chain/signed-head';
 import { generateSigningKeyPair } from '../signing';
-import { buildProofBundle } from '../proof/build-proof-bundle';
+import { buildProofBundle } from '../proof/embedded/build-proof-bundle';
 import type { ProofBundle } from '../proof/proof-bundle';
 
 /** One RecordDecisions call to put into a block. */

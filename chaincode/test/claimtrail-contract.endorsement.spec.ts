@@ -1,14 +1,12 @@
 import { common, msp } from '@hyperledger/fabric-protos';
-import { peerOfPolicy } from '@claimtrail/chaincode/key-endorsement';
-import type { TransactionCreator } from '../chain/transaction';
-import { invokeContract, txArg } from '../testing/contract-harness';
-import { decisionRecord } from '../testing/decision-fixtures';
-import { fundRecord, paymentFor } from '../testing/fund-fixtures';
-import { EmbeddedStub } from './embedded-stub';
-import { MemoryStateStore } from './memory-state-store';
+import { peerOfPolicy } from '../src/key-endorsement';
+import { invokeContract, type TestCreator, txArg } from './support/contract-harness';
+import { decisionRecord, fundRecord, paymentFor } from './support/fixtures';
+import { MemoryStub } from './support/memory-stub';
+import { MemoryWorldState } from './support/world-state';
 
-const PAYER: TransactionCreator = { orgId: 'payer-1', kind: 'payer', mspId: 'Payer1MSP', publicKeyPem: '' };
-const FUNDER: TransactionCreator = {
+const PAYER: TestCreator = { orgId: 'payer-1', kind: 'payer', mspId: 'Payer1MSP', publicKeyPem: '' };
+const FUNDER: TestCreator = {
   orgId: 'funder-1',
   kind: 'funder',
   mspId: 'Funder1MSP',
@@ -17,7 +15,7 @@ const FUNDER: TransactionCreator = {
 
 /** Records every setStateValidationParameter call of the transactions `run` makes. */
 async function capturePolicies(run: () => Promise<unknown>): Promise<[string, string[]][]> {
-  const spy = jest.spyOn(EmbeddedStub.prototype, 'setStateValidationParameter');
+  const spy = jest.spyOn(MemoryStub.prototype, 'setStateValidationParameter');
   try {
     await run();
     return spy.mock.calls.map(([key, ep]) => [key, mspIdsOf(ep)]);
@@ -43,7 +41,7 @@ function mspIdsOf(ep: Uint8Array): string[] {
 const fundKey = (fundId: string) => `\u0000fund\u0000${fundId}\u0000`;
 
 describe('ClaimtrailContract key-level endorsement', () => {
-  const invoke = (store: MemoryStateStore, fn: string, arg: unknown, creator: TransactionCreator) =>
+  const invoke = (store: MemoryWorldState, fn: string, arg: unknown, creator: TestCreator) =>
     invokeContract(store, fn, [txArg(arg)], creator, { timestamp: '2025-11-22T10:00:00.000Z' });
 
   it('builds the same policy bytes for the same MSP: every endorser writes identical metadata', () => {
@@ -52,7 +50,7 @@ describe('ClaimtrailContract key-level endorsement', () => {
   });
 
   it("puts a new fund under its funder's peer, and an identical CreateFund again sets nothing", async () => {
-    const store = new MemoryStateStore();
+    const store = new MemoryWorldState();
     const fund = fundRecord();
     expect(await capturePolicies(() => invoke(store, 'CreateFund', fund, FUNDER))).toEqual([
       [fundKey(fund.fundId), ['Funder1MSP']],
@@ -61,7 +59,7 @@ describe('ClaimtrailContract key-level endorsement', () => {
   });
 
   it("keeps a top-up and the fund it raises under the funder's peer", async () => {
-    const store = new MemoryStateStore();
+    const store = new MemoryWorldState();
     const fund = fundRecord({ deposit: 500_000 });
     await invoke(store, 'CreateFund', fund, FUNDER);
     const topUp = { fundId: fund.fundId, topUpId: 'top-1', amount: 5_000 };
@@ -72,8 +70,8 @@ describe('ClaimtrailContract key-level endorsement', () => {
   });
 
   it("makes a payment drawing on funds need each fund's funder, for the fund and the allocation alike", async () => {
-    const store = new MemoryStateStore();
-    const other: TransactionCreator = { ...FUNDER, orgId: 'funder-2', mspId: 'Funder2MSP' };
+    const store = new MemoryWorldState();
+    const other: TestCreator = { ...FUNDER, orgId: 'funder-2', mspId: 'Funder2MSP' };
     const [a, b] = [fundRecord(), fundRecord({ funderId: 'funder-2' })];
     await invoke(store, 'CreateFund', a, FUNDER);
     await invoke(store, 'CreateFund', b, other);

@@ -72,3 +72,9 @@ export function readEnvelope(envelopeBytes: Uint8Array): EnvelopeContents {
   }
   return { txId: channelHeader.getTxId(), channel: channelHeader.getChannelId(), writes };
 }
+
+/** Whether `envelope` is at some position of the block's data, and where. */
+export function envelopeIndex(block: common.Block, envelope: Uint8Array): number {
+  const wanted = Buffer.from(envelope);
+  return (block.getData()?.getDataList_asU8() ?? []).findIndex((d) => wanted.equals(Buffer.from(d)));
+}

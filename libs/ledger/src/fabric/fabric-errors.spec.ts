@@ -1,7 +1,7 @@
 import type { ServiceError } from '@grpc/grpc-js';
 import { EndorseError, StatusCode, type ErrorDetail } from '@hyperledger/fabric-gateway';
 import { LedgerError } from '../ledger.errors';
-import { commitFailure, endorsersDisagree } from './fabric-ledger';
+import { commitFailure, endorsersDisagree } from './fabric-errors';
 
 const endorseError = (message: string, details: ErrorDetail[]) =>
   new EndorseError({

@@ -1,21 +1,20 @@
-import type { AccessLogAnchorOutcome, StoredAccessLogAnchor } from '@claimtrail/chaincode/records';
-import type { TransactionCreator } from '../chain/transaction';
-import { invokeContract, txArg } from '../testing/contract-harness';
-import { MemoryStateStore } from './memory-state-store';
+import type { AccessLogAnchorOutcome, StoredAccessLogAnchor } from '../src/records';
+import { invokeContract, type TestCreator, txArg } from './support/contract-harness';
+import { MemoryWorldState } from './support/world-state';
 
-const OPERATOR: TransactionCreator = { orgId: 'op-1', kind: 'operator', mspId: 'op-1', publicKeyPem: '' };
-const PAYER: TransactionCreator = { orgId: 'payer-1', kind: 'payer', mspId: 'payer-1', publicKeyPem: '' };
+const OPERATOR: TestCreator = { orgId: 'op-1', kind: 'operator', mspId: 'op-1', publicKeyPem: '' };
+const PAYER: TestCreator = { orgId: 'payer-1', kind: 'payer', mspId: 'payer-1', publicKeyPem: '' };
 const TIMESTAMP = '2026-03-01T10:00:00.000Z';
 const HASH = (c: string) => c.repeat(64);
 
-const invoke = (store: MemoryStateStore, fn: string, arg: unknown, creator = OPERATOR) =>
+const invoke = (store: MemoryWorldState, fn: string, arg: unknown, creator = OPERATOR) =>
   invokeContract(store, fn, [txArg(arg)], creator, { timestamp: TIMESTAMP });
-const anchors = async (store: MemoryStateStore, after: number) =>
+const anchors = async (store: MemoryWorldState, after: number) =>
   JSON.parse((await invoke(store, 'GetAccessLogAnchors', { after })).result) as StoredAccessLogAnchor[];
 
 describe('ClaimtrailContract access-log anchors', () => {
   it('records an anchor once, in sequence order, and emits AccessLogAnchored', async () => {
-    const store = new MemoryStateStore();
+    const store = new MemoryWorldState();
     const first = await invoke(store, 'RecordAccessLogAnchor', { seq: 12, hash: HASH('b') });
     expect((JSON.parse(first.result) as AccessLogAnchorOutcome).outcome).toBe('recorded');
     expect(first.event?.name).toBe('AccessLogAnchored');
@@ -34,7 +33,7 @@ describe('ClaimtrailContract access-log anchors', () => {
   });
 
   it('refuses another hash for an anchored sequence, a caller that is not the operator, and malformed anchors', async () => {
-    const store = new MemoryStateStore();
+    const store = new MemoryWorldState();
     await invoke(store, 'RecordAccessLogAnchor', { seq: 1, hash: HASH('c') });
     await expect(invoke(store, 'RecordAccessLogAnchor', { seq: 1, hash: HASH('d') })).rejects.toThrow(
       /CONFLICT/,

@@ -1,84 +1,15 @@
 import { createHash } from 'node:crypto';
 import { common, peer } from '@hyperledger/fabric-protos';
-import { z } from 'zod';
 import { canonicalJson } from '@claimtrail/chaincode/canonical-json';
 import { KIND_ATTRIBUTE, ORG_ID_ATTRIBUTE } from '@claimtrail/chaincode/caller-identity';
-import type {
-  StoredDecisionRecord,
-  StoredFundRecord,
-  StoredPaymentRecord,
-} from '@claimtrail/chaincode/records';
-import type { LedgerHead } from '../ledger.port';
-import type { ProofKind, ProofVerification } from '../proof/proof-bundle';
-import { malformedBundle } from '../proof/proof-bundle.schema';
-import { recordKey } from '../proof/record-key';
-import type { TrustAnchor } from '../proof/trust-anchor';
+import type { StoredFundRecord } from '@claimtrail/chaincode/records';
+import type { ProofVerification } from '../proof-bundle';
+import { malformedBundle } from '../proof-bundle.schema';
+import { recordKey } from '../record-key';
+import type { TrustAnchor } from '../trust-anchor';
 import { blockHeaderHash, readEnvelope } from './fabric-block';
 import { signedBy, trustedIdentity } from './fabric-identity';
-import { FABRIC_PROOF_VERSION, type FabricProofBundle } from './fabric-proof-bundle';
-
-export { FABRIC_PROOF_VERSION, isFabricProof, type FabricProofBundle } from './fabric-proof-bundle';
-
-/** What a Fabric proof is built from. */
-export interface FabricProofSource {
-  kind: ProofKind;
-  record: StoredDecisionRecord | StoredPaymentRecord;
-  channel: string;
-  chaincode: string;
-  /** qscc GetTransactionByID: the ProcessedTransaction. */
-  processedTransaction: Uint8Array;
-  /** qscc GetBlockByTxID: the block (only its header goes into the proof). */
-  block: Uint8Array;
-  head: LedgerHead;
-}
-
-export function buildFabricProof(source: FabricProofSource): FabricProofBundle {
-  const header = common.Block.deserializeBinary(source.block).getHeader()!;
-  const envelope = peer.ProcessedTransaction.deserializeBinary(source.processedTransaction)
-    .getTransactionenvelope()!
-    .serializeBinary();
-  return {
-    version: FABRIC_PROOF_VERSION,
-    ledger: 'fabric',
-    kind: source.kind,
-    claimId: source.record.claimId,
-    revision: source.record.revision,
-    record: source.record,
-    channel: source.channel,
-    chaincode: source.chaincode,
-    txId: source.record.txId,
-    blockNumber: Number(header.getNumber()),
-    blockHash: blockHeaderHash(header).toString('hex'),
-    envelope: Buffer.from(envelope).toString('base64'),
-    blockHeader: Buffer.from(header.serializeBinary()).toString('base64'),
-    head: source.head,
-  };
-}
-
-const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
-/** Structural schema of a Fabric proof bundle; the cryptographic checks come after it passes. */
-export const fabricProofBundleSchema = z.object({
-  version: z.literal(FABRIC_PROOF_VERSION),
-  ledger: z.literal('fabric'),
-  kind: z.enum(['decision', 'payment']),
-  claimId: z.string().min(1),
-  revision: z.number().int().positive(),
-  record: z.looseObject({
-    claimId: z.string(),
-    revision: z.number(),
-    txId: z.string(),
-    payerId: z.string(),
-    recordedBy: z.string(),
-  }),
-  channel: z.string().min(1),
-  chaincode: z.string().min(1),
-  txId: z.string().min(1),
-  blockNumber: z.number().int().nonnegative(),
-  blockHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 hex digits'),
-  envelope: base64,
-  blockHeader: base64,
-  head: z.object({ height: z.number().int(), blockNumber: z.number().int(), blockHash: z.string() }),
-});
+import { fabricProofBundleSchema, type FabricProofBundle } from './fabric-proof-bundle';
 
 /**
  * Checks a Fabric proof bundle offline against the verifier's own trust file (never keys from the
@@ -240,10 +171,4 @@ function policyProblems(bundle: FabricProofBundle, trust: TrustAnchor, endorsers
     }
   }
   return problems;
-}
-
-/** Whether `envelope` is at some position of the block's data, and where. */
-export function envelopeIndex(block: common.Block, envelope: Uint8Array): number {
-  const wanted = Buffer.from(envelope);
-  return (block.getData()?.getDataList_asU8() ?? []).findIndex((d) => wanted.equals(Buffer.from(d)));
 }

@@ -2,7 +2,7 @@ import 'reflect-metadata'; // @peculiar/x509 needs it
 import { verify, X509Certificate } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { msp } from '@hyperledger/fabric-protos';
-import type { TrustAnchor } from '../proof/trust-anchor';
+import type { TrustAnchor } from '../trust-anchor';
 
 /** Extension in which Fabric CA puts an enrolment's attributes; the chaincode shim reads it. */
 export const FABRIC_ATTRIBUTES_OID = '1.2.3.4.5.6.7.8.1';

@@ -1,11 +1,10 @@
-import { canonicalJson } from '@claimtrail/chaincode/canonical-json';
-import type { DecisionRecord, RecordOutcome, StoredDecisionRecord } from '@claimtrail/chaincode/records';
-import type { TransactionCreator } from '../chain/transaction';
-import { decisionRecord } from '../testing/decision-fixtures';
-import { MemoryStateStore } from './memory-state-store';
-import { invokeContract } from '../testing/contract-harness';
+import { canonicalJson } from '../src/canonical-json';
+import type { DecisionRecord, RecordOutcome, StoredDecisionRecord } from '../src/records';
+import { invokeContract, type TestCreator } from './support/contract-harness';
+import { decisionRecord } from './support/fixtures';
+import { MemoryWorldState } from './support/world-state';
 
-const PAYER: TransactionCreator = {
+const PAYER: TestCreator = {
   orgId: 'payer-1',
   kind: 'payer',
   mspId: 'Payer1MSP',
@@ -14,19 +13,19 @@ const PAYER: TransactionCreator = {
 const TIMESTAMP = '2025-11-21T08:30:00.123Z';
 
 const invoke = (
-  store: MemoryStateStore,
+  store: MemoryWorldState,
   fn: string,
   args: string[],
-  creator: TransactionCreator = PAYER,
+  creator: TestCreator = PAYER,
   txId?: string,
 ) => invokeContract(store, fn, args, creator, { txId, timestamp: TIMESTAMP });
 
-async function record(store: MemoryStateStore, records: unknown[], creator = PAYER, txId?: string) {
+async function record(store: MemoryWorldState, records: unknown[], creator = PAYER, txId?: string) {
   const execution = await invoke(store, 'RecordDecisions', [JSON.stringify(records)], creator, txId);
   return { execution, results: (JSON.parse(execution.result) as { results: RecordOutcome[] }).results };
 }
 
-async function history(store: MemoryStateStore, claimId: string): Promise<StoredDecisionRecord[]> {
+async function history(store: MemoryWorldState, claimId: string): Promise<StoredDecisionRecord[]> {
   return JSON.parse((await invoke(store, 'GetClaimHistory', [claimId])).result) as StoredDecisionRecord[];
 }
 
@@ -34,7 +33,7 @@ const rec = (o: Partial<DecisionRecord> = {}) => decisionRecord({ payerId: PAYER
 
 describe('ClaimtrailContract.RecordDecisions', () => {
   it('stores each record under its composite key as canonical JSON with the ledger fields', async () => {
-    const store = new MemoryStateStore();
+    const store = new MemoryWorldState();
     const a = rec();
     const b = rec({ revision: 2 });
     const { execution, results } = await record(store, [a, b], PAYER, 'tx-first');
@@ -63,7 +62,7 @@ describe('ClaimtrailContract.RecordDecisions', () => {
   });
 
   it('treats an identical resubmission as unchanged, naming the original transaction, and writes nothing', async () => {
-    const store = new MemoryStateStore();
+    const store = new MemoryWorldState();
     const a = rec();
     await record(store, [a], PAYER, 'tx-original');
     // Same record with its keys in another order: equality is on canonical JSON.
@@ -76,7 +75,7 @@ describe('ClaimtrailContract.RecordDecisions', () => {
   });
 
   it('reports a different record for a recorded key as a conflict and keeps the original', async () => {
-    const store = new MemoryStateStore();
+    const store = new MemoryWorldState();
     const a = rec();
     await record(store, [a], PAYER, 'tx-original');
     const changed = {
@@ -95,7 +94,7 @@ describe('ClaimtrailContract.RecordDecisions', () => {
   });
 
   it('handles duplicates inside one batch although reads do not see the batch own writes', async () => {
-    const store = new MemoryStateStore();
+    const store = new MemoryWorldState();
     const a = rec();
     const b = rec();
     const bChanged = { ...b, decidedBy: 'reviewer-9' };
@@ -116,13 +115,13 @@ describe('ClaimtrailContract.RecordDecisions', () => {
     ['funder', 'FORBIDDEN'],
     ['operator', 'FORBIDDEN'],
   ] as const)('refuses a %s caller', async (kind, message) => {
-    const store = new MemoryStateStore();
+    const store = new MemoryWorldState();
     await expect(record(store, [rec()], { ...PAYER, kind })).rejects.toThrow(message);
     expect(store.snapshot()).toEqual([]);
   });
 
   it("refuses a payer recording another payer's decision", async () => {
-    const store = new MemoryStateStore();
+    const store = new MemoryWorldState();
     await expect(record(store, [rec(), rec({ payerId: 'payer-2' })])).rejects.toThrow(
       'PAYER_MISMATCH records[1].payerId',
     );

@@ -1,9 +1,7 @@
+import { z } from 'zod';
 import type { StoredDecisionRecord, StoredPaymentRecord } from '@claimtrail/chaincode/records';
-import type { LedgerHead } from '../ledger.port';
-import type { ProofKind } from '../proof/proof-bundle';
-
-// Kept apart from its verification (fabric-proof.ts), which loads Fabric's protobuf and X.509
-// libraries: telling a Fabric proof from an embedded one must not cost that.
+import type { LedgerHead } from '../../ledger.port';
+import type { ProofKind } from '../proof-bundle';
 
 /** Format version of Fabric proofs: 2 carries the record's own transaction and the block header only. */
 export const FABRIC_PROOF_VERSION = 2;
@@ -43,3 +41,28 @@ export function isFabricProof(bundle: unknown): bundle is FabricProofBundle {
     typeof bundle === 'object' && bundle !== null && (bundle as { ledger?: unknown }).ledger === 'fabric'
   );
 }
+
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+/** The shape of a Fabric proof bundle; what it says is checked by verifyFabricProof. */
+export const fabricProofBundleSchema = z.object({
+  version: z.literal(FABRIC_PROOF_VERSION),
+  ledger: z.literal('fabric'),
+  kind: z.enum(['decision', 'payment']),
+  claimId: z.string().min(1),
+  revision: z.number().int().positive(),
+  record: z.looseObject({
+    claimId: z.string(),
+    revision: z.number(),
+    txId: z.string(),
+    payerId: z.string(),
+    recordedBy: z.string(),
+  }),
+  channel: z.string().min(1),
+  chaincode: z.string().min(1),
+  txId: z.string().min(1),
+  blockNumber: z.number().int().nonnegative(),
+  blockHash: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 hex digits'),
+  envelope: base64,
+  blockHeader: base64,
+  head: z.object({ height: z.number().int(), blockNumber: z.number().int(), blockHash: z.string() }),
+});

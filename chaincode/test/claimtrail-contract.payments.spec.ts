@@ -6,34 +6,32 @@ import type {
   RecordOutcome,
   StoredAllocationRecord,
   StoredPaymentRecord,
-} from '@claimtrail/chaincode/records';
-import type { TransactionCreator } from '../chain/transaction';
-import { decisionRecord } from '../testing/decision-fixtures';
-import { fundRecord, paymentFor } from '../testing/fund-fixtures';
-import { MemoryStateStore } from './memory-state-store';
-import { invokeContract, txArg } from '../testing/contract-harness';
+} from '../src/records';
+import { invokeContract, type TestCreator, txArg } from './support/contract-harness';
+import { decisionRecord, fundRecord, paymentFor } from './support/fixtures';
+import { MemoryWorldState } from './support/world-state';
 
-const PAYER: TransactionCreator = { orgId: 'payer-1', kind: 'payer', mspId: 'Payer1MSP', publicKeyPem: '' };
-const FUNDER: TransactionCreator = {
+const PAYER: TestCreator = { orgId: 'payer-1', kind: 'payer', mspId: 'Payer1MSP', publicKeyPem: '' };
+const FUNDER: TestCreator = {
   orgId: 'funder-1',
   kind: 'funder',
   mspId: 'Funder1MSP',
   publicKeyPem: '',
 };
 
-const invoke = (store: MemoryStateStore, fn: string, arg: unknown, creator = PAYER, txId?: string) =>
+const invoke = (store: MemoryWorldState, fn: string, arg: unknown, creator = PAYER, txId?: string) =>
   invokeContract(store, fn, [txArg(arg)], creator, { txId, timestamp: '2025-11-22T10:00:00.000Z' });
 
-const pay = async (store: MemoryStateStore, payments: unknown[], creator = PAYER, txId?: string) => {
+const pay = async (store: MemoryWorldState, payments: unknown[], creator = PAYER, txId?: string) => {
   const execution = await invoke(store, 'RecordPayments', payments, creator, txId);
   return { execution, results: (JSON.parse(execution.result) as { results: RecordOutcome[] }).results };
 };
-const read = async <T>(store: MemoryStateStore, fn: string, id: string) =>
+const read = async <T>(store: MemoryWorldState, fn: string, id: string) =>
   JSON.parse((await invoke(store, fn, id)).result) as T;
 
 /** A store with one fund and one decided claim (outpatient 135000 + laboratory 135000 approved). */
 async function setup(fund: Partial<FundRecord> = {}, decision: Partial<DecisionRecord> = {}) {
-  const store = new MemoryStateStore();
+  const store = new MemoryWorldState();
   const f = fundRecord(fund);
   await invoke(store, 'CreateFund', f, FUNDER);
   const d = decisionRecord({ payerId: PAYER.orgId, ...decision });
@@ -264,7 +262,7 @@ describe('ClaimtrailContract.RecordPayments', () => {
 
   it('is deterministic: the same transaction on the same state writes identical bytes', async () => {
     const run = async () => {
-      const store = new MemoryStateStore();
+      const store = new MemoryWorldState();
       const fund = fundRecord({ fundId: 'fund-det' });
       await invoke(store, 'CreateFund', fund, FUNDER, 'tx-f');
       const decisions = ['c-b', 'c-a'].map((claimId) =>

@@ -1,12 +1,10 @@
-import { canonicalJson } from '@claimtrail/chaincode/canonical-json';
-import type { FundOutcome, FundRecord, FundView, StoredFundTopUp } from '@claimtrail/chaincode/records';
-import type { TransactionCreator } from '../chain/transaction';
-import { fundRecord } from '../testing/fund-fixtures';
-import type { Execution } from './contract-runner';
-import { MemoryStateStore } from './memory-state-store';
-import { invokeContract, txArg } from '../testing/contract-harness';
+import { canonicalJson } from '../src/canonical-json';
+import type { FundOutcome, FundRecord, FundView, StoredFundTopUp } from '../src/records';
+import { type Execution, invokeContract, type TestCreator, txArg } from './support/contract-harness';
+import { fundRecord } from './support/fixtures';
+import { MemoryWorldState } from './support/world-state';
 
-const FUNDER: TransactionCreator = {
+const FUNDER: TestCreator = {
   orgId: 'funder-1',
   kind: 'funder',
   mspId: 'Funder1MSP',
@@ -14,16 +12,16 @@ const FUNDER: TransactionCreator = {
 };
 const TIMESTAMP = '2025-11-21T08:30:00.123Z';
 
-const invoke = (store: MemoryStateStore, fn: string, arg: unknown, creator = FUNDER) =>
+const invoke = (store: MemoryWorldState, fn: string, arg: unknown, creator = FUNDER) =>
   invokeContract(store, fn, [txArg(arg)], creator, { timestamp: TIMESTAMP });
 
 const outcome = (e: Execution) => JSON.parse(e.result) as FundOutcome;
-const getFund = async (store: MemoryStateStore, fundId: string) =>
+const getFund = async (store: MemoryWorldState, fundId: string) =>
   JSON.parse((await invoke(store, 'GetFund', fundId)).result) as FundView;
 
 describe('ClaimtrailContract funds', () => {
   it('creates a fund with total, allocated and the transaction fields, and emits FundCreated', async () => {
-    const store = new MemoryStateStore();
+    const store = new MemoryWorldState();
     const fund = fundRecord({ name: 'Maternal care 2025', earmarks: { categories: ['maternity'] } });
     const created = await invoke(store, 'CreateFund', fund);
     expect(outcome(created)).toEqual({
@@ -54,7 +52,7 @@ describe('ClaimtrailContract funds', () => {
   });
 
   it('treats the identical fund again as unchanged and refuses a different one under the same id', async () => {
-    const store = new MemoryStateStore();
+    const store = new MemoryWorldState();
     const fund = fundRecord();
     const first = outcome(await invoke(store, 'CreateFund', fund));
     const reordered = Object.fromEntries(Object.entries(fund).reverse());
@@ -65,7 +63,7 @@ describe('ClaimtrailContract funds', () => {
   });
 
   it('tops up idempotently by topUpId, raising the total once', async () => {
-    const store = new MemoryStateStore();
+    const store = new MemoryWorldState();
     const fund = fundRecord({ budget: 2_000_000, deposit: 1_000_000 });
     await invoke(store, 'CreateFund', fund);
     const topUp = { fundId: fund.fundId, topUpId: 'top-1', amount: 250_000 };
@@ -90,7 +88,7 @@ describe('ClaimtrailContract funds', () => {
   });
 
   it('deposits the whole budget when no opening deposit is given, and refuses any top-up then', async () => {
-    const store = new MemoryStateStore();
+    const store = new MemoryWorldState();
     const fund = fundRecord();
     await invoke(store, 'CreateFund', fund);
     expect(await getFund(store, fund.fundId)).toMatchObject({ budget: 1_000_000, total: 1_000_000 });
@@ -100,7 +98,7 @@ describe('ClaimtrailContract funds', () => {
   });
 
   it('lets deposits reach the budget and refuses a top-up beyond it, writing nothing', async () => {
-    const store = new MemoryStateStore();
+    const store = new MemoryWorldState();
     const fund = fundRecord({ budget: 5_000_000, deposit: 3_000_000 });
     await invoke(store, 'CreateFund', fund);
     const before = store.snapshot();
@@ -118,7 +116,7 @@ describe('ClaimtrailContract funds', () => {
   });
 
   it('refuses an opening deposit above the budget', async () => {
-    const store = new MemoryStateStore();
+    const store = new MemoryWorldState();
     await expect(invoke(store, 'CreateFund', fundRecord({ budget: 100, deposit: 101 }))).rejects.toThrow(
       'BUDGET_EXCEEDED fund.deposit',
     );
@@ -131,7 +129,7 @@ describe('ClaimtrailContract funds', () => {
   it.each(['payer', 'provider', 'operator'] as const)(
     'refuses a %s creating or topping up a fund',
     async (kind) => {
-      const store = new MemoryStateStore();
+      const store = new MemoryWorldState();
       const fund = fundRecord();
       await expect(invoke(store, 'CreateFund', fund, { ...FUNDER, kind })).rejects.toThrow('FORBIDDEN');
       await invoke(store, 'CreateFund', fund);
@@ -141,7 +139,7 @@ describe('ClaimtrailContract funds', () => {
   );
 
   it("refuses a funder creating another funder's fund or topping up a fund it does not own", async () => {
-    const store = new MemoryStateStore();
+    const store = new MemoryWorldState();
     const other = { ...FUNDER, orgId: 'funder-2' };
     await expect(invoke(store, 'CreateFund', fundRecord(), other)).rejects.toThrow(
       'FUNDER_MISMATCH fund.funderId',
@@ -188,14 +186,14 @@ describe('ClaimtrailContract funds', () => {
       'INVALID_FIELD fund.earmarks.payerIds[1]',
     ],
   ])('refuses a fund with %s', async (_name, alter, message) => {
-    const store = new MemoryStateStore();
+    const store = new MemoryWorldState();
     await expect(invoke(store, 'CreateFund', alter(fundRecord()))).rejects.toThrow(message);
     await expect(invoke(store, 'CreateFund', 'not json')).rejects.toThrow('INVALID_ARGUMENT');
     expect(store.snapshot()).toEqual([]);
   });
 
   it('answers NOT_FOUND for an unknown fund and [] for its allocations', async () => {
-    const store = new MemoryStateStore();
+    const store = new MemoryWorldState();
     await expect(invoke(store, 'GetFund', 'nope')).rejects.toThrow('NOT_FOUND');
     expect((await invoke(store, 'GetFundAllocations', 'nope')).result).toBe(canonicalJson([]));
   });

@@ -1,7 +1,7 @@
 import { canonicalBytes } from '@claimtrail/chaincode/canonical-json';
-import type { BlockHeader } from '../chain/block-header';
-import { merkleAuditPath } from '../chain/merkle';
-import type { SignedHead } from '../chain/signed-head';
+import type { BlockHeader } from '../../chain/block-header';
+import { merkleAuditPath } from '../../chain/merkle';
+import type { SignedHead } from '../../chain/signed-head';
 import {
   computeTxHash,
   contentOf,
@@ -9,9 +9,9 @@ import {
   writeInclusion,
   writeSetEntry,
   type SignedTransaction,
-} from '../chain/transaction';
-import { PROOF_BUNDLE_VERSION, type ProofBundle, type ProvableRecord } from './proof-bundle';
-import { recordKey } from './record-key';
+} from '../../chain/transaction';
+import { PROOF_BUNDLE_VERSION, type ProofBundle, type ProvableRecord } from '../proof-bundle';
+import { recordKey } from '../record-key';
 
 /** What a proof is made from, as read from the ledger's store. */
 export interface ProofSource<R extends ProvableRecord> {

@@ -1,8 +1,8 @@
-import { ChaincodeError } from '@claimtrail/chaincode/chaincode.error';
-import { DecisionRecordFactory } from '@claimtrail/chaincode/decision-record.factory';
-import { decisionRecord } from '../testing/decision-fixtures';
-import { executeTransaction } from './contract-runner';
-import { MemoryStateStore } from './memory-state-store';
+import { ChaincodeError } from '../src/chaincode.error';
+import { DecisionRecordFactory } from '../src/decision-record.factory';
+import { decisionRecord } from './support/fixtures';
+import { executeTransaction } from './support/contract-harness';
+import { MemoryWorldState } from './support/world-state';
 
 type Mutable = Record<string, unknown> & {
   totals: Record<string, unknown>;
@@ -109,7 +109,7 @@ describe('DecisionRecordFactory', () => {
   });
 
   it('makes RecordDecisions fail without writing anything when one record is invalid', async () => {
-    const store = new MemoryStateStore();
+    const store = new MemoryWorldState();
     const good = decisionRecord();
     const bad = { ...decisionRecord(), currency: 'euro' };
     await expect(

@@ -1,5 +1,5 @@
 import type { Context } from 'fabric-contract-api';
-import { ChaincodeError } from './chaincode.error';
+import { ChaincodeError } from '../src/chaincode.error';
 import {
   authorize,
   identityBinding,
@@ -7,8 +7,8 @@ import {
   requireKind,
   setIdentityBinding,
   type IdentityBinding,
-} from './caller-identity';
-import { ClaimtrailContract } from './claimtrail.contract';
+} from '../src/caller-identity';
+import { ClaimtrailContract } from '../src/claimtrail.contract';
 
 describe('caller identity', () => {
   const kinds = parseMspKinds('PayerMSP=payer, ProviderMSP=provider,FunderMSP=funder');
