@@ -1,26 +1,12 @@
 import { assertFabricReachable, FabricLedger } from '@claimtrail/ledger';
-import { signingIdentity } from '@claimtrail/ledger/testing/decision-fixtures';
-import { fundRecord } from '@claimtrail/ledger/testing/fund-fixtures';
 import { describeLedgerContract } from '../support/ledger-contract';
-import { eventually } from './support/fabric-peers';
 
 /** The LedgerPort contract on FabricLedger, against the local network. */
 describeLedgerContract('FabricLedger on the local network', async () => {
   // No network is a failure, never a skip.
   const network = await assertFabricReachable(process.env.FABRIC_NETWORK_CONFIG!);
   const ledger = new FabricLedger(network);
-  // Just after start-up a peer may not know the other organizations' peers yet (gossip), so no
-  // endorsement plan for a funder's transaction, which needs the payer's peer too: wait for one.
-  const warm = signingIdentity({ orgId: `funder-warm-${Date.now().toString(36)}`, kind: 'funder' });
-  await eventually(
-    () =>
-      ledger.createFund(fundRecord({ funderId: warm.orgId }), warm).then(
-        () => true,
-        () => false,
-      ),
-    (created) => created,
-    60_000,
-  );
+  // The tier's global setup waited until the network endorses a funder's transaction.
   const msps = await ledger.trustedMsps();
   return {
     ledger,
