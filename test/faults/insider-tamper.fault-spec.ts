@@ -35,6 +35,8 @@ describe('fault: an insider edits PostgreSQL behind the platform', () => {
   let funderKey = '';
   let loading = true;
   const reserved = new Set<string>();
+  // While set, the background payer sends nothing; it resolves `paused` once its batch in flight is done.
+  let pause: { paused: () => void } | null = null;
   const rows: TamperRow[] = [];
   const payer = () => client(rig.baseUrl, rig.workload.payer.key);
 
@@ -242,8 +244,13 @@ describe('fault: an insider edits PostgreSQL behind the platform', () => {
 
   async function fundBalance() {
     const asFunder = client(rig.baseUrl, funderKey);
-    // Payments go on meanwhile, and a fund's allocations only grow: the figure the API shows was the
-    // ledger's at some moment between this read and the one after the API's answer.
+    // No new payments while the fund's figure is lowered: a payment drawing on the headroom the edit
+    // made would leave no room to put the 100,000 back (funds.allocated ≤ total), and what the
+    // platform does with such a payment (the chaincode refuses what the ledger's fund lacks) is
+    // what the allocation and payment rows below are about. Payments already sent still land.
+    await new Promise<void>((paused) => (pause = { paused }));
+    // A fund's allocations only grow: the figure the API shows was the ledger's at some moment
+    // between this read and the one after the API's answer.
     const before = (await ledger.getFund(fundId))!.allocated;
     const restore = await edit(
       `UPDATE funds SET allocated = allocated - 100000 WHERE id = $1`,
@@ -264,6 +271,7 @@ describe('fault: an insider edits PostgreSQL behind the platform', () => {
     expect(fund.allocated).toBeGreaterThanOrEqual(before);
     expect(fund.allocated).toBeLessThanOrEqual(onLedger.allocated);
     await restore();
+    pause = null;
     rows.push({
       edit: 'fund balance (`funds.allocated` −100,000)',
       detectedBy: 'reconciler',
@@ -378,6 +386,11 @@ describe('fault: an insider edits PostgreSQL behind the platform', () => {
   /** The payer pays decided claims as they reach the ledger, leaving the edits' targets alone. */
   async function payInBackground() {
     while (loading) {
+      if (pause) {
+        pause.paused();
+        await new Promise((r) => setTimeout(r, 250));
+        continue;
+      }
       const ready: { id: string }[] = await rig.db.query(
         `SELECT c.id FROM claims c
            JOIN ledger_outbox o ON o.kind = 'decision' AND o.claim_id = c.id AND o.revision = c.revision
