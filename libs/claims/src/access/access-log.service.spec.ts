@@ -1,26 +1,16 @@
-import { type AccessLogEntry } from '../domain/access-log-chain';
 import { InMemoryAccessLogRepository } from '../testing/in-memory-access-log.repository';
 import { InMemoryTransactions } from '../testing/in-memory-transactions';
 import { AccessLogWriter } from './access-log/access-log-writer';
 import { AccessLogService } from './access-log.service';
+import { accessLogEntry } from '../testing/access-log-entries';
 
-const entry = (action: string, subjectIds: string[], organizationId: string | null): AccessLogEntry => ({
-  at: '2026-03-01T10:00:00.000Z',
-  action,
-  organizationId,
-  apiKeyId: null,
-  userId: null,
-  method: 'GET',
-  route: '/v1/claims',
-  status: 200,
-  subjectIds,
-  subjectCount: action === 'list_claims' ? subjectIds.length : null,
-  cursor: null,
-  clientAddress: null,
-  keyPrefix: null,
-  requestId: null,
-  detail: null,
-});
+const entry = (action: string, subjectIds: string[], organizationId: string | null) =>
+  accessLogEntry({
+    action,
+    organizationId,
+    subjectIds,
+    subjectCount: action === 'list_claims' ? subjectIds.length : null,
+  });
 
 function setUp() {
   const log = new InMemoryAccessLogRepository();

@@ -1,27 +1,12 @@
 import type { LedgerPort, SigningIdentity } from '@claimtrail/ledger';
-import { type AccessLogEntry, chainRows } from '../../domain/access-log-chain';
+import { chainRows } from '../../domain/access-log-chain';
 import { InMemoryAccessLogRepository } from '../../testing/in-memory-access-log.repository';
 import { InMemoryOrganizationsRepository } from '../../testing/in-memory-organizations.repository';
 import type { OrganizationsService } from '../organizations.service';
 import { AccessLogAnchorService } from './access-log-anchor.service';
+import { accessLogEntry } from '../../testing/access-log-entries';
 
-const entry = (route: string): AccessLogEntry => ({
-  at: '2026-03-01T10:00:00.000Z',
-  action: 'read_claim',
-  organizationId: null,
-  apiKeyId: null,
-  userId: null,
-  method: 'GET',
-  route,
-  status: 200,
-  subjectIds: [],
-  subjectCount: null,
-  cursor: null,
-  clientAddress: null,
-  keyPrefix: null,
-  requestId: null,
-  detail: null,
-});
+const entry = (route: string) => accessLogEntry({ route });
 
 function setUp() {
   const log = new InMemoryAccessLogRepository();

@@ -1,25 +1,10 @@
 import type { LedgerPort } from '@claimtrail/ledger';
-import { type AccessLogEntry, chainRows } from '../../domain/access-log-chain';
+import { chainRows } from '../../domain/access-log-chain';
 import { InMemoryAccessLogRepository } from '../../testing/in-memory-access-log.repository';
 import { AccessLogVerifier } from './access-log-verifier';
+import { accessLogEntry } from '../../testing/access-log-entries';
 
-const entry = (route: string): AccessLogEntry => ({
-  at: '2026-03-01T10:00:00.000Z',
-  action: 'read_claim',
-  organizationId: null,
-  apiKeyId: null,
-  userId: null,
-  method: 'GET',
-  route,
-  status: 200,
-  subjectIds: ['c1'],
-  subjectCount: null,
-  cursor: null,
-  clientAddress: null,
-  keyPrefix: null,
-  requestId: null,
-  detail: null,
-});
+const entry = (route: string) => accessLogEntry({ route, subjectIds: ['c1'] });
 
 function setUp(rows = 5) {
   const log = new InMemoryAccessLogRepository();

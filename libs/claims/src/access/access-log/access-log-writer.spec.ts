@@ -3,25 +3,9 @@ import { type AccessLogEntry, firstBreak, GENESIS_HASH } from '../../domain/acce
 import { InMemoryAccessLogRepository } from '../../testing/in-memory-access-log.repository';
 import { InMemoryTransactions } from '../../testing/in-memory-transactions';
 import { AccessLogWriter } from './access-log-writer';
+import { accessLogEntry } from '../../testing/access-log-entries';
 
-const entry = (route: string, over: Partial<AccessLogEntry> = {}): AccessLogEntry => ({
-  at: '2026-03-01T10:00:00.000Z',
-  action: 'read_claim',
-  organizationId: null,
-  apiKeyId: null,
-  userId: null,
-  method: 'GET',
-  route,
-  status: 200,
-  subjectIds: [],
-  subjectCount: null,
-  cursor: null,
-  clientAddress: null,
-  keyPrefix: null,
-  requestId: null,
-  detail: null,
-  ...over,
-});
+const entry = (route: string, over: Partial<AccessLogEntry> = {}) => accessLogEntry({ route, ...over });
 
 const dataError = () => Object.assign(new Error('invalid input'), { code: '22P02' });
 
